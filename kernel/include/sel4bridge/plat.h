@@ -1,0 +1,88 @@
+/*
+ * The per-kernel interface: what a root task does that libsel4 alone does not say — objects from
+ * untyped memory, threads with their own CSpaces, frame mapping, the clock, the console, exit.
+ * kernel/sim implements it on Linux (the host model), kernel/sel4 as a root task on real seL4.
+ * Everything else in the project is written against <sel4/sel4.h> and this header only.
+ */
+#pragma once
+
+#include <sel4/sel4.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * CSpace conventions. Every thread made by plat_thread_create() has a single-level CSpace root
+ * CNode of 2^cnode_bits slots, guarded so that a cap pointer is resolved with depth seL4_WordBits
+ * (cptr == slot index). Its low slots follow seL4's initial-thread numbering:
+ *   seL4_CapInitThreadTCB    (1)  the thread's own TCB
+ *   seL4_CapInitThreadCNode  (2)  its own CSpace root CNode
+ *   seL4_CapInitThreadVSpace (3)  its VSpace (used by plat_frame_map)
+ * Slots below PLAT_FIRST_FREE_SLOT are reserved for the platform; the rest are the thread's own.
+ * The root task (the thread that called plat_init) has the same layout in its larger CNode.
+ */
+#define PLAT_FIRST_FREE_SLOT 16
+
+/* Make the calling thread the root task. Call once, before anything else. */
+void plat_init(void);
+
+/* A free slot of the root task's CNode, or seL4_CapNull when none is left. */
+seL4_CPtr plat_slot_alloc(void);
+/* Give back a slot; it must be empty. */
+void plat_slot_free(seL4_CPtr slot);
+
+/*
+ * Retype one object of @type from the root task's untyped memory into a fresh root slot.
+ * @size_bits is the radix for a CNode and the size for an untyped; ignored for fixed-size types.
+ * Returns seL4's own error (seL4_NotEnoughMemory when the pool is exhausted).
+ */
+seL4_Error plat_obj_alloc(seL4_Word type, seL4_Word size_bits, seL4_CPtr *slot);
+
+typedef struct plat_thread plat_thread_t;
+typedef void (*plat_thread_fn)(void *arg);
+
+typedef struct {
+    const char *name;       /* for the console and fault reports */
+    seL4_Word cnode_bits;   /* radix of the thread's CSpace root CNode (>= 6) */
+    seL4_Word priority;     /* seL4 priority, 0..seL4_MaxPrio */
+    seL4_CPtr fault_ep;     /* root-task slot of an endpoint cap (minted with the badge wanted);
+                               0 for none. It is copied into the thread's CSpace and becomes its
+                               fault endpoint, as seL4_TCB_SetSpace would set it. */
+} plat_thread_attr_t;
+
+/*
+ * Create a thread (not yet running) with its own CSpace, IPC buffer, priority and fault endpoint.
+ * The root task can place caps in the new CSpace with seL4_CNode_Copy/Mint into
+ * plat_thread_cnode(t) (depth seL4_WordBits).
+ */
+int plat_thread_create(plat_thread_t **t, const plat_thread_attr_t *attr, plat_thread_fn fn,
+                       void *arg);
+/* Root-task slot holding the thread's TCB cap. */
+seL4_CPtr plat_thread_tcb(plat_thread_t *t);
+/* Root-task slot holding a cap to the thread's CSpace root CNode. */
+seL4_CPtr plat_thread_cnode(plat_thread_t *t);
+/* Let it run (seL4_TCB_Resume). */
+seL4_Error plat_thread_start(plat_thread_t *t);
+/* Wait until fn has returned. Returns 0, or -1 if the thread faulted instead and never returned. */
+int plat_thread_join(plat_thread_t *t);
+/* Delete the thread's objects (its TCB, CNode and IPC buffer) and free its root slots. */
+void plat_thread_destroy(plat_thread_t *t);
+
+/*
+ * Map the frame cap @frame (a slot in the calling thread's CSpace) read-write into the caller's
+ * VSpace and return its address. When the frame cap (or one it derives from) is deleted or
+ * revoked, the mapping goes away as on seL4: a later access is a VM fault, delivered to the
+ * accessing thread's fault endpoint.
+ */
+seL4_Error plat_frame_map(seL4_CPtr frame, void **vaddr);
+seL4_Error plat_frame_unmap(seL4_CPtr frame);
+
+/* The cycle counter (x86: lfence; rdtsc) and its frequency in Hz. */
+uint64_t plat_cycles(void);
+uint64_t plat_timer_hz(void);
+
+/* The console. */
+void plat_putchar(int c);
+int plat_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* End the whole system with @status (0 = success). On seL4 in QEMU this exits QEMU. */
+_Noreturn void plat_exit(int status);
