@@ -1,0 +1,404 @@
+/*
+ * The request and completion rings: single-producer single-consumer queues of fixed-size entries
+ * in a 4 KiB frame shared by a client and the server, with the signalling verbs that let a
+ * producer skip the kick when the consumer is awake. Freestanding C11; every function is proved
+ * with Frama-C WP (proofs/frama-c) and the signalling protocol is model-checked (proofs/spin).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sel4bridge/queue_atomics.h>
+
+/*
+ * One entry: a request on the request ring, a completion on the completion ring.
+ *
+ *   offset  size  field
+ *        0     8  id       chosen by the client, echoed unchanged in the completion
+ *        8     4  op       operation code (the completion repeats the request's)
+ *       12     4  status   0 in a request; the result status in a completion
+ *       16    16  arg[2]   operands of a request, results of a completion
+ *
+ * Entries are plain data: the producer writes one, then publishes it with a release store of
+ * the tail, so an honest consumer never sees it half-written. A hostile producer can still
+ * rewrite an entry while it is being copied out, so a consumer validates the copy it made,
+ * never the entry in shared memory.
+ */
+typedef struct sb_queue_entry {
+    uint64_t id;
+    uint32_t op;
+    uint32_t status;
+    uint64_t arg[2];
+} sb_queue_entry_t;
+
+#define SB_QUEUE_FRAME_SIZE 4096u /* a ring fills at most one 4 KiB frame */
+#define SB_QUEUE_HEADER_SIZE 128u /* two cache lines: one per writer */
+#define SB_QUEUE_MAX_DEPTH 64u    /* the largest power of two that fits after the header */
+
+/*
+ * The ring as it lies in the shared frame (layout as data, checked below):
+ *
+ *   offset  size  field          written by
+ *        0     4  tail           producer: entries [head, tail) are published
+ *        4    60  (padding)      -         keeps the consumer's line apart from the producer's
+ *       64     4  head           consumer: entries before head are consumed, their slots free
+ *       68     4  signal_wanted  consumer: nonzero = "signal me after you publish" (Phase 2)
+ *       72    56  (padding)
+ *      128  32*64 entries        producer
+ *
+ * head and tail are free-running uint32_t: they count entries since the ring was initialised and
+ * wrap at 2^32; an index names slot (index % depth). Because depth is a power of two it divides
+ * 2^32, so slots stay consecutive across the wrap, and (tail - head) computed modulo 2^32 is the
+ * number of published entries as long as it is at most depth.
+ *
+ * Nothing here is trusted by the side that reads it: the depth is never stored in the frame (each
+ * side keeps the one the server decided), each side keeps its own index in private memory and
+ * only writes it here, and the peer's index is read once per operation and checked.
+ */
+typedef struct sb_queue {
+    sb_atomic_u32 tail;
+    uint8_t pad0[60];
+    sb_atomic_u32 head;
+    sb_atomic_u32 signal_wanted;
+    uint8_t pad1[56];
+    sb_queue_entry_t entries[SB_QUEUE_MAX_DEPTH];
+} sb_queue_t;
+
+_Static_assert(sizeof(sb_queue_entry_t) == 32, "entry layout");
+_Static_assert(offsetof(sb_queue_entry_t, op) == 8, "entry layout");
+_Static_assert(offsetof(sb_queue_entry_t, status) == 12, "entry layout");
+_Static_assert(offsetof(sb_queue_entry_t, arg) == 16, "entry layout");
+_Static_assert(offsetof(sb_queue_t, tail) == 0, "ring layout");
+_Static_assert(offsetof(sb_queue_t, head) == 64, "ring layout");
+_Static_assert(offsetof(sb_queue_t, signal_wanted) == 68, "ring layout");
+_Static_assert(offsetof(sb_queue_t, entries) == SB_QUEUE_HEADER_SIZE, "ring layout");
+_Static_assert(sizeof(sb_queue_t) <= SB_QUEUE_FRAME_SIZE, "a ring fits one frame");
+_Static_assert(SB_QUEUE_HEADER_SIZE + 2 * SB_QUEUE_MAX_DEPTH * sizeof(sb_queue_entry_t) >
+                   SB_QUEUE_FRAME_SIZE,
+               "SB_QUEUE_MAX_DEPTH is the largest power of two that fits");
+
+/*
+ * What a queue operation says. Local to the queue: the bridge maps these onto its own statuses.
+ * SB_QUEUE_CORRUPT means the peer wrote an index no honest peer can write (more than depth
+ * entries in flight, or an index moved backwards): the operation touched nothing, the handle is
+ * unchanged, and the ring should be treated as broken (the server revokes the session).
+ */
+typedef enum sb_queue_status {
+    SB_QUEUE_OK = 0,
+    SB_QUEUE_EMPTY,     /* dequeue: nothing published */
+    SB_QUEUE_FULL,      /* enqueue: no free slot */
+    SB_QUEUE_CORRUPT,   /* the peer's index in the shared frame is impossible */
+    SB_QUEUE_BAD_DEPTH, /* attach: depth is not a power of two in [1, SB_QUEUE_MAX_DEPTH] */
+} sb_queue_status_t;
+
+/* The producer's private handle: never in shared memory. */
+typedef struct sb_queue_producer {
+    sb_queue_t *ring; /* the shared frame */
+    uint32_t depth;   /* decided by the server, never read back from the frame */
+    uint32_t tail;    /* the producer's own index; the copy in the frame is only written */
+} sb_queue_producer_t;
+
+/* The consumer's private handle: never in shared memory. */
+typedef struct sb_queue_consumer {
+    sb_queue_t *ring;
+    uint32_t depth;
+    uint32_t head; /* the consumer's own index; the copy in the frame is only written */
+} sb_queue_consumer_t;
+
+/* The name of a status, for messages. */
+static inline const char *sb_queue_status_name(sb_queue_status_t s)
+{
+    switch (s) {
+    case SB_QUEUE_OK:
+        return "SB_QUEUE_OK";
+    case SB_QUEUE_EMPTY:
+        return "SB_QUEUE_EMPTY";
+    case SB_QUEUE_FULL:
+        return "SB_QUEUE_FULL";
+    case SB_QUEUE_CORRUPT:
+        return "SB_QUEUE_CORRUPT";
+    case SB_QUEUE_BAD_DEPTH:
+        return "SB_QUEUE_BAD_DEPTH";
+    }
+    return "SB_QUEUE_(unknown)";
+}
+
+/* A one-line message saying what a status means. */
+static inline const char *sb_queue_status_message(sb_queue_status_t s)
+{
+    switch (s) {
+    case SB_QUEUE_OK:
+        return "done";
+    case SB_QUEUE_EMPTY:
+        return "the ring holds no published entry";
+    case SB_QUEUE_FULL:
+        return "the ring has no free slot";
+    case SB_QUEUE_CORRUPT:
+        return "the peer wrote an impossible index into the shared ring";
+    case SB_QUEUE_BAD_DEPTH:
+        return "ring depth must be a power of two between 1 and SB_QUEUE_MAX_DEPTH";
+    }
+    return "unknown queue status";
+}
+
+/*
+ * True when @depth can be a ring's depth: a power of two (so that it divides 2^32 and slots stay
+ * consecutive when an index wraps) no larger than SB_QUEUE_MAX_DEPTH.
+ */
+static inline bool sb_queue_depth_valid(uint32_t depth)
+{
+    return depth != 0 && depth <= SB_QUEUE_MAX_DEPTH && (depth & (depth - 1)) == 0;
+}
+
+/*
+ * Initialise a ring in a frame the caller (the server) has not yet shared: no entry published,
+ * both indices at @start, no signal wanted, every entry zeroed so that nothing from an earlier
+ * session leaks to the new client. @start is normally 0; tests start near UINT32_MAX to cross
+ * the wrap. Relaxed stores suffice: the frame reaches the peer through a capability transfer,
+ * a kernel call that orders everything before it.
+ */
+static inline void sb_queue_init(sb_queue_t *ring, uint32_t start)
+{
+    static const sb_queue_entry_t zero;
+    for (uint32_t i = 0; i < SB_QUEUE_MAX_DEPTH; i++) {
+        ring->entries[i] = zero;
+    }
+    atomic_store_explicit(&ring->tail, start, memory_order_relaxed);
+    atomic_store_explicit(&ring->head, start, memory_order_relaxed);
+    atomic_store_explicit(&ring->signal_wanted, 0, memory_order_relaxed);
+}
+
+/*
+ * Make a producer handle on @ring of @depth entries. The producer's tail is taken from the frame
+ * once, here; whatever value a hostile peer left there, every later operation checks it against
+ * the consumer's head before touching an entry.
+ */
+static inline sb_queue_status_t sb_queue_producer_attach(sb_queue_producer_t *p, sb_queue_t *ring,
+                                                         uint32_t depth)
+{
+    if (!sb_queue_depth_valid(depth)) {
+        return SB_QUEUE_BAD_DEPTH;
+    }
+    p->ring = ring;
+    p->depth = depth;
+    p->tail = atomic_load_explicit(&ring->tail, memory_order_relaxed);
+    return SB_QUEUE_OK;
+}
+
+/* Make a consumer handle on @ring of @depth entries; the head is taken from the frame once. */
+static inline sb_queue_status_t sb_queue_consumer_attach(sb_queue_consumer_t *c, sb_queue_t *ring,
+                                                         uint32_t depth)
+{
+    if (!sb_queue_depth_valid(depth)) {
+        return SB_QUEUE_BAD_DEPTH;
+    }
+    c->ring = ring;
+    c->depth = depth;
+    c->head = atomic_load_explicit(&ring->head, memory_order_relaxed);
+    return SB_QUEUE_OK;
+}
+
+/*
+ * Producer: how many entries are in flight (published and not yet consumed), in *@length.
+ * SB_QUEUE_CORRUPT when the consumer's head is not within depth entries behind our tail.
+ */
+static inline sb_queue_status_t sb_queue_producer_length(const sb_queue_producer_t *p,
+                                                         uint32_t *length)
+{
+    /* Acquire: pairs with the consumer's release of head, so the slots it freed are free. */
+    uint32_t head = atomic_load_explicit(&p->ring->head, memory_order_acquire);
+    uint32_t used = p->tail - head; /* modulo 2^32: exact while at most depth */
+    if (used > p->depth) {
+        return SB_QUEUE_CORRUPT;
+    }
+    *length = used;
+    return SB_QUEUE_OK;
+}
+
+/* Producer: true when no slot is free; also true when the ring is corrupt (enqueue says which). */
+static inline bool sb_queue_full(const sb_queue_producer_t *p)
+{
+    uint32_t used;
+    return sb_queue_producer_length(p, &used) != SB_QUEUE_OK || used == p->depth;
+}
+
+/*
+ * Producer: publish one entry. SB_QUEUE_FULL when no slot is free; SB_QUEUE_CORRUPT when the
+ * consumer's head is impossible. Phase 1: kick after every SB_QUEUE_OK; Phase 2: kick only if
+ * sb_queue_require_signal() says so.
+ */
+static inline sb_queue_status_t sb_queue_enqueue(sb_queue_producer_t *p,
+                                                 const sb_queue_entry_t *entry)
+{
+    /* Acquire: the consumer's reads of the slot we reuse happen before our write to it. */
+    uint32_t head = atomic_load_explicit(&p->ring->head, memory_order_acquire);
+    uint32_t used = p->tail - head;
+    if (used > p->depth) {
+        return SB_QUEUE_CORRUPT;
+    }
+    if (used == p->depth) {
+        return SB_QUEUE_FULL;
+    }
+    p->ring->entries[p->tail % p->depth] = *entry;
+    p->tail++;
+    /* Release: the entry written above is visible before the new tail that publishes it. */
+    atomic_store_explicit(&p->ring->tail, p->tail, memory_order_release);
+    return SB_QUEUE_OK;
+}
+
+/*
+ * Producer: publish up to @n entries from @entries with a single tail update; *@done says how
+ * many (fewer than @n when the ring fills, possibly 0). SB_QUEUE_CORRUPT (and *@done = 0) when
+ * the consumer's head is impossible.
+ */
+static inline sb_queue_status_t sb_queue_enqueue_batch(sb_queue_producer_t *p,
+                                                       const sb_queue_entry_t *entries,
+                                                       uint32_t n, uint32_t *done)
+{
+    /* Acquire: as in sb_queue_enqueue. */
+    uint32_t head = atomic_load_explicit(&p->ring->head, memory_order_acquire);
+    uint32_t used = p->tail - head;
+    *done = 0;
+    if (used > p->depth) {
+        return SB_QUEUE_CORRUPT;
+    }
+    uint32_t count = p->depth - used;
+    if (n < count) {
+        count = n;
+    }
+    for (uint32_t i = 0; i < count; i++) {
+        p->ring->entries[(p->tail + i) % p->depth] = entries[i];
+    }
+    p->tail += count;
+    /* Release: all count entries are visible before the tail that publishes them. */
+    atomic_store_explicit(&p->ring->tail, p->tail, memory_order_release);
+    *done = count;
+    return SB_QUEUE_OK;
+}
+
+/*
+ * Consumer: how many published entries wait to be dequeued, in *@length. SB_QUEUE_CORRUPT when
+ * the producer's tail is not within depth entries ahead of our head.
+ */
+static inline sb_queue_status_t sb_queue_length(const sb_queue_consumer_t *c, uint32_t *length)
+{
+    /* Acquire: pairs with the producer's release of tail, so the entries counted are readable. */
+    uint32_t tail = atomic_load_explicit(&c->ring->tail, memory_order_acquire);
+    uint32_t avail = tail - c->head;
+    if (avail > c->depth) {
+        return SB_QUEUE_CORRUPT;
+    }
+    *length = avail;
+    return SB_QUEUE_OK;
+}
+
+/*
+ * Consumer: true when nothing is published. A corrupt ring reads as not empty, so that a consumer
+ * that re-checks before sleeping goes on to sb_queue_dequeue() and learns SB_QUEUE_CORRUPT.
+ */
+static inline bool sb_queue_empty(const sb_queue_consumer_t *c)
+{
+    uint32_t avail;
+    return sb_queue_length(c, &avail) == SB_QUEUE_OK && avail == 0;
+}
+
+/*
+ * Consumer: take the oldest published entry into *@entry (a private copy). SB_QUEUE_EMPTY when
+ * none; SB_QUEUE_CORRUPT when the producer's tail is impossible.
+ */
+static inline sb_queue_status_t sb_queue_dequeue(sb_queue_consumer_t *c, sb_queue_entry_t *entry)
+{
+    /* Acquire: pairs with the producer's release of tail; the entry below is fully written. */
+    uint32_t tail = atomic_load_explicit(&c->ring->tail, memory_order_acquire);
+    uint32_t avail = tail - c->head;
+    if (avail > c->depth) {
+        return SB_QUEUE_CORRUPT;
+    }
+    if (avail == 0) {
+        return SB_QUEUE_EMPTY;
+    }
+    *entry = c->ring->entries[c->head % c->depth];
+    c->head++;
+    /* Release: our read of the entry happens before the producer may reuse its slot. */
+    atomic_store_explicit(&c->ring->head, c->head, memory_order_release);
+    return SB_QUEUE_OK;
+}
+
+/*
+ * Consumer: take up to @n of the oldest published entries into @entries with a single head
+ * update; *@done says how many (0 when none is published). SB_QUEUE_CORRUPT (and *@done = 0)
+ * when the producer's tail is impossible.
+ */
+static inline sb_queue_status_t sb_queue_dequeue_batch(sb_queue_consumer_t *c,
+                                                       sb_queue_entry_t *entries, uint32_t n,
+                                                       uint32_t *done)
+{
+    /* Acquire: as in sb_queue_dequeue. */
+    uint32_t tail = atomic_load_explicit(&c->ring->tail, memory_order_acquire);
+    uint32_t avail = tail - c->head;
+    *done = 0;
+    if (avail > c->depth) {
+        return SB_QUEUE_CORRUPT;
+    }
+    uint32_t count = avail;
+    if (n < count) {
+        count = n;
+    }
+    for (uint32_t i = 0; i < count; i++) {
+        entries[i] = c->ring->entries[(c->head + i) % c->depth];
+    }
+    c->head += count;
+    /* Release: our reads of all count entries happen before their slots can be reused. */
+    atomic_store_explicit(&c->ring->head, c->head, memory_order_release);
+    *done = count;
+    return SB_QUEUE_OK;
+}
+
+/*
+ * Phase 2 signalling. The consumer, about to sleep on its notification, asks to be signalled,
+ * then looks at the ring once more; the producer, after publishing, signals only if asked:
+ *
+ *   consumer                                    producer
+ *     sb_queue_request_signal(c);                 sb_queue_enqueue(p, &e);     (release tail)
+ *     if (!sb_queue_empty(c)) {                   if (sb_queue_require_signal(p))
+ *         sb_queue_cancel_signal(c);                  seL4_Signal(kick);
+ *         continue draining;
+ *     }
+ *     seL4_Wait(notification);
+ *     sb_queue_cancel_signal(c);
+ *
+ * This is the store-buffering pattern: each side stores (flag; tail), then loads what the other
+ * stored (tail; flag). Release/acquire alone allow both loads to miss both stores — the consumer
+ * sleeps on an empty-looking ring while the producer sees no request for a signal: a lost
+ * wake-up. A seq_cst fence between the store and the load on both sides forbids that outcome.
+ * A signal that arrives when the consumer is awake is not lost either: an seL4 notification
+ * keeps it pending, so the next seL4_Wait returns at once. proofs/spin/kick.pml model-checks this
+ * protocol (and fails without the re-check).
+ *
+ * The flag is written only by the consumer, so the producer never races to clear it; a hostile
+ * consumer can only make its own producer signal too often or too rarely.
+ */
+
+/* Consumer: ask the producer to signal after its next publish. Ends with a seq_cst fence. */
+static inline void sb_queue_request_signal(sb_queue_consumer_t *c)
+{
+    atomic_store_explicit(&c->ring->signal_wanted, 1, memory_order_relaxed);
+    /* seq_cst fence: the flag store is ordered before the re-check's load of tail. */
+    atomic_thread_fence(memory_order_seq_cst);
+}
+
+/* Consumer: withdraw the request (awake again, or the re-check found work). */
+static inline void sb_queue_cancel_signal(sb_queue_consumer_t *c)
+{
+    atomic_store_explicit(&c->ring->signal_wanted, 0, memory_order_relaxed);
+}
+
+/* Producer: after publishing, true when the consumer asked to be signalled. */
+static inline bool sb_queue_require_signal(const sb_queue_producer_t *p)
+{
+    /* seq_cst fence: our release store of tail is ordered before the load of the flag. */
+    atomic_thread_fence(memory_order_seq_cst);
+    return atomic_load_explicit(&p->ring->signal_wanted, memory_order_relaxed) != 0;
+}
