@@ -1,0 +1,63 @@
+/*
+ * The case table: each task variant with its parameters, its target and the pair of
+ * implementations it compares. docs/PHASE1.md says how each target was chosen; the README's
+ * "Benchmarks" section lists them. Ratios are bridge / baseline at p50 (baseline / bridge for
+ * throughput), so a target is "at most" in both cases.
+ */
+#include <stddef.h>
+
+#include "tasks/tasks.h"
+
+#define RATIO(max, text) {BENCH_TARGET_RATIO, (max), 0, NULL, (text)}
+
+const bench_case_t bench_cases[] = {
+    {"call", "bridge", "null control call round trip", {0, 0}, BENCH_UNIT_CYCLES, 1,
+     RATIO(1.5, "p50 at most 1.5x the raw seL4_Call/seL4_ReplyRecv round trip"),
+     &bench_bridge_call, &bench_raw_call, true},
+    {"cap_call", "bridge", "control call carrying one cap", {0, 0}, BENCH_UNIT_CYCLES, 1,
+     RATIO(1.5, "p50 at most 1.5x the raw call with one cap"),
+     &bench_bridge_cap_call, &bench_raw_cap_call, true},
+
+    {"grant", "bridge", "open a session, bundle of k caps mapped and ready", {2, 0},
+     BENCH_UNIT_CYCLES, 1, RATIO(3.0, "p50 at most 3x two raw cap transfers"),
+     &bench_bridge_grant, &bench_raw_cap_transfers, true},
+    {"grant", "bridge", "open a session, bundle of k caps mapped and ready", {8, 0},
+     BENCH_UNIT_CYCLES, 1, RATIO(1.5, "p50 at most 1.5x eight raw cap transfers"),
+     &bench_bridge_grant, &bench_raw_cap_transfers, true},
+    {"grant", "bridge", "open a session, bundle of k caps mapped and ready", {32, 0},
+     BENCH_UNIT_CYCLES, 1, RATIO(1.0, "p50 no more than 32 raw cap transfers"),
+     &bench_bridge_grant, &bench_raw_cap_transfers, true},
+
+    {"notify", "bridge", "completion signal to the waiting client's wake-up", {0, 0},
+     BENCH_UNIT_CYCLES, 1, RATIO(1.25, "p50 at most 1.25x raw seL4_Signal to seL4_Wait return"),
+     &bench_bridge_notify, &bench_raw_signal_wait, true},
+
+    {"kick", "phase1", "full kick cycle, kick on every enqueue", {0, 0}, BENCH_UNIT_CYCLES, 1,
+     RATIO(2.0, "p50 at most 2x a raw signal/wait ping-pong"),
+     &bench_bridge_kick_phase1, &bench_raw_pingpong, true},
+    {"kick", "phase2", "full kick cycle, signal only when the peer asked", {0, 0},
+     BENCH_UNIT_CYCLES, 1, RATIO(2.0, "p50 at most 2x a raw signal/wait ping-pong"),
+     &bench_bridge_kick_phase2, &bench_raw_pingpong, true},
+    {"kick", "batched", "b requests per kick, as requests per second", {0, 1},
+     BENCH_UNIT_REQ_PER_S, 1, RATIO(2.0, "at least half the raw ping-pong's requests per second"),
+     &bench_bridge_kick_batched, &bench_raw_pingpong, true},
+    {"kick", "batched", "b requests per kick, as requests per second", {0, 8},
+     BENCH_UNIT_REQ_PER_S, 8, RATIO(0.5, "at least twice the raw ping-pong's requests per second"),
+     &bench_bridge_kick_batched, &bench_raw_pingpong, true},
+    {"kick", "batched", "b requests per kick, as requests per second", {0, 64},
+     BENCH_UNIT_REQ_PER_S, 64, RATIO(0.25, "at least 4x the raw ping-pong's requests per second"),
+     &bench_bridge_kick_batched, &bench_raw_pingpong, true},
+
+    {"revoke", "bridge", "revoke a bundle of k caps, then prove none usable", {1, 0},
+     BENCH_UNIT_CYCLES, 1, RATIO(2.0, "p50 at most 2x raw revoke of a cap with 1 copy; 0 violations"),
+     &bench_bridge_revoke, &bench_raw_revoke, true},
+    {"revoke", "bridge", "revoke a bundle of k caps, then prove none usable", {8, 0},
+     BENCH_UNIT_CYCLES, 1, RATIO(2.0, "p50 at most 2x raw revoke of a cap with 8 copies; 0 violations"),
+     &bench_bridge_revoke, &bench_raw_revoke, true},
+    {"revoke", "bridge", "revoke a bundle of k caps, then prove none usable", {64, 0},
+     BENCH_UNIT_CYCLES, 1,
+     RATIO(2.0, "p50 at most 2x raw revoke of a cap with 64 copies; 0 violations"),
+     &bench_bridge_revoke, &bench_raw_revoke, true},
+};
+
+const uint32_t bench_case_count = sizeof(bench_cases) / sizeof(bench_cases[0]);

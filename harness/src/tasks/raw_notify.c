@@ -1,0 +1,163 @@
+/*
+ * Raw baselines on notifications. notify: seL4_Signal in one thread to the return from
+ * seL4_Wait in another; the signaller publishes its start time, the waiter (one priority higher,
+ * so on a single core the signal switches to it at once) records the time it woke, then
+ * acknowledges on a second notification so the next signal finds it waiting again.
+ * ping-pong (kick's baseline): Signal, the peer wakes and Signals back, Wait returns; one sample
+ * is b such round trips.
+ */
+#include <stdatomic.h>
+#include <string.h>
+
+#include "peer.h"
+#include "tasks.h"
+
+#define BADGE_SIGNAL 0x1u
+#define BADGE_REPLY 0x2u
+
+enum { CAP_OUT, CAP_IN }; /* each peer signals CAP_OUT and waits on CAP_IN */
+
+static struct {
+    bench_run_t *run;
+    uint32_t per_sample;
+    seL4_CPtr to_peer, to_client; /* root slots of the two notifications */
+    bench_pair_t pair;
+    _Atomic uint64_t start; /* the signaller's start, published before seL4_Signal */
+    bench_correctness_t peer; /* written by the peer thread only; read after the join */
+} s;
+
+static int setup_pair(bench_run_t *r, plat_thread_fn client, plat_thread_fn peer,
+                      seL4_Word peer_prio)
+{
+    if (bench_obj_new(r, seL4_NotificationObject, &s.to_peer) != 0 ||
+        bench_obj_new(r, seL4_NotificationObject, &s.to_client) != 0) {
+        return -1;
+    }
+    /* Each side's signal cap is badged, so a wake-up with any other badge is counted wrong. */
+    bench_peer_t peers[2] = {
+        [BENCH_ROLE_CLIENT] = {"bench-signaller", BENCH_PEER_PRIO, client, NULL,
+                               {{s.to_peer, BADGE_SIGNAL}, {s.to_client, 0}}},
+        [BENCH_ROLE_SERVER] = {"bench-waiter", peer_prio, peer, NULL,
+                               {{s.to_client, BADGE_REPLY}, {s.to_peer, 0}}},
+    };
+    return bench_pair_create(r, &s.pair, peers);
+}
+
+/* ---- notify: Signal -> return from Wait in the other thread ---- */
+
+static void waiter(void *arg)
+{
+    (void)arg;
+    bench_pin(BENCH_ROLE_SERVER);
+    bench_run_t *r = s.run;
+    for (uint32_t i = 0; i < r->warmup + r->n; i++) {
+        seL4_Word badge = 0;
+        seL4_Wait(BENCH_PEER_CAP(CAP_IN), &badge);
+        uint64_t end = plat_cycles();
+        /* Acquire pairs with the signaller's release; the kernel call orders it anyway. */
+        bench_record(r, i, atomic_load_explicit(&s.start, memory_order_acquire), end);
+        s.peer.checks++;
+        s.peer.lost += badge != BADGE_SIGNAL;
+        seL4_Signal(BENCH_PEER_CAP(CAP_OUT));
+    }
+}
+
+static void signaller(void *arg)
+{
+    (void)arg;
+    bench_pin(BENCH_ROLE_CLIENT);
+    bench_run_t *r = s.run;
+    uint32_t wrong = 0;
+    for (uint32_t i = 0; i < r->warmup + r->n; i++) {
+        atomic_store_explicit(&s.start, plat_cycles(), memory_order_release);
+        seL4_Signal(BENCH_PEER_CAP(CAP_OUT));
+        seL4_Word badge = 0;
+        seL4_Wait(BENCH_PEER_CAP(CAP_IN), &badge);
+        wrong += badge != BADGE_REPLY;
+    }
+    r->correct->checks += r->warmup + r->n;
+    r->correct->lost += wrong;
+}
+
+/* ---- ping-pong: b round trips per sample ---- */
+
+static void ponger(void *arg)
+{
+    (void)arg;
+    bench_pin(BENCH_ROLE_SERVER);
+    uint64_t total = (uint64_t)(s.run->warmup + s.run->n) * s.per_sample;
+    for (uint64_t i = 0; i < total; i++) {
+        seL4_Word badge = 0;
+        seL4_Wait(BENCH_PEER_CAP(CAP_IN), &badge);
+        s.peer.checks++;
+        s.peer.lost += badge != BADGE_SIGNAL;
+        seL4_Signal(BENCH_PEER_CAP(CAP_OUT));
+    }
+}
+
+static void pinger(void *arg)
+{
+    (void)arg;
+    bench_pin(BENCH_ROLE_CLIENT);
+    bench_run_t *r = s.run;
+    uint32_t wrong = 0;
+    for (uint32_t i = 0; i < r->warmup + r->n; i++) {
+        uint64_t start = plat_cycles();
+        for (uint32_t j = 0; j < s.per_sample; j++) {
+            seL4_Signal(BENCH_PEER_CAP(CAP_OUT));
+            seL4_Word badge = 0;
+            seL4_Wait(BENCH_PEER_CAP(CAP_IN), &badge);
+            wrong += badge != BADGE_REPLY;
+        }
+        uint64_t end = plat_cycles();
+        bench_record(r, i, start, end);
+    }
+    r->correct->checks += (r->warmup + r->n) * s.per_sample;
+    r->correct->lost += wrong;
+}
+
+static void reset(bench_run_t *r, uint32_t per_sample)
+{
+    memset(&s, 0, sizeof(s));
+    s.run = r;
+    s.per_sample = per_sample ? per_sample : 1u;
+}
+
+static int setup_notify(bench_run_t *r)
+{
+    reset(r, 1);
+    return setup_pair(r, signaller, waiter, BENCH_PEER_PRIO + 1u);
+}
+
+static int setup_pingpong(bench_run_t *r)
+{
+    reset(r, r->params->b);
+    return setup_pair(r, pinger, ponger, BENCH_PEER_PRIO);
+}
+
+static int measure(bench_run_t *r)
+{
+    int rc = bench_pair_run(r, &s.pair);
+    r->correct->checks += s.peer.checks;
+    r->correct->lost += s.peer.lost;
+    return rc;
+}
+
+static void teardown(bench_run_t *r)
+{
+    (void)r;
+    bench_pair_destroy(&s.pair);
+    bench_obj_free(&s.to_client);
+    bench_obj_free(&s.to_peer);
+}
+
+const bench_impl_t bench_raw_signal_wait = {
+    "raw_signal_wait",
+    "seL4_Signal to the return from seL4_Wait in a waiting thread of one priority higher",
+    setup_notify, measure, teardown, NULL,
+};
+const bench_impl_t bench_raw_pingpong = {
+    "raw_pingpong",
+    "Signal, the peer wakes and Signals back, Wait returns; one sample is b round trips",
+    setup_pingpong, measure, teardown, NULL,
+};

@@ -1,0 +1,22 @@
+/* Every implementation the case table refers to: raw-kernel baselines and bridge variants. */
+#pragma once
+
+#include "task.h"
+
+/* Raw baselines (raw_ipc.c, raw_notify.c, raw_revoke.c). */
+extern const bench_impl_t bench_raw_call;
+extern const bench_impl_t bench_raw_cap_call;
+extern const bench_impl_t bench_raw_cap_transfers;
+extern const bench_impl_t bench_raw_signal_wait;
+extern const bench_impl_t bench_raw_pingpong;
+extern const bench_impl_t bench_raw_revoke;
+
+/* Through the bridge (bridge.c). */
+extern const bench_impl_t bench_bridge_call;
+extern const bench_impl_t bench_bridge_cap_call;
+extern const bench_impl_t bench_bridge_grant;
+extern const bench_impl_t bench_bridge_notify;
+extern const bench_impl_t bench_bridge_kick_phase1;
+extern const bench_impl_t bench_bridge_kick_phase2;
+extern const bench_impl_t bench_bridge_kick_batched;
+extern const bench_impl_t bench_bridge_revoke;
