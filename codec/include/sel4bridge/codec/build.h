@@ -1,0 +1,126 @@
+/*
+ * Building a flat, single-segment Cap'n Proto message into a caller's fixed buffer, e.g. straight
+ * into seL4's message registers (seL4_GetIPCBuffer()->msg, at most seL4_MsgMaxLength words).
+ *
+ * Objects are laid out in the order they are created: the root pointer, the root struct, then
+ * each object when its field is set or initialised. Set pointer fields in the schema's pointer
+ * order, depth first (a struct's children before its next sibling), and the words are exactly
+ * those `capnp encode --flat` writes for the same value. Fixed-size messages (no pointer fields,
+ * like every capability-free bridge message) are byte-exact in any order.
+ *
+ * When the buffer is full the builder records SB_CODEC_BUFFER_FULL and hands out empty builders
+ * on which every setter is a no-op: build the whole message, then check the status once in
+ * sb_codec_builder_finish().
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <sel4bridge/codec/status.h>
+#include <sel4bridge/codec/wire.h>
+
+typedef struct sb_codec_builder {
+    uint64_t *words;
+    uint32_t cap;  /* words in the caller's buffer */
+    uint32_t used; /* words written so far, root pointer included */
+    sb_codec_status_t status;
+} sb_codec_builder_t;
+
+/* A struct being built (or the empty builder, after a failure). */
+typedef struct sb_codec_struct_builder {
+    sb_codec_builder_t *msg;
+    uint8_t *data;
+    uint64_t *ptrs;
+    uint32_t data_bytes;
+    uint16_t nptrs;
+} sb_codec_struct_builder_t;
+
+/* A list being built: @count elements @step_bits apart; struct elements have @data_bytes of
+ * data then @nptrs pointers. */
+typedef struct sb_codec_list_builder {
+    sb_codec_builder_t *msg;
+    uint8_t *base;
+    uint32_t count;
+    uint32_t step_bits;
+    uint32_t data_bytes;
+    uint16_t nptrs;
+} sb_codec_list_builder_t;
+
+/* Start a message in @words (capacity @cap words). The words are zeroed as they are used, so
+ * stale message registers need no clearing. */
+void sb_codec_builder_init(sb_codec_builder_t *msg, uint64_t *words, size_t cap);
+/* The root struct of @data_words data words and @nptrs pointers. */
+sb_codec_struct_builder_t sb_codec_init_root(sb_codec_builder_t *msg, uint16_t data_words,
+                                             uint16_t nptrs);
+/* The message's status; on SB_CODEC_OK *@nwords is its length in words (the root included). */
+static inline sb_codec_status_t sb_codec_builder_finish(const sb_codec_builder_t *msg,
+                                                        size_t *nwords)
+{
+    if (msg->status == SB_CODEC_OK && nwords)
+        *nwords = msg->used;
+    return msg->status;
+}
+
+/* Pointer fields: each allocates its object at the end of the message and points the field at
+ * it. Set each pointer field once (a second set leaves the first object behind, unreferenced). */
+sb_codec_struct_builder_t sb_codec_init_struct(sb_codec_struct_builder_t s, uint16_t ptr_index,
+                                               uint16_t data_words, uint16_t nptrs);
+/* A list of @count elements of @elem_size (a primitive or pointer size code). */
+sb_codec_list_builder_t sb_codec_init_list(sb_codec_struct_builder_t s, uint16_t ptr_index,
+                                           unsigned elem_size, uint32_t count);
+/* A list of @count structs of @data_words/@nptrs each (a tag word, then the elements). */
+sb_codec_list_builder_t sb_codec_init_struct_list(sb_codec_struct_builder_t s, uint16_t ptr_index,
+                                                  uint32_t count, uint16_t data_words,
+                                                  uint16_t nptrs);
+/* Text of @len bytes (a NUL is appended), Data of @len bytes. */
+void sb_codec_set_text(sb_codec_struct_builder_t s, uint16_t ptr_index, const char *str,
+                       size_t len);
+void sb_codec_set_data(sb_codec_struct_builder_t s, uint16_t ptr_index, const void *ptr,
+                       size_t len);
+/* The i-th element of a struct list (the empty builder when i is out of range). */
+sb_codec_struct_builder_t sb_codec_list_struct_at(sb_codec_list_builder_t l, uint32_t i);
+
+/* Primitive fields, @off in units of the field's size; the value is stored XORed with the
+ * field's default, as Cap'n Proto does, so an all-zero struct reads as all defaults. */
+#define SB_CODEC_DEFINE_SET(name, type)                                                          \
+    static inline void sb_codec_set_##name(sb_codec_struct_builder_t s, uint32_t off, type v,   \
+                                           type dflt)                                            \
+    {                                                                                            \
+        v = (type)(v ^ dflt);                                                                    \
+        if (((uint64_t)off + 1) * sizeof(type) <= s.data_bytes)                                 \
+            memcpy(s.data + (size_t)off * sizeof(type), &v, sizeof(type));                       \
+    }                                                                                            \
+    static inline void sb_codec_list_set_##name(sb_codec_list_builder_t l, uint32_t i, type v)  \
+    {                                                                                            \
+        if (i < l.count && l.data_bytes >= sizeof(type))                                        \
+            memcpy(l.base + (uint64_t)i * l.step_bits / 8, &v, sizeof(type));                   \
+    }
+SB_CODEC_DEFINE_SET(u8, uint8_t)
+SB_CODEC_DEFINE_SET(u16, uint16_t)
+SB_CODEC_DEFINE_SET(u32, uint32_t)
+SB_CODEC_DEFINE_SET(u64, uint64_t)
+#undef SB_CODEC_DEFINE_SET
+
+static inline void sb_codec_set_bool(sb_codec_struct_builder_t s, uint32_t bit, bool v, bool dflt)
+{
+    if ((uint64_t)bit / 8 >= s.data_bytes)
+        return;
+    if (v != dflt)
+        s.data[bit / 8] |= (uint8_t)(1u << (bit % 8));
+    else
+        s.data[bit / 8] &= (uint8_t) ~(1u << (bit % 8));
+}
+
+static inline void sb_codec_list_set_bool(sb_codec_list_builder_t l, uint32_t i, bool v)
+{
+    uint64_t bit = (uint64_t)i * l.step_bits;
+    if (i >= l.count)
+        return;
+    if (v)
+        l.base[bit / 8] |= (uint8_t)(1u << (bit % 8));
+    else
+        l.base[bit / 8] &= (uint8_t) ~(1u << (bit % 8));
+}

@@ -1,0 +1,9 @@
+#!/bin/sh
+# The runtime, compiled freestanding as for a seL4 root task, may call nothing but
+# memcpy/memset/memcmp/strlen. usage: freestanding_test.sh <nm> <object files...>
+set -eu
+nm=$1; shift
+undef=$("$nm" -u "$@" | awk 'NF >= 2 {print $2}' | sort -u)
+bad=$(echo "$undef" | grep -vxE 'memcpy|memset|memcmp|strlen|' || true)
+echo "undefined symbols: $(echo $undef)"
+[ -z "$bad" ] || { echo "not freestanding: $bad"; exit 1; }

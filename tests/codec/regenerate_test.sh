@@ -1,0 +1,29 @@
+#!/bin/sh
+# Regenerates the checked-in accessors with capnpc-c and fails on any difference; then checks
+# that the plugin refuses what the runtime cannot carry, each with its own message.
+# usage: regenerate_test.sh <capnp> <capnpc-c> <source dir> <scratch dir>
+set -eu
+capnp=$1 plugin=$2 src=$3 out=$4
+rm -rf "$out" && mkdir -p "$out/codec" "$out/test"
+cd "$src"
+# The schema paths given to capnp appear in the generated header: use the same ones as README.
+"$capnp" compile -o"$plugin:$out/codec" schemas/bridge.capnp
+"$capnp" compile -o"$plugin:$out/test" tests/codec/codec_test.capnp
+status=0
+diff -u codec/gen/bridge.capnp.h "$out/codec/bridge.capnp.h" || status=1
+diff -u tests/codec/gen/codec_test.capnp.h "$out/test/codec_test.capnp.h" || status=1
+[ $status -eq 0 ] || { echo "generated code is stale: regenerate it (README, Wire contract)"; exit 1; }
+
+refuse() { # <schema> <expected message part>
+  if "$capnp" compile -o"$plugin:$out" "tests/codec/refused/$1" 2>"$out/err"; then
+    echo "capnpc-c accepted tests/codec/refused/$1"; exit 1
+  fi
+  grep -q "$2" "$out/err" || { echo "$1: expected '$2', got:"; cat "$out/err"; exit 1; }
+  echo "refused $1: $(cat "$out/err")"
+}
+refuse interface.capnp "interfaces are not supported"
+refuse any_pointer.capnp "AnyPointer fields are not supported"
+refuse generic.capnp "generic types are not supported"
+refuse struct_default.capnp "default values of struct and list fields are not supported"
+refuse text_list.capnp "lists of Text, Data, lists"
+echo "regenerated code matches the checked-in code"
