@@ -216,25 +216,46 @@ static const struct {
 uint32_t linux_baselines_run(const bench_config_t *cfg, bench_measurement_t *out)
 {
     static char names[LINUX_BASELINE_COUNT][48];
-    static char descs[LINUX_BASELINE_COUNT][160];
+    static char descs[LINUX_BASELINE_COUNT][200];
     static const bench_params_t none;
+    /* On two CPUs a wake-up crosses CPUs (an IPI, and on a VM a vCPU leaving idle); on one it
+     * is a context switch. Which is cheaper depends on the machine, so both are measured. */
+    static const struct {
+        pin_policy_t policy;
+        const char *suffix;
+        const char *what;
+    } placements[] = {
+        {PIN_SPLIT, "_2cpu", "threads on CPUs 0 and 1"},
+        {PIN_SAME, "_1cpu", "both threads on CPU 0"},
+        {PIN_NONE, "", "threads not pinned"},
+    };
+    pin_policy_t saved = pin_policy();
     uint32_t n = 0;
-    for (int one_way = 0; one_way < 2; one_way++) {
-        for (size_t m = 0; m < sizeof(mechs) / sizeof(mechs[0]); m++) {
-            snprintf(names[n], sizeof(names[n]), "linux_%s_%s", mechs[m].name,
-                     one_way ? "wakeup" : "roundtrip");
-            snprintf(descs[n], sizeof(descs[n]), "%s: %s", mechs[m].what,
-                     one_way ? "signal to the waiting thread's return" : "there and back");
-            const bench_impl_t impl = {names[n], descs[n], setup, measure, teardown, NULL};
-            L.mech = mechs[m].mech;
-            L.one_way = one_way;
-            if (bench_hooks.progress) {
-                bench_hooks.progress("linux", one_way ? "wakeup" : "roundtrip", names[n], cfg->n);
+    for (size_t p = 0; p < sizeof(placements) / sizeof(placements[0]); p++) {
+        if ((saved == PIN_NONE) != (placements[p].policy == PIN_NONE)) {
+            continue;
+        }
+        pin_set_policy(placements[p].policy);
+        for (int one_way = 0; one_way < 2; one_way++) {
+            for (size_t m = 0; m < sizeof(mechs) / sizeof(mechs[0]); m++) {
+                snprintf(names[n], sizeof(names[n]), "linux_%s_%s%s", mechs[m].name,
+                         one_way ? "wakeup" : "roundtrip", placements[p].suffix);
+                snprintf(descs[n], sizeof(descs[n]), "%s: %s; %s", mechs[m].what,
+                         one_way ? "signal to the waiting thread's return" : "there and back",
+                         placements[p].what);
+                const bench_impl_t impl = {names[n], descs[n], setup, measure, teardown, NULL};
+                L.mech = mechs[m].mech;
+                L.one_way = one_way;
+                if (bench_hooks.progress) {
+                    bench_hooks.progress("linux", one_way ? "wakeup" : "roundtrip", names[n],
+                                         cfg->n);
+                }
+                bench_measure(cfg, &impl, &none, BENCH_UNIT_CYCLES, 1, &out[n]);
+                out[n].related_task = one_way ? "notify" : "call";
+                n++;
             }
-            bench_measure(cfg, &impl, &none, BENCH_UNIT_CYCLES, 1, &out[n]);
-            out[n].related_task = one_way ? "notify" : "call";
-            n++;
         }
     }
+    pin_set_policy(saved);
     return n;
 }

@@ -87,13 +87,13 @@ static void print_row(const char *label, const char *params, const bench_measure
                       const char *tail)
 {
     if (m->status != BENCH_MEASURED) {
-        printf("%-16s %-6s %-22s %-12s  %s%s\n", label, params, m->name,
+        printf("%-16s %-6s %-30s %-12s  %s%s\n", label, params, m->name,
                m->status == BENCH_NOT_MEASURED ? "not measured" : "FAILED",
                m->status_reason ? m->status_reason : "", tail);
         return;
     }
     const bench_stats_t *s = &m->summary.stats;
-    printf("%-16s %-6s %-22s %7u %10llu %10llu %10llu %10llu %-9s%s\n", label, params, m->name,
+    printf("%-16s %-6s %-30s %7u %10llu %10llu %10llu %10llu %-9s%s\n", label, params, m->name,
            s->n, (unsigned long long)s->p50, (unsigned long long)s->p95,
            (unsigned long long)s->p99, (unsigned long long)s->p999,
            m->unit == BENCH_UNIT_REQ_PER_S ? "req/s" : "cycles", tail);
@@ -102,7 +102,7 @@ static void print_row(const char *label, const char *params, const bench_measure
 static void print_table(const bench_result_t *r, uint32_t nr, const bench_measurement_t *lx,
                         uint32_t nlx, uint64_t hz)
 {
-    printf("\n%-16s %-6s %-22s %7s %10s %10s %10s %10s %-9s %7s %7s %s\n", "task/variant",
+    printf("\n%-16s %-6s %-30s %7s %10s %10s %10s %10s %-9s %7s %7s %s\n", "task/variant",
            "params", "implementation", "n", "p50", "p95", "p99", "p99.9", "unit", "ratio",
            "target", "met");
     for (uint32_t i = 0; i < nr; i++) {

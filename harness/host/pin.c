@@ -41,6 +41,18 @@ void pin_thread(bench_role_t role)
     }
 }
 
+pin_policy_t pin_policy(void)
+{
+    return policy;
+}
+
+pin_policy_t pin_set_policy(pin_policy_t p)
+{
+    pin_policy_t old = policy;
+    policy = (p == PIN_SPLIT && ncpus < 2) ? PIN_SAME : p;
+    return old;
+}
+
 const char *pin_describe(void)
 {
     return description;

@@ -11,6 +11,14 @@
 #include "tasks.h"
 
 enum { CAP_ORIGINAL, CAP_SCRATCH }; /* then the k copies */
+
+/*
+ * The revoked cap is given to the thread minted with a badge: a badged notification cap minted
+ * from an unbadged one is revocable (seL4's isCapRevocable), and its copies (same badge, not
+ * first-badged) are its children, so revoking it deletes them. A plain copy of the root task's
+ * cap would not be revocable and would have no children to revoke.
+ */
+#define ORIGINAL_BADGE 0x7u
 #define COPY_SLOT(j) BENCH_PEER_CAP(2u + (j))
 #define MAX_COPIES ((1u << BENCH_PEER_CNODE_BITS) - PLAT_FIRST_FREE_SLOT - 2u)
 
@@ -84,7 +92,8 @@ static int setup(bench_run_t *r)
         return -1;
     }
     bench_peer_t peers[2] = {
-        [BENCH_ROLE_CLIENT] = {"bench-revoker", BENCH_PEER_PRIO, revoker, NULL, {{s.ntfn, 0}}},
+        [BENCH_ROLE_CLIENT] = {"bench-revoker", BENCH_PEER_PRIO, revoker, NULL,
+                               {{s.ntfn, ORIGINAL_BADGE}}},
     };
     return bench_pair_create(r, &s.pair, peers);
 }
