@@ -1,0 +1,66 @@
+/*
+ * C entry of the root task and plat_init: TLS and IPC buffer for the initial thread, then the
+ * slot allocator, the untyped pool, the console, the shared address space's paging structures
+ * and the join endpoint, before the image's main() runs. main's return value is the exit status.
+ */
+#include "rt.h"
+
+/* libsel4 reads the IPC buffer's address from this thread-local variable. */
+__thread seL4_IPCBuffer *__sel4_ipc_buffer;
+#ifdef CONFIG_KERNEL_INVOCATION_REPORT_ERROR_IPC
+__thread char __sel4_print_error = CONFIG_LIB_SEL4_PRINT_INVOCATION_ERRORS;
+#endif
+
+__thread rt_self_t rt_self;
+seL4_BootInfo *rt_bootinfo;
+
+void rt_threads_init(void);
+int main(void);
+
+static char root_tls[4096] __attribute__((aligned(64)));
+static rt_map_entry_t root_map_entries[1 << 13];
+static rt_maps_t root_maps = {root_map_entries, 1 << 13, 0};
+
+static void set_tls_base(seL4_Word tp)
+{
+#ifdef CONFIG_SET_TLS_BASE_SELF
+    seL4_SetTLSBase(tp);
+#else
+    __asm__ volatile("wrfsbase %0" ::"r"(tp));
+#endif
+}
+
+void rt_panic(const char *what, long err)
+{
+    plat_printf("sel4bridge: fatal: %s (error %ld)\n", what, err);
+    plat_exit(126);
+}
+
+void plat_init(void)
+{
+    static bool done;
+    if (done) {
+        return;
+    }
+    done = true;
+    rt_self.maps = &root_maps;
+    rt_slots_init();
+    rt_untyped_init();
+    rt_console_init();
+    rt_vspace_init();
+    rt_threads_init();
+}
+
+void rt_start(seL4_BootInfo *bi)
+{
+    rt_bootinfo = bi;
+    if (rt_tls_size() > sizeof(root_tls)) {
+        for (;;) {
+            /* No console yet to say so: the image's TLS is larger than the root's block. */
+        }
+    }
+    set_tls_base(rt_tls_init(root_tls + sizeof(root_tls)));
+    __sel4_ipc_buffer = bi->ipcBuffer;
+    plat_init();
+    plat_exit(main());
+}

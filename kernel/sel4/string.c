@@ -1,0 +1,73 @@
+/*
+ * The few C library functions a freestanding image still needs: the compiler emits calls to
+ * memcpy/memset/memmove/memcmp for struct copies and loops, and the project's code may call
+ * them and strlen (built with -fno-tree-loop-distribute-patterns so these loops stay loops).
+ */
+#include "rt.h"
+
+#include <string.h>
+
+void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    while (n >= sizeof(seL4_Word) && (((uintptr_t)d | (uintptr_t)s) % sizeof(seL4_Word)) == 0) {
+        *(seL4_Word *)(void *)d = *(const seL4_Word *)(const void *)s;
+        d += sizeof(seL4_Word);
+        s += sizeof(seL4_Word);
+        n -= sizeof(seL4_Word);
+    }
+    while (n--) {
+        *d++ = *s++;
+    }
+    return dst;
+}
+
+void *memmove(void *dst, const void *src, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    if (d <= s || d >= s + n) {
+        return memcpy(dst, src, n);
+    }
+    while (n--) {
+        d[n] = s[n];
+    }
+    return dst;
+}
+
+void *memset(void *dst, int c, size_t n)
+{
+    unsigned char *d = dst;
+    while (n--) {
+        *d++ = (unsigned char)c;
+    }
+    return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+    const unsigned char *x = a, *y = b;
+    for (size_t i = 0; i < n; i++) {
+        if (x[i] != y[i]) {
+            return x[i] < y[i] ? -1 : 1;
+        }
+    }
+    return 0;
+}
+
+size_t strlen(const char *s)
+{
+    size_t n = 0;
+    while (s[n]) {
+        n++;
+    }
+    return n;
+}
+
+/* libsel4's seL4_Assert and seL4_Fail land here. */
+void __assert_fail(const char *str, const char *file, int line, const char *function)
+{
+    plat_printf("assertion failed: %s (%s:%d, %s)\n", str, file, line, function);
+    plat_exit(125);
+}

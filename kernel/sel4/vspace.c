@@ -1,0 +1,225 @@
+/*
+ * Frame mapping in the address space the root task and its threads share. plat_init makes the
+ * paging structures of the thread area and of the map window up front (x86_64: page tables,
+ * and page directories / PDPTs where missing), so that later mappings by any thread need only
+ * seL4_X86_Page_Map on a frame cap of its own CSpace.
+ *
+ * x86 seL4 silently replaces a present 4K entry on Page_Map, so the platform keeps its own
+ * account of the window: a lock-free bitmap of its pages, and per thread a table from frame
+ * cap (slot) to the address it was mapped at. A mapping lives exactly as long as its cap, so an
+ * address recorded for a slot whose cap has since been deleted or revoked is free again: the
+ * next map through that slot reuses it.
+ */
+#include "rt.h"
+
+#include <stdatomic.h>
+
+#define WINDOW_WORDS (RT_MAP_WINDOW_PAGES / 64)
+
+static _Atomic uint64_t window_used[WINDOW_WORDS];
+static atomic_ulong window_hint;
+
+static seL4_Word page_size(void)
+{
+    return 1UL << seL4_PageBits;
+}
+
+/* Make the paging structure missing for @vaddr, from the top of the walk down. */
+static void ensure_paging(seL4_Word vaddr)
+{
+    static const struct {
+        seL4_Word type;
+        seL4_Error (*map)(seL4_CPtr, seL4_CPtr, seL4_Word, seL4_X86_VMAttributes);
+    } level[] = {
+        {seL4_X86_PageTableObject, seL4_X86_PageTable_Map},
+        {seL4_X86_PageDirectoryObject, seL4_X86_PageDirectory_Map},
+        {seL4_X86_PDPTObject, seL4_X86_PDPT_Map},
+    };
+    for (int i = 0; i < 3;) {
+        seL4_CPtr obj;
+        RT_CHECK(plat_obj_alloc(level[i].type, 0, &obj));
+        seL4_Error err = level[i].map(obj, seL4_CapInitThreadVSpace, vaddr,
+                                      seL4_X86_Default_VMAttributes);
+        if (err == seL4_FailedLookup) {
+            /* The level above is missing too: make it first, then come back down. */
+            RT_CHECK(seL4_CNode_Delete(seL4_CapInitThreadCNode, obj, seL4_WordBits));
+            plat_slot_free(obj);
+            i++;
+            continue;
+        }
+        if (err == seL4_DeleteFirst) {
+            RT_CHECK(seL4_CNode_Delete(seL4_CapInitThreadCNode, obj, seL4_WordBits));
+            plat_slot_free(obj);
+        } else {
+            RT_CHECK(err);
+        }
+        if (i == 0) {
+            return;
+        }
+        i--;
+    }
+    rt_panic("ensure_paging: no level could be mapped", (long)vaddr);
+}
+
+static void ensure_range(seL4_Word base, seL4_Word bytes)
+{
+    const seL4_Word pt_span = 1UL << (seL4_PageTableIndexBits + seL4_PageBits);
+    for (seL4_Word v = base & ~(pt_span - 1); v < base + bytes; v += pt_span) {
+        ensure_paging(v);
+    }
+}
+
+void rt_vspace_init(void)
+{
+    ensure_range(RT_THREAD_AREA, RT_MAX_THREADS * RT_THREAD_STRIDE);
+    ensure_range(RT_MAP_WINDOW, RT_MAP_WINDOW_PAGES * page_size());
+}
+
+seL4_Error rt_map_at(seL4_CPtr frame, seL4_Word vaddr)
+{
+    return seL4_X86_Page_Map(frame, seL4_CapInitThreadVSpace, vaddr, seL4_ReadWrite,
+                             seL4_X86_Default_VMAttributes);
+}
+
+/* ---- the window's pages ---- */
+
+static seL4_Word window_alloc(void)
+{
+    unsigned long start = atomic_load_explicit(&window_hint, memory_order_relaxed);
+    for (unsigned long i = 0; i < WINDOW_WORDS; i++) {
+        unsigned long w = (start + i) % WINDOW_WORDS;
+        uint64_t used = atomic_load_explicit(&window_used[w], memory_order_relaxed);
+        while (used != UINT64_MAX) {
+            int bit = __builtin_ctzll(~used);
+            /* Relaxed is enough: the page's contents are ordered by the kernel's map. */
+            if (atomic_compare_exchange_weak_explicit(&window_used[w], &used,
+                                                      used | (1ULL << bit), memory_order_relaxed,
+                                                      memory_order_relaxed)) {
+                atomic_store_explicit(&window_hint, w, memory_order_relaxed);
+                return RT_MAP_WINDOW + ((w * 64 + (unsigned)bit) << seL4_PageBits);
+            }
+        }
+    }
+    return 0;
+}
+
+static void window_free(seL4_Word vaddr)
+{
+    seL4_Word page = (vaddr - RT_MAP_WINDOW) >> seL4_PageBits;
+    atomic_fetch_and_explicit(&window_used[page / 64], ~(1ULL << (page % 64)),
+                              memory_order_relaxed);
+}
+
+/* ---- per-thread table: frame slot -> address (linear probing, backward-shift deletion) ---- */
+
+static size_t home(const rt_maps_t *m, seL4_CPtr frame)
+{
+    return (size_t)((frame * 0x9e3779b97f4a7c15ULL) >> 32) & (m->cap - 1);
+}
+
+static rt_map_entry_t *maps_find(rt_maps_t *m, seL4_CPtr frame)
+{
+    for (size_t i = home(m, frame);; i = (i + 1) & (m->cap - 1)) {
+        if (m->e[i].frame == frame) {
+            return &m->e[i];
+        }
+        if (m->e[i].frame == seL4_CapNull) {
+            return NULL;
+        }
+    }
+}
+
+static bool maps_insert(rt_maps_t *m, seL4_CPtr frame, seL4_Word vaddr)
+{
+    if (m->n + 1 >= m->cap) {
+        return false; /* keep one hole so that lookups end */
+    }
+    size_t i = home(m, frame);
+    while (m->e[i].frame != seL4_CapNull) {
+        i = (i + 1) & (m->cap - 1);
+    }
+    m->e[i] = (rt_map_entry_t){frame, vaddr};
+    m->n++;
+    return true;
+}
+
+static void maps_remove(rt_maps_t *m, rt_map_entry_t *e)
+{
+    size_t i = (size_t)(e - m->e);
+    size_t j = i;
+    for (;;) {
+        j = (j + 1) & (m->cap - 1);
+        if (m->e[j].frame == seL4_CapNull) {
+            break;
+        }
+        size_t h = home(m, m->e[j].frame);
+        /* Move e[j] into the hole at i unless its home lies cyclically in (i, j]. */
+        bool stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
+        if (!stays) {
+            m->e[i] = m->e[j];
+            i = j;
+        }
+    }
+    m->e[i].frame = seL4_CapNull;
+    m->n--;
+}
+
+void rt_maps_forget(rt_maps_t *m)
+{
+    for (size_t i = 0; i < m->cap; i++) {
+        if (m->e[i].frame != seL4_CapNull) {
+            window_free(m->e[i].vaddr);
+            m->e[i].frame = seL4_CapNull;
+        }
+    }
+    m->n = 0;
+}
+
+seL4_Error plat_frame_map(seL4_CPtr frame, void **vaddr)
+{
+    rt_maps_t *m = rt_self.maps;
+    rt_map_entry_t *e = maps_find(m, frame);
+    if (e != NULL) {
+        /* Either this very cap, still mapped there (seL4 remaps it in place), or a successor in
+         * the same slot, the old mapping having died with the old cap. */
+        seL4_Error err = rt_map_at(frame, e->vaddr);
+        if (err == seL4_NoError) {
+            *vaddr = (void *)e->vaddr;
+            return err;
+        }
+        if (err != seL4_InvalidCapability) {
+            return err;
+        }
+        /* The slot no longer holds a frame: its old address is free. */
+        window_free(e->vaddr);
+        maps_remove(m, e);
+        return err;
+    }
+    seL4_Word va = window_alloc();
+    if (va == 0) {
+        return seL4_NotEnoughMemory;
+    }
+    seL4_Error err = rt_map_at(frame, va);
+    if (err == seL4_NoError && !maps_insert(m, frame, va)) {
+        (void)seL4_X86_Page_Unmap(frame);
+        err = seL4_NotEnoughMemory;
+    }
+    if (err != seL4_NoError) {
+        window_free(va);
+        return err;
+    }
+    *vaddr = (void *)va;
+    return seL4_NoError;
+}
+
+seL4_Error plat_frame_unmap(seL4_CPtr frame)
+{
+    seL4_Error err = seL4_X86_Page_Unmap(frame);
+    rt_maps_t *m = rt_self.maps;
+    rt_map_entry_t *e = maps_find(m, frame);
+    if (e != NULL && (err == seL4_NoError || err == seL4_InvalidCapability)) {
+        window_free(e->vaddr);
+        maps_remove(m, e);
+    }
+    return err;
+}

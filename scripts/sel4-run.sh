@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Boots a sel4bridge root-task image on an installed seL4 kernel in QEMU (x86_64 pc99), bounded
+# in time; copies the serial console to stdout and a log file; exits with the image's status.
+#
+#   scripts/sel4-run.sh [--kernel KERNEL.elf] [--timing] [--timeout S] [--log FILE]
+#                       [--results FILE] IMAGE.elf
+#
+# --kernel   seL4's kernel.elf (default: $SEL4_PREFIX/bin/kernel.elf)
+# --timing   deterministic emulated time: QEMU counts instructions (-icount shift=0, one
+#            instruction per virtual ns) instead of following the host clock
+# --timeout  wall-clock bound in seconds (default 900); on expiry the status is 124
+# --log      where the serial output goes (default: IMAGE.log next to the image)
+# --results  write the results JSON the image prints between the lines
+#            "==== sel4bridge results begin ====" and "==== sel4bridge results end ====",
+#            with the QEMU mode added to its "run" object
+#
+# Exit status: the image's (plat_exit), 124 on timeout, 125 when QEMU itself failed.
+set -euo pipefail
+
+kernel="${SEL4_PREFIX:+$SEL4_PREFIX/bin/kernel.elf}"
+timing=0
+timeout_s=900
+log=""
+results=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --kernel) kernel="$2"; shift 2 ;;
+    --timing) timing=1; shift ;;
+    --timeout) timeout_s="$2"; shift 2 ;;
+    --log) log="$2"; shift 2 ;;
+    --results) results="$2"; shift 2 ;;
+    -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "sel4-run: unknown option $1" >&2; exit 2 ;;
+    *) break ;;
+  esac
+done
+[ $# -eq 1 ] || { echo "usage: $0 [options] IMAGE.elf (--help)" >&2; exit 2; }
+image="$1"
+[ -f "$image" ] || { echo "sel4-run: no image $image" >&2; exit 2; }
+[ -n "$kernel" ] && [ -f "$kernel" ] || {
+  echo "sel4-run: no seL4 kernel: pass --kernel or set SEL4_PREFIX to an seL4 install" >&2; exit 2; }
+command -v qemu-system-x86_64 >/dev/null || {
+  echo "sel4-run: qemu-system-x86_64 not found (Debian: apt-get install qemu-system-x86)" >&2; exit 2; }
+log="${log:-${image%.elf}.log}"
+
+# QEMU's multiboot loader takes only 32-bit ELF kernels; seL4's x86_64 kernel.elf is ELF64.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+objcopy -O elf32-i386 "$kernel" "$tmp/kernel32.elf"
+
+# The CPU: a Nehalem with 1 GiB pages (seL4's KernelHugePage); TCG provides neither PCID nor
+# XSAVE, hence KernelSupportPCID=OFF and KernelFPU=FXSAVE in the kernel configuration.
+qemu=(qemu-system-x86_64 -machine pc -cpu Nehalem,+pdpe1gb,enforce -m 1G -smp 1
+      -display none -monitor none -serial stdio -no-reboot
+      -device isa-debug-exit,iobase=0xf4,iosize=0x04
+      -kernel "$tmp/kernel32.elf" -initrd "$image")
+if [ "$timing" = 1 ]; then
+  qemu+=(-icount shift=0)
+  mode="tcg-icount-shift0"
+else
+  mode="tcg"
+fi
+echo "sel4-run: $(qemu-system-x86_64 --version | head -1); mode $mode; image $image" >&2
+
+set +e
+timeout --foreground -k 10 "$timeout_s" "${qemu[@]}" </dev/null | tr -d '\r' | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+# isa-debug-exit ends QEMU with (value << 1) | 1; anything else is QEMU's own end.
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+  echo "sel4-run: timed out after ${timeout_s}s" >&2
+  status=124
+elif [ $((rc & 1)) = 1 ]; then
+  status=$((rc >> 1))
+else
+  echo "sel4-run: QEMU ended without the image's exit (status $rc)" >&2
+  status=125
+fi
+
+if [ -n "$results" ]; then
+  /usr/bin/python3 - "$log" "$results" "$mode" <<'PY'
+import json, sys
+log, out, mode = sys.argv[1:4]
+lines, inside, found = [], False, False
+for line in open(log, errors="replace"):
+    line = line.rstrip("\n")
+    if line == "==== sel4bridge results begin ====":
+        inside, found, lines = True, True, []
+    elif line == "==== sel4bridge results end ====":
+        inside = False
+    elif inside:
+        lines.append(line)
+if not found:
+    sys.exit("sel4-run: no results in the serial log")
+doc = json.loads("\n".join(lines))
+run = doc.setdefault("run", {})
+run["qemu_mode"] = mode
+with open(out, "w") as f:
+    json.dump(doc, f, indent=2)
+    f.write("\n")
+print(f"sel4-run: results written to {out}", file=sys.stderr)
+PY
+fi
+echo "sel4-run: image status $status" >&2
+exit "$status"
