@@ -5,12 +5,13 @@
 # read complete runs only, through the tables and through the views.
 import copy
 import json
+import os
 import unittest
 import uuid
 
 import psycopg2
 
-from common import (TABLES, VIEWS, apply_migration, expected_counts, load_sample, pgcluster,
+from common import (REPO, TABLES, VIEWS, apply_migration, expected_counts, load_sample, pgcluster,
                     row_counts, telemetry)
 from postgrest_standin import insert_sql, select_sql, tx_var_sql
 
@@ -111,6 +112,17 @@ class PostgrestSqlTest(unittest.TestCase):
                         "bench_linux_baselines l where l.run_id = c.run_id and l.series = c.series)")
             self.assertEqual(cur.fetchone()[0], 0)
         conn.close()
+
+    def test_the_harness_example_document_uploads(self):
+        # The results schema's own example (tests/bench/), with its not-measured task.
+        path = os.path.join(REPO, "tests", "bench", "example-results.json")
+        if not os.path.exists(path):
+            self.skipTest("tests/bench/example-results.json is not in this checkout")
+        doc = telemetry.load_results(path)
+        self.upload(doc)
+        self.upload(doc)
+        self.assertEqual(self.admin_counts(), expected_counts(doc))
+        self.assertEqual(len(self.read("anon", "bench_task_results")), len(doc["tasks"]))
 
     def test_readers_cannot_write(self):
         doc = load_sample()
