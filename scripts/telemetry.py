@@ -521,7 +521,7 @@ def _plan_summary(plan):
     return ", ".join("%s %d" % kv for kv in counts.items())
 
 
-def _deliver(uploader, console, spool, path, run_id, plan):
+def _deliver(uploader, console, path, run_id, plan):
     outcome, detail = uploader.send_plan(plan)
     if outcome == Outcome.OK:
         Spool.remove(path)
@@ -537,15 +537,35 @@ def _deliver(uploader, console, spool, path, run_id, plan):
     return EXIT_SPOOLED
 
 
+class UsageError(Exception):
+    pass
+
+
 def _connect(args, console):
+    """An Uploader, or None when SUPABASE_URL / SUPABASE_KEY are not both set."""
     url, key = os.environ.get("SUPABASE_URL", ""), os.environ.get("SUPABASE_KEY", "")
     if not url or not key:
         return None
-    return Uploader(check_url(url), key, console, args)
+    try:
+        return Uploader(check_url(url), key, console, args)
+    except ValueError as e:
+        raise UsageError(str(e))
+
+
+def _load_all(paths, console):
+    """(status, [(path, doc, plan)]) for the files that are valid results documents."""
+    status, docs = EXIT_OK, []
+    for path in paths:
+        try:
+            doc = load_results(path)
+            docs.append((path, doc, plan_upload(doc)))
+        except InputError as e:
+            console.err("%s: %s" % (path, e))
+            status = EXIT_BAD_INPUT
+    return status, docs
 
 
 def cmd_dry_run(args, console):
-    status = EXIT_OK
     url = os.environ.get("SUPABASE_URL") or "$SUPABASE_URL"
     key = os.environ.get("SUPABASE_KEY") or "$SUPABASE_KEY"
     shown = {k: "<SUPABASE_KEY>" for k in auth_headers(key)}
@@ -553,14 +573,8 @@ def cmd_dry_run(args, console):
         shown["Authorization"] = "Bearer <SUPABASE_KEY>"
     shown.update({"Content-Type": "application/json",
                   "Prefer": "resolution=merge-duplicates,return=minimal"})
-    for path in args.files:
-        try:
-            doc = load_results(path)
-            plan = plan_upload(doc)
-        except InputError as e:
-            console.err("%s: %s" % (path, e))
-            status = max(status, EXIT_BAD_INPUT)
-            continue
+    status, docs = _load_all(args.files, console)
+    for path, doc, plan in docs:
         console.out("# run %s from %s: %s" % (doc["run_id"], path, _plan_summary(plan)))
         for table, on_conflict, rows in plan:
             for batch in batches(rows, args.batch_rows, args.batch_bytes):
@@ -575,38 +589,23 @@ def cmd_dry_run(args, console):
 
 
 def cmd_upload(args, console):
-    status = EXIT_OK
-    try:
-        uploader = _connect(args, console)
-    except ValueError as e:
-        console.err(str(e))
-        return EXIT_USAGE
+    uploader = _connect(args, console)
+    status, docs = _load_all(args.files, console)
     with Spool(args.spool) as spool:
-        for path in args.files:
-            try:
-                doc = load_results(path)
-                plan = plan_upload(doc)
-            except InputError as e:
-                console.err("%s: %s" % (path, e))
-                status = max(status, EXIT_BAD_INPUT)
-                continue
+        for path, doc, plan in docs:
             entry = spool.write(doc["run_id"], os.path.abspath(path), plan)
             if uploader is None:
                 console.err("SUPABASE_URL and SUPABASE_KEY are not both set: run %s spooled in "
                             "%s; set them and run `telemetry.py flush`" % (doc["run_id"], entry))
                 status = max(status, EXIT_SPOOLED)
                 continue
-            status = max(status, _deliver(uploader, console, spool, entry, doc["run_id"], plan))
+            status = max(status, _deliver(uploader, console, entry, doc["run_id"], plan))
     return status
 
 
 def cmd_flush(args, console):
     status = EXIT_OK
-    try:
-        uploader = _connect(args, console)
-    except ValueError as e:
-        console.err(str(e))
-        return EXIT_USAGE
+    uploader = _connect(args, console)
     with Spool(args.spool) as spool:
         entries = spool.entries()
         if not entries:
@@ -623,7 +622,7 @@ def cmd_flush(args, console):
                 console.err(str(e))
                 status = max(status, EXIT_SPOOL)
                 continue
-            status = max(status, _deliver(uploader, console, spool, path, run_id, plan))
+            status = max(status, _deliver(uploader, console, path, run_id, plan))
     return status
 
 
@@ -671,6 +670,9 @@ def main(argv=None):
         if args.dry_run:
             return cmd_dry_run(args, console)
         return cmd_upload(args, console)
+    except UsageError as e:
+        console.err(str(e))
+        return EXIT_USAGE
     except SpoolError as e:
         console.err(str(e))
         return EXIT_SPOOL

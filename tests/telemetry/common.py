@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, os.pardir, os.pardir))
@@ -17,7 +18,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, "scripts"))
 
 import pgcluster  # noqa: E402
-import telemetry  # noqa: E402  (the uploader, imported for its row mapping)
+import telemetry  # noqa: E402,F401  (the uploader, for the tests' use of its row mapping)
 
 TABLES = ("bench_runs", "bench_task_results", "bench_linux_baselines",
           "bench_histogram_buckets", "bench_outliers")
@@ -55,6 +56,42 @@ def row_counts(conn):
             counts[t] = cur.fetchone()[0]
     conn.rollback()
     return counts
+
+
+class MigratedDatabaseTest(unittest.TestCase):
+    """A test class with one PostgreSQL server of its own, migrated once; every test starts
+    from empty tables."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.cluster = pgcluster.Cluster().start()
+        try:
+            cls.prepare_cluster()
+        except BaseException:
+            cls.cluster.stop()
+            raise
+
+    @classmethod
+    def prepare_cluster(cls):
+        apply_migration(cls.cluster)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.cluster.stop()
+
+    def setUp(self):
+        conn = self.cluster.connect()
+        with conn.cursor() as cur:
+            cur.execute("truncate %s" % ", ".join(TABLES))
+        conn.commit()
+        conn.close()
+
+    def counts(self):
+        conn = self.cluster.connect()
+        try:
+            return row_counts(conn)
+        finally:
+            conn.close()
 
 
 def run_uploader(args, env_extra=None, secret=None, timeout=120):

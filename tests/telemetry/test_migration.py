@@ -7,8 +7,8 @@ import unittest
 
 import psycopg2
 
-from common import (MIGRATION, SAMPLE, SCHEMA, TABLES, VIEWS, apply_migration, load_sample,
-                    pgcluster, telemetry)
+from common import (MIGRATION, SAMPLE, SCHEMA, TABLES, VIEWS, MigratedDatabaseTest,
+                    apply_migration, load_sample, pgcluster, telemetry)
 
 # (database, whether it has the default privileges of a project made before 2026)
 DATABASES = (("new_project", False), ("legacy_project", True))
@@ -25,23 +25,17 @@ def schema_dump(cluster, dbname):
                      if not line.startswith(("\\restrict", "\\unrestrict")))
 
 
-class MigrationTest(unittest.TestCase):
+class MigrationTest(MigratedDatabaseTest):
     @classmethod
-    def setUpClass(cls):
-        cls.cluster = pgcluster.Cluster().start()
+    def prepare_cluster(cls):
         cls.dumps = {}
-        try:
-            for db, legacy in DATABASES:
-                cls.cluster.create_database(db, legacy_default_privileges=legacy)
-                apply_migration(cls.cluster, db)
-                cls.dumps[db] = schema_dump(cls.cluster, db)
-        except BaseException:
-            cls.cluster.stop()
-            raise
+        for db, legacy in DATABASES:
+            cls.cluster.create_database(db, legacy_default_privileges=legacy)
+            apply_migration(cls.cluster, db)
+            cls.dumps[db] = schema_dump(cls.cluster, db)
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.cluster.stop()
+    def setUp(self):
+        pass  # the tests share the two databases; none depends on rows another one left
 
     def query(self, db, sql, params=None):
         conn = self.cluster.connect(dbname=db)
@@ -72,13 +66,15 @@ class MigrationTest(unittest.TestCase):
                             "'shared', 'quick', true, '{}', true, 0, 0)")
             conn.commit()
             conn.close()
+            rows = self.query(db, "select * from bench_runs order by run_id")
+            self.assertNotEqual(rows, [])
             before = schema_dump(self.cluster, db)
             self.assertEqual(before, self.dumps[db])
             rc, _, err = self.cluster.psql(MIGRATION, user="postgres", dbname=db)
             self.assertEqual(rc, 0, err)
             self.assertNotIn("ERROR", err)
             self.assertEqual(schema_dump(self.cluster, db), before, db)
-            self.assertEqual(self.query(db, "select count(*) from bench_runs"), [(1,)])
+            self.assertEqual(self.query(db, "select * from bench_runs order by run_id"), rows)
 
     def test_both_kinds_of_project_end_with_the_same_schema(self):
         # The legacy project differs only by its default privileges, which the migration

@@ -11,39 +11,23 @@ import uuid
 
 import psycopg2
 
-from common import (REPO, TABLES, VIEWS, apply_migration, expected_counts, load_sample, pgcluster,
-                    row_counts, telemetry)
+from common import (REPO, TABLES, VIEWS, MigratedDatabaseTest, expected_counts, load_sample,
+                    telemetry)
 from postgrest_standin import insert_sql, select_sql, tx_var_sql
 
 
-class PostgrestSqlTest(unittest.TestCase):
+class PostgrestSqlTest(MigratedDatabaseTest):
     @classmethod
     def setUpClass(cls):
-        cls.cluster = pgcluster.Cluster().start()
-        try:
-            apply_migration(cls.cluster)
-            conn = cls.cluster.connect()
-            with conn.cursor() as cur:
-                cur.execute("select c.relname, a.attname, format_type(a.atttypid, a.atttypmod) "
-                            "from pg_attribute a join pg_class c on c.oid = a.attrelid where "
-                            "c.relnamespace = 'public'::regnamespace and a.attnum > 0")
-                cls.types = {}
-                for rel, col, typ in cur.fetchall():
-                    cls.types.setdefault(rel, {})[col] = typ
-            conn.close()
-        except BaseException:
-            cls.cluster.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.cluster.stop()
-
-    def setUp(self):
-        conn = self.cluster.connect()
+        super().setUpClass()
+        conn = cls.cluster.connect()
         with conn.cursor() as cur:
-            cur.execute("truncate %s" % ", ".join(TABLES))
-        conn.commit()
+            cur.execute("select c.relname, a.attname, format_type(a.atttypid, a.atttypmod) "
+                        "from pg_attribute a join pg_class c on c.oid = a.attrelid where "
+                        "c.relnamespace = 'public'::regnamespace and a.attnum > 0")
+            cls.types = {}
+            for rel, col, typ in cur.fetchall():
+                cls.types.setdefault(rel, {})[col] = typ
         conn.close()
 
     # PostgREST's transaction, as the stand-in and PostgREST run it.
@@ -79,25 +63,18 @@ class PostgrestSqlTest(unittest.TestCase):
         return self.as_role(role, select_sql(relation, ["*"], [], [], None), [],
                             method="GET", path="/" + relation)[0][2]
 
-    def admin_counts(self):
-        conn = self.cluster.connect()
-        try:
-            return row_counts(conn)
-        finally:
-            conn.close()
-
     # Tests.
 
     def test_service_role_upsert_twice_changes_no_row_count(self):
         doc = load_sample()
         want = expected_counts(doc)
         self.upload(doc)
-        self.assertEqual(self.admin_counts(), want)
+        self.assertEqual(self.counts(), want)
         changed = copy.deepcopy(doc)
         changed["cpu"] = "Example CPU, renamed"
         changed["tasks"][0]["stats"]["max"] += 1
         self.upload(changed)
-        self.assertEqual(self.admin_counts(), want)
+        self.assertEqual(self.counts(), want)
         conn = self.cluster.connect()
         with conn.cursor() as cur:
             cur.execute("select r.cpu, r.complete, t.max from bench_runs r join bench_task_results "
@@ -121,7 +98,7 @@ class PostgrestSqlTest(unittest.TestCase):
         doc = telemetry.load_results(path)
         self.upload(doc)
         self.upload(doc)
-        self.assertEqual(self.admin_counts(), expected_counts(doc))
+        self.assertEqual(self.counts(), expected_counts(doc))
         self.assertEqual(len(self.read("anon", "bench_task_results")), len(doc["tasks"]))
 
     def test_readers_cannot_write(self):
@@ -142,7 +119,7 @@ class PostgrestSqlTest(unittest.TestCase):
             with self.subTest(role="service_role", op=op):
                 with self.assertRaises(psycopg2.errors.InsufficientPrivilege):
                     self.as_role("service_role", op, [])
-        self.assertEqual(self.admin_counts(), expected_counts(doc))
+        self.assertEqual(self.counts(), expected_counts(doc))
 
     def test_readers_see_complete_runs_only(self):
         done = load_sample()
@@ -153,7 +130,7 @@ class PostgrestSqlTest(unittest.TestCase):
         self.upload(done)
         self.upload(partial, complete=False)
         counts = expected_counts(done)
-        self.assertEqual(self.admin_counts(), {t: 2 * n for t, n in counts.items()})
+        self.assertEqual(self.counts(), {t: 2 * n for t, n in counts.items()})
         for role in ("anon", "authenticated"):
             with self.subTest(role=role):
                 for table in TABLES:
@@ -186,7 +163,7 @@ class PostgrestSqlTest(unittest.TestCase):
                 with self.assertRaises(psycopg2.errors.InsufficientPrivilege):
                     self.read("service_role", view)
 
-    def test_dashboard_views(self):
+    def two_runs_and_a_regression(self):
         first = load_sample()
         second = copy.deepcopy(first)
         second["run_id"] = str(uuid.UUID(int=2, version=4))
@@ -204,6 +181,10 @@ class PostgrestSqlTest(unittest.TestCase):
         other_platform["kernel"], other_platform["platform"] = "sel4", "pc99"
         for doc in (first, second, other_platform):
             self.upload(doc)
+        return first, second, other_platform
+
+    def test_dashboard_views(self):
+        first, second, other_platform = self.two_runs_and_a_regression()
         conn = self.cluster.connect(user="postgres")
         cur = conn.cursor()
         cur.execute("select kernel, platform, run_id::text from bench_latest_runs")
@@ -224,6 +205,24 @@ class PostgrestSqlTest(unittest.TestCase):
                          [(d["git_commit"], d["tasks"][0]["stats"]["p50"],
                            d["tasks"][0]["stats"]["p95"], d["tasks"][0]["stats"]["p99"])
                           for d in (first, second)])
+        conn.close()
+
+
+    def test_readme_dashboard_queries_run_and_find_rows(self):
+        with open(os.path.join(REPO, "README.md")) as f:
+            readme = f.read()
+        section = readme.split("\n## Telemetry\n", 1)[1].split("\n## ", 1)[0]
+        sql = section.split("```sql\n", 1)[1].split("```", 1)[0]
+        code = "\n".join(ln for ln in sql.splitlines() if not ln.startswith("--"))
+        statements = [s.strip() for s in code.split(";") if s.strip()]
+        self.assertEqual(len(statements), 6)
+        self.two_runs_and_a_regression()
+        conn = self.cluster.connect(user="postgres")
+        with conn.cursor() as cur:
+            for statement in statements:
+                with self.subTest(statement=statement.splitlines()[0]):
+                    cur.execute(statement)
+                    self.assertGreater(len(cur.fetchall()), 0)
         conn.close()
 
 

@@ -10,8 +10,8 @@ import subprocess
 import tempfile
 import unittest
 
-from common import (PYTHON, SAMPLE, TABLES, apply_migration, expected_counts, load_sample, pgcluster,
-                    row_counts, run_uploader, telemetry)
+from common import (PYTHON, SAMPLE, TABLES, MigratedDatabaseTest, expected_counts, load_sample,
+                    run_uploader, telemetry)
 from postgrest_standin import StandIn, make_jwt
 
 SECRET_KEY = "sb_secret_T3stOnlyKeyThatMustNeverBePrinted_1234"
@@ -20,28 +20,15 @@ JWT_SECRET = "jwt-secret-for-the-stand-in-only-0123456789"
 FAST = ["--retries", "3", "--backoff-base", "0.01", "--backoff-max", "0.05", "--timeout", "10"]
 
 
-class UploaderHttpTest(unittest.TestCase):
+class UploaderHttpTest(MigratedDatabaseTest):
     @classmethod
     def setUpClass(cls):
-        cls.cluster = pgcluster.Cluster().start()
-        try:
-            apply_migration(cls.cluster)
-        except BaseException:
-            cls.cluster.stop()
-            raise
+        super().setUpClass()
         cls.doc = load_sample()
         cls.want = expected_counts(cls.doc)
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.cluster.stop()
-
     def setUp(self):
-        conn = self.cluster.connect()
-        with conn.cursor() as cur:
-            cur.execute("truncate %s" % ", ".join(TABLES))
-        conn.commit()
-        conn.close()
+        super().setUp()
         self.tmp = tempfile.mkdtemp(prefix="sel4bridge-telemetry-test-")
         self.spool = os.path.join(self.tmp, "spool")
         db = {"host": "127.0.0.1", "port": self.cluster.port, "dbname": "postgres",
@@ -65,13 +52,6 @@ class UploaderHttpTest(unittest.TestCase):
     def flush(self, key=SECRET_KEY):
         return run_uploader(["flush", "--spool", self.spool] + FAST, env_extra=self.env(key),
                             secret=key)
-
-    def counts(self):
-        conn = self.cluster.connect()
-        try:
-            return row_counts(conn)
-        finally:
-            conn.close()
 
     def spooled(self):
         if not os.path.isdir(self.spool):
