@@ -29,7 +29,9 @@ class UploaderHttpTest(MigratedDatabaseTest):
 
     def setUp(self):
         super().setUp()
-        self.tmp = tempfile.mkdtemp(prefix="sel4bridge-telemetry-test-")
+        # Inside the cluster's directory, so that it goes with the cluster even if this process
+        # is killed.
+        self.tmp = tempfile.mkdtemp(prefix="uploader-", dir=self.cluster.tmp)
         self.spool = os.path.join(self.tmp, "spool")
         db = {"host": "127.0.0.1", "port": self.cluster.port, "dbname": "postgres",
               "user": "authenticator", "password": self.cluster.authenticator_password}
