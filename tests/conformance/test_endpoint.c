@@ -1,0 +1,372 @@
+/*
+ * Endpoints: Call/Reply/ReplyRecv/Send/NBSend/Recv/NBRecv, badges, message registers and
+ * seL4_MessageInfo_t, the one-shot reply capability, and the errors of invoking bad caps.
+ */
+#include "check.h"
+#include "tests.h"
+
+#define EP TC_SLOT(0)
+
+struct server {
+    seL4_Word badge, label, length, mr0, mr1, count;
+};
+
+/* Receive one call, record it, reply label+1 with MR0+1. */
+static void serve_one(void *arg)
+{
+    struct server *s = arg;
+    seL4_Word badge;
+    seL4_MessageInfo_t info = seL4_Recv(EP, &badge);
+    s->badge = badge;
+    s->label = seL4_MessageInfo_get_label(info);
+    s->length = seL4_MessageInfo_get_length(info);
+    s->mr0 = seL4_GetMR(0);
+    s->mr1 = seL4_GetMR(1);
+    seL4_SetMR(0, s->mr0 + 1);
+    seL4_Reply(seL4_MessageInfo_new(s->label + 1, 0, 0, 1));
+}
+
+int test_ep_call_reply(void)
+{
+    struct server s = {0};
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
+    seL4_CPtr client = tc_slot();
+    CHECK(ep && client);
+    CHECK_OK(seL4_CNode_Mint(ROOT, client, DEPTH, ROOT, ep, DEPTH, seL4_AllRights, 0x55));
+    plat_thread_t *t = tc_thread("server", serve_one, &s, 0);
+    CHECK(t);
+    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
+    CHECK_OK(plat_thread_start(t));
+
+    seL4_SetMR(0, 41);
+    seL4_SetMR(1, 7);
+    seL4_MessageInfo_t reply = seL4_Call(client, seL4_MessageInfo_new(9, 0, 0, 2));
+    CHECK_EQ(seL4_MessageInfo_get_label(reply), 10);
+    CHECK_EQ(seL4_MessageInfo_get_length(reply), 1);
+    CHECK_EQ(seL4_MessageInfo_get_extraCaps(reply), 0);
+    CHECK_EQ(seL4_MessageInfo_get_capsUnwrapped(reply), 0);
+    CHECK_EQ(seL4_GetMR(0), 42);
+    CHECK_EQ(plat_thread_join(t), 0);
+    CHECK_EQ(s.badge, 0x55);
+    CHECK_EQ(s.label, 9);
+    CHECK_EQ(s.length, 2);
+    CHECK_EQ(s.mr0, 41);
+    CHECK_EQ(s.mr1, 7);
+    return 0;
+}
+
+#define LOOP_CALLS 200
+
+/* A ReplyRecv loop that answers MR0 * 2 until it sees label 0xdead. */
+static void serve_loop(void *arg)
+{
+    struct server *s = arg;
+    seL4_Word badge;
+    seL4_MessageInfo_t info = seL4_Recv(EP, &badge);
+    for (;;) {
+        if (seL4_MessageInfo_get_label(info) == 0xdead) {
+            seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 0));
+            return;
+        }
+        s->count++;
+        s->badge = badge;
+        seL4_SetMR(0, seL4_GetMR(0) * 2);
+        info = seL4_ReplyRecv(EP, seL4_MessageInfo_new(1, 0, 0, 1), &badge);
+    }
+}
+
+int test_ep_replyrecv_serves_many(void)
+{
+    struct server s = {0};
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
+    CHECK(ep);
+    plat_thread_t *t = tc_thread("server", serve_loop, &s, 0);
+    CHECK(t);
+    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
+    CHECK_OK(plat_thread_start(t));
+    for (seL4_Word i = 0; i < LOOP_CALLS; i++) {
+        seL4_SetMR(0, i);
+        seL4_MessageInfo_t r = seL4_Call(ep, seL4_MessageInfo_new(3, 0, 0, 1));
+        CHECK_EQ(seL4_MessageInfo_get_label(r), 1);
+        CHECK_EQ(seL4_GetMR(0), i * 2);
+    }
+    seL4_Call(ep, seL4_MessageInfo_new(0xdead, 0, 0, 0));
+    CHECK_EQ(plat_thread_join(t), 0);
+    CHECK_EQ(s.count, LOOP_CALLS);
+    CHECK_EQ(s.badge, 0);
+    return 0;
+}
+
+static void send_one(void *arg)
+{
+    (void)arg;
+    seL4_SetMR(0, 0xabc);
+    seL4_Send(EP, seL4_MessageInfo_new(77, 0, 0, 1));
+}
+
+int test_ep_send_then_recv(void)
+{
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
+    CHECK(ep);
+    plat_thread_t *t = tc_thread("sender", send_one, NULL, 0);
+    CHECK(t);
+    CHECK_OK(tc_give(t, EP, ep, seL4_CanWrite, 0x9));
+    CHECK_OK(plat_thread_start(t));
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge);
+    CHECK_EQ(badge, 0x9);
+    CHECK_EQ(seL4_MessageInfo_get_label(info), 77);
+    CHECK_EQ(seL4_MessageInfo_get_length(info), 1);
+    CHECK_EQ(seL4_GetMR(0), 0xabc);
+    /* a plain Send leaves no reply capability behind */
+    seL4_CPtr saved = tc_slot();
+    CHECK_OK(seL4_CNode_SaveCaller(ROOT, saved, DEPTH));
+    CHECK(tc_slot_empty(saved));
+    CHECK_EQ(plat_thread_join(t), 0);
+    return 0;
+}
+
+int test_ep_nbsend_without_receiver_is_dropped(void)
+{
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
+    seL4_CPtr badged = tc_slot();
+    CHECK(ep && badged);
+    CHECK_OK(seL4_CNode_Mint(ROOT, badged, DEPTH, ROOT, ep, DEPTH, seL4_AllRights, 0x31));
+    seL4_NBSend(badged, seL4_MessageInfo_new(5, 0, 0, 0));
+    seL4_Word badge = 0xffff;
+    seL4_NBRecv(ep, &badge);
+    CHECK_EQ(badge, 0); /* nothing was queued */
+    return 0;
+}
+
+int test_ep_nbrecv_idle_returns_badge_zero(void)
+{
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
+    CHECK(ep);
+    seL4_Word badge = 0x1234;
+    seL4_NBRecv(ep, &badge);
+    CHECK_EQ(badge, 0);
+    return 0;
+}
+
+static void echo_all(void *arg)
+{
+    struct server *s = arg;
+    seL4_Word badge;
+    seL4_MessageInfo_t info = seL4_Recv(EP, &badge);
+    s->length = seL4_MessageInfo_get_length(info);
+    for (seL4_Word i = 0; i < s->length; i++) {
+        if (seL4_GetMR((int)i) == i * 3 + 1) {
+            s->count++;
+        }
+    }
+    for (seL4_Word i = 0; i < seL4_MsgMaxLength; i++) {
+        seL4_SetMR((int)i, ~i);
+    }
+    seL4_Reply(seL4_MessageInfo_new(0, 0, 0, seL4_MsgMaxLength));
+}
+
+int test_ep_max_length_message(void)
+{
+    struct server s = {0};
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
+    CHECK(ep);
+    plat_thread_t *t = tc_thread("echo", echo_all, &s, 0);
+    CHECK(t);
+    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
+    CHECK_OK(plat_thread_start(t));
+    for (seL4_Word i = 0; i < seL4_MsgMaxLength; i++) {
+        seL4_SetMR((int)i, i * 3 + 1);
+    }
+    /* a length beyond seL4_MsgMaxLength (7 bits allow 127) is cut to seL4_MsgMaxLength */
+    seL4_MessageInfo_t r = seL4_Call(ep, seL4_MessageInfo_new(0, 0, 0, 127));
+    CHECK_EQ(seL4_MessageInfo_get_length(r), seL4_MsgMaxLength);
+    for (seL4_Word i = 0; i < seL4_MsgMaxLength; i++) {
+        CHECK_EQ(seL4_GetMR((int)i), ~i);
+    }
+    CHECK_EQ(plat_thread_join(t), 0);
+    CHECK_EQ(s.length, seL4_MsgMaxLength);
+    CHECK_EQ(s.count, seL4_MsgMaxLength);
+    return 0;
+}
+
+struct client {
+    seL4_Word id, reply;
+};
+
+static void call_with_id(void *arg)
+{
+    struct client *c = arg;
+    seL4_SetMR(0, c->id);
+    seL4_Call(EP, seL4_MessageInfo_new(0, 0, 0, 1));
+    c->reply = seL4_GetMR(0);
+}
+
+int test_ep_badges_identify_senders(void)
+{
+    struct client c1 = {.id = 100}, c2 = {.id = 200};
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
+    CHECK(ep);
+    plat_thread_t *t1 = tc_thread("client1", call_with_id, &c1, 0);
+    plat_thread_t *t2 = tc_thread("client2", call_with_id, &c2, 0);
+    CHECK(t1 && t2);
+    CHECK_OK(tc_give(t1, EP, ep, seL4_AllRights, 1));
+    CHECK_OK(tc_give(t2, EP, ep, seL4_AllRights, 2));
+    CHECK_OK(plat_thread_start(t1));
+    CHECK_OK(plat_thread_start(t2));
+    for (int i = 0; i < 2; i++) {
+        seL4_Word badge;
+        seL4_Recv(ep, &badge);
+        CHECK(badge == 1 || badge == 2);
+        CHECK_EQ(seL4_GetMR(0), badge * 100);
+        seL4_SetMR(0, badge + 1000);
+        seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 1));
+    }
+    CHECK_EQ(plat_thread_join(t1), 0);
+    CHECK_EQ(plat_thread_join(t2), 0);
+    CHECK_EQ(c1.reply, 1001);
+    CHECK_EQ(c2.reply, 1002);
+    return 0;
+}
+
+struct caller {
+    seL4_Word returned, label;
+};
+
+static void call_once(void *arg)
+{
+    struct caller *c = arg;
+    seL4_MessageInfo_t r = seL4_Call(EP, seL4_MessageInfo_new(4, 0, 0, 0));
+    c->label = seL4_MessageInfo_get_label(r);
+    c->returned = 1;
+}
+
+/* seL4 creates no reply cap for a Call on a cap with neither Grant nor GrantReply: the receiver
+ * gets the message, has nothing to reply to, and the caller stays blocked. */
+int test_ep_call_without_grant_gets_no_reply(void)
+{
+    struct caller c = {0};
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
+    CHECK(ep);
+    plat_thread_t *t = tc_thread("caller", call_once, &c, 0);
+    CHECK(t);
+    CHECK_OK(tc_give(t, EP, ep, seL4_CanWrite, 0x77));
+    CHECK_OK(plat_thread_start(t));
+    seL4_Word badge;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge);
+    CHECK_EQ(badge, 0x77);
+    CHECK_EQ(seL4_MessageInfo_get_label(info), 4);
+    seL4_CPtr saved = tc_slot();
+    CHECK_OK(seL4_CNode_SaveCaller(ROOT, saved, DEPTH));
+    CHECK(tc_slot_empty(saved));
+    seL4_Reply(seL4_MessageInfo_new(1, 0, 0, 0));
+    tc_yield(100);
+    CHECK_EQ(c.returned, 0);
+    return 0;
+}
+
+int test_ep_call_with_grantreply_only(void)
+{
+    struct caller c = {0};
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
+    CHECK(ep);
+    plat_thread_t *t = tc_thread("caller", call_once, &c, 0);
+    CHECK(t);
+    CHECK_OK(tc_give(t, EP, ep, seL4_CapRights_new(1, 0, 0, 1), 0));
+    CHECK_OK(plat_thread_start(t));
+    seL4_Word badge;
+    seL4_Recv(ep, &badge);
+    seL4_Reply(seL4_MessageInfo_new(12, 0, 0, 0));
+    CHECK_EQ(plat_thread_join(t), 0);
+    CHECK_EQ(c.returned, 1);
+    CHECK_EQ(c.label, 12);
+    return 0;
+}
+
+int test_ep_reply_without_caller_is_noop(void)
+{
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
+    CHECK(ep);
+    seL4_SetMR(0, 5);
+    seL4_Reply(seL4_MessageInfo_new(1, 0, 0, 1));
+    CHECK_EQ(seL4_GetMR(0), 5);
+    seL4_Word badge = 9;
+    seL4_NBRecv(ep, &badge);
+    CHECK_EQ(badge, 0);
+    return 0;
+}
+
+int test_ep_reply_to_caller_that_is_gone(void)
+{
+    struct caller c = {0};
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
+    CHECK(ep);
+    plat_thread_t *t = tc_thread("caller", call_once, &c, 0);
+    CHECK(t);
+    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 3));
+    CHECK_OK(plat_thread_start(t));
+    seL4_Word badge;
+    seL4_Recv(ep, &badge);
+    CHECK_EQ(badge, 3);
+    /* the caller is destroyed while blocked on the reply: its reply cap goes with it */
+    tc_destroy(t);
+    seL4_CPtr saved = tc_slot();
+    CHECK_OK(seL4_CNode_SaveCaller(ROOT, saved, DEPTH));
+    CHECK(tc_slot_empty(saved));
+    seL4_Reply(seL4_MessageInfo_new(1, 0, 0, 0));
+    CHECK_EQ(c.returned, 0);
+    /* the endpoint still serves others afterwards */
+    seL4_Word b = 7;
+    seL4_NBRecv(ep, &b);
+    CHECK_EQ(b, 0);
+    return 0;
+}
+
+int test_ep_saved_caller_is_one_shot(void)
+{
+    struct caller c = {0};
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
+    seL4_CPtr saved = tc_slot();
+    CHECK(ep && saved);
+    plat_thread_t *t = tc_thread("caller", call_once, &c, 0);
+    CHECK(t);
+    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
+    CHECK_OK(plat_thread_start(t));
+    seL4_Word badge;
+    seL4_Recv(ep, &badge);
+    CHECK_OK(seL4_CNode_SaveCaller(ROOT, saved, DEPTH));
+    CHECK(!tc_slot_empty(saved));
+    /* seL4_Reply now has no caller; the saved reply cap answers with a Send */
+    seL4_Reply(seL4_MessageInfo_new(99, 0, 0, 0));
+    seL4_Send(saved, seL4_MessageInfo_new(21, 0, 0, 0));
+    CHECK_EQ(plat_thread_join(t), 0);
+    CHECK_EQ(c.label, 21);
+    CHECK(tc_slot_empty(saved));
+    return 0;
+}
+
+int test_ep_call_empty_slot_returns_error(void)
+{
+    seL4_CPtr empty = tc_slot();
+    CHECK(empty);
+    seL4_SetMR(0, 0xffff);
+    seL4_MessageInfo_t r = seL4_Call(empty, seL4_MessageInfo_new(0, 0, 0, 0));
+    CHECK_EQ(seL4_MessageInfo_get_label(r), seL4_InvalidCapability);
+    CHECK_EQ(seL4_MessageInfo_get_length(r), 1);
+    CHECK_EQ(seL4_GetMR(0), 0);
+    /* a Send to an empty slot fails silently: no fault, no reply */
+    seL4_Send(empty, seL4_MessageInfo_new(0, 0, 0, 0));
+    return 0;
+}
+
+int test_ep_call_readonly_cap_returns_error(void)
+{
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
+    seL4_CPtr ro = tc_slot();
+    CHECK(ep && ro);
+    CHECK_OK(seL4_CNode_Copy(ROOT, ro, DEPTH, ROOT, ep, DEPTH, seL4_CanRead));
+    seL4_MessageInfo_t r = seL4_Call(ro, seL4_MessageInfo_new(0, 0, 0, 0));
+    CHECK_EQ(seL4_MessageInfo_get_label(r), seL4_InvalidCapability);
+    CHECK_EQ(seL4_MessageInfo_get_length(r), 1);
+    return 0;
+}

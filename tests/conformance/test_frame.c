@@ -1,0 +1,109 @@
+/* Frames: mapping shares memory; a revoked frame's mapping is gone and an access is a VM fault. */
+#include "check.h"
+#include "tests.h"
+
+#define FRAME TC_SLOT(0)
+
+struct mapper {
+    volatile seL4_Word *addr;
+    seL4_Word seen;
+    seL4_Error err;
+};
+
+static void map_and_read(void *arg)
+{
+    struct mapper *m = arg;
+    void *p = 0;
+    m->err = plat_frame_map(FRAME, &p);
+    m->addr = p;
+    if (m->err == seL4_NoError) {
+        m->seen = m->addr[1];
+        m->addr[2] = 0x5eed;
+    }
+}
+
+int test_frame_shared_mapping(void)
+{
+    struct mapper m = {0};
+    seL4_CPtr frame = tc_obj(seL4_X86_4K, 0);
+    CHECK(frame);
+    void *p = 0;
+    CHECK_OK(plat_frame_map(frame, &p));
+    volatile seL4_Word *w = p;
+    CHECK_EQ(w[0], 0); /* new frames are zeroed */
+    w[1] = 0xf00d;
+    /* a second mapping of the same cap is refused; a copy of the cap maps again */
+    void *q = 0;
+    CHECK_EQ(plat_frame_map(frame, &q), seL4_InvalidArgument);
+    plat_thread_t *t = tc_thread("mapper", map_and_read, &m, 0);
+    CHECK(t);
+    CHECK_OK(tc_give(t, FRAME, frame, seL4_AllRights, 0));
+    CHECK_OK(plat_thread_start(t));
+    CHECK_EQ(plat_thread_join(t), 0);
+    CHECK_OK(m.err);
+    CHECK((void *)m.addr != p);
+    CHECK_EQ(m.seen, 0xf00d);
+    CHECK_EQ(w[2], 0x5eed);
+    /* not a frame */
+    CHECK_EQ(plat_frame_map(seL4_CapInitThreadTCB, &q), seL4_InvalidCapability);
+    return 0;
+}
+
+struct toucher {
+    volatile seL4_Word *addr;
+    int mapped, done;
+};
+
+#define GO TC_SLOT(1)
+
+static void map_wait_touch(void *arg)
+{
+    struct toucher *m = arg;
+    void *p = 0;
+    if (plat_frame_map(FRAME, &p) != seL4_NoError) {
+        return;
+    }
+    m->addr = p;
+    m->addr[0] = 1;
+    seL4_Word b;
+    seL4_Wait(GO, &b); /* the root revokes the frame meanwhile */
+    m->addr[3] = 2;    /* a VM fault */
+    m->done = 1;
+}
+
+int test_frame_access_after_revoke_is_vm_fault(void)
+{
+    struct toucher m = {0};
+    seL4_CPtr frame = tc_obj(seL4_X86_4K, 0), go = tc_obj(seL4_NotificationObject, 0);
+    seL4_CPtr fault_ep = tc_obj(seL4_EndpointObject, 0);
+    CHECK(frame && go && fault_ep);
+    plat_thread_t *t = tc_thread("toucher", map_wait_touch, &m, fault_ep);
+    CHECK(t);
+    CHECK_OK(tc_give(t, FRAME, frame, seL4_AllRights, 0));
+    CHECK_OK(tc_give(t, GO, go, seL4_AllRights, 0));
+    CHECK_OK(plat_thread_start(t));
+    /* let it map and write, then take the frame away */
+    void *p = 0;
+    CHECK_OK(plat_frame_map(frame, &p));
+    volatile seL4_Word *w = p;
+    for (unsigned long i = 0; i < 100000000ul && w[0] != 1; i++) {
+        seL4_Yield();
+    }
+    CHECK_EQ(w[0], 1);
+    CHECK_OK(seL4_CNode_Revoke(ROOT, frame, DEPTH));
+    CHECK(tc_slot_empty_in(plat_thread_cnode(t), FRAME));
+    seL4_Signal(go);
+    seL4_Word fb = 1;
+    seL4_MessageInfo_t f = seL4_Recv(fault_ep, &fb);
+    CHECK_EQ(seL4_MessageInfo_get_label(f), seL4_Fault_VMFault);
+    CHECK_EQ(seL4_MessageInfo_get_length(f), seL4_VMFault_Length);
+    CHECK_EQ(fb, 0);
+    CHECK_EQ(seL4_GetMR(seL4_VMFault_PrefetchFault), 0);
+    CHECK_EQ(plat_thread_join(t), -1);
+    CHECK_EQ(seL4_GetMR(seL4_VMFault_Addr), (seL4_Word)(m.addr + 3));
+    CHECK_EQ(seL4_GetMR(seL4_VMFault_FSR) & 0x2, 0x2); /* a write */
+    CHECK_EQ(m.done, 0);
+    /* our own mapping (of the original cap, not revoked) still works */
+    CHECK_EQ(w[0], 1);
+    return 0;
+}

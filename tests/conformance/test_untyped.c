@@ -1,0 +1,91 @@
+/* Untyped memory: seL4_Untyped_Retype, its errors in seL4's order, and the watermark. */
+#include "check.h"
+#include "tests.h"
+
+int test_untyped_retype_objects(void)
+{
+    seL4_CPtr ut = tc_obj(seL4_UntypedObject, 16);
+    CHECK(ut);
+    seL4_CPtr s[4];
+    for (int i = 0; i < 4; i++) {
+        s[i] = tc_slot();
+        CHECK(s[i]);
+    }
+    /* node_depth 0: the root CNode cap itself is the destination; offset = slot */
+    CHECK_OK(seL4_Untyped_Retype(ut, seL4_EndpointObject, 0, ROOT, 0, 0, s[0], 1));
+    CHECK_OK(seL4_Untyped_Retype(ut, seL4_NotificationObject, 0, ROOT, 0, 0, s[1], 1));
+    CHECK_OK(seL4_Untyped_Retype(ut, seL4_CapTableObject, 3, ROOT, 0, 0, s[2], 1));
+    CHECK_OK(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, s[3], 1));
+    seL4_NBSend(s[0], seL4_MessageInfo_new(0, 0, 0, 0));
+    seL4_Signal(s[1]);
+    seL4_Word b = 5;
+    seL4_Poll(s[1], &b);
+    CHECK_EQ(b, 0);
+    CHECK_OK(seL4_CNode_Copy(s[2], 7, 3, ROOT, s[0], DEPTH, seL4_AllRights));
+    /* the objects are children of the untyped: revoking it deletes them all */
+    CHECK_OK(seL4_CNode_Revoke(ROOT, ut, DEPTH));
+    for (int i = 0; i < 4; i++) {
+        CHECK(tc_slot_empty(s[i]));
+    }
+    return 0;
+}
+
+int test_untyped_retype_out_of_memory(void)
+{
+    seL4_CPtr ut = tc_obj(seL4_UntypedObject, 13); /* two 4 KiB frames */
+    seL4_CPtr f1 = tc_slot(), f2 = tc_slot(), f3 = tc_slot(), ep = tc_slot();
+    CHECK(ut && f1 && f2 && f3 && ep);
+    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, f1, 3), seL4_NotEnoughMemory);
+    CHECK_EQ(seL4_GetMR(0), 8192);
+    CHECK_OK(seL4_Untyped_Retype(ut, seL4_EndpointObject, 0, ROOT, 0, 0, ep, 1));
+    /* the endpoint took 16 bytes; the next frame is aligned up to 4 KiB: one still fits */
+    CHECK_OK(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, f1, 1));
+    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, f2, 1), seL4_NotEnoughMemory);
+    CHECK_EQ(seL4_GetMR(0), 0);
+    CHECK(tc_slot_empty(f2));
+    /* deleting one child does not lower the watermark ... */
+    CHECK_OK(seL4_CNode_Delete(ROOT, f1, DEPTH));
+    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, f2, 1), seL4_NotEnoughMemory);
+    /* ... deleting the last one resets the untyped */
+    CHECK_OK(seL4_CNode_Delete(ROOT, ep, DEPTH));
+    CHECK_OK(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, f2, 1));
+    CHECK_OK(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, f3, 1));
+    CHECK(!tc_slot_empty(f3));
+    return 0;
+}
+
+int test_untyped_retype_argument_errors(void)
+{
+    seL4_CPtr ut = tc_obj(seL4_UntypedObject, 12), dest = tc_slot(), ep = tc_obj(seL4_EndpointObject, 0);
+    seL4_CPtr cn = tc_obj(seL4_CapTableObject, 4);
+    CHECK(ut && dest && ep && cn);
+    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_ObjectTypeCount, 0, ROOT, 0, 0, dest, 1), seL4_InvalidArgument);
+    CHECK_EQ(seL4_GetMR(0), 0);
+    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_UntypedObject, 64, ROOT, 0, 0, dest, 1), seL4_RangeError);
+    CHECK_EQ(seL4_GetMR(0), 0);
+    CHECK_EQ(seL4_GetMR(1), seL4_MaxUntypedBits);
+    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_CapTableObject, 0, ROOT, 0, 0, dest, 1), seL4_InvalidArgument);
+    CHECK_EQ(seL4_GetMR(0), 1);
+    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_UntypedObject, 3, ROOT, 0, 0, dest, 1), seL4_InvalidArgument);
+    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_EndpointObject, 0, ep, 0, 0, dest, 1), seL4_FailedLookup);
+    /* a destination window outside a 16-slot CNode (addressed by index and depth in ours) */
+    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_EndpointObject, 0, ROOT, cn, DEPTH, 16, 1), seL4_RangeError);
+    CHECK_EQ(seL4_GetMR(0), 0);
+    CHECK_EQ(seL4_GetMR(1), 15);
+    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_EndpointObject, 0, ROOT, cn, DEPTH, 14, 3), seL4_RangeError);
+    CHECK_EQ(seL4_GetMR(0), 1);
+    CHECK_EQ(seL4_GetMR(1), 2);
+    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_EndpointObject, 0, ROOT, 0, 0, dest, 0), seL4_RangeError);
+    CHECK_EQ(seL4_GetMR(0), 1);
+    CHECK_EQ(seL4_GetMR(1), seL4_UntypedRetypeMaxObjects);
+    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_EndpointObject, 0, ROOT, 0, 0, ep, 1), seL4_DeleteFirst);
+    /* a CNode-op style destination: index and depth within the root CNode */
+    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_EndpointObject, 0, ROOT, ep, DEPTH, 0, 1), seL4_FailedLookup);
+    /* the service cap is a CNode, not an untyped */
+    CHECK_EQ(seL4_Untyped_Retype(ROOT, seL4_EndpointObject, 0, ROOT, 0, 0, dest, 1), seL4_IllegalOperation);
+    CHECK(tc_slot_empty(dest));
+    /* a window inside the other CNode works */
+    CHECK_OK(seL4_Untyped_Retype(ut, seL4_EndpointObject, 0, ROOT, cn, DEPTH, 15, 1));
+    CHECK_OK(seL4_CNode_Copy(ROOT, dest, DEPTH, cn, 15, 4, seL4_AllRights)); /* cn has no guard */
+    return 0;
+}

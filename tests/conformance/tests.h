@@ -1,0 +1,49 @@
+/*
+ * The conformance suite: every test by name, as an X-macro list, so that a host main, ctest and
+ * a seL4 root task can all iterate over the same tests. A test returns 0 when it passes.
+ */
+#pragma once
+
+#define CONFORMANCE_TESTS(T)                                                                               \
+    T(ep_call_reply)                                                                                       \
+    T(ep_replyrecv_serves_many)                                                                            \
+    T(ep_send_then_recv)                                                                                   \
+    T(ep_nbsend_without_receiver_is_dropped)                                                               \
+    T(ep_nbrecv_idle_returns_badge_zero)                                                                   \
+    T(ep_max_length_message)                                                                               \
+    T(ep_badges_identify_senders)                                                                          \
+    T(ep_call_without_grant_gets_no_reply)                                                                 \
+    T(ep_call_with_grantreply_only)                                                                        \
+    T(ep_reply_without_caller_is_noop)                                                                     \
+    T(ep_reply_to_caller_that_is_gone)                                                                     \
+    T(ep_saved_caller_is_one_shot)                                                                         \
+    T(ep_call_empty_slot_returns_error)                                                                    \
+    T(ep_call_readonly_cap_returns_error)                                                                  \
+    T(xfer_grant_transfers_cap)                                                                            \
+    T(xfer_without_grant_drops_cap)                                                                        \
+    T(xfer_full_receive_slot)                                                                              \
+    T(xfer_unwrap_badged_cap_to_same_endpoint)                                                             \
+    T(xfer_unwrap_then_transfer)                                                                           \
+    T(xfer_reply_with_grant)                                                                               \
+    T(xfer_reply_without_grant)                                                                            \
+    T(ntfn_signal_wait)                                                                                    \
+    T(ntfn_badges_or)                                                                                      \
+    T(ntfn_poll_empty)                                                                                     \
+    T(ntfn_bound_recv_gets_signal_and_message)                                                             \
+    T(ntfn_bind_errors)                                                                                    \
+    T(ntfn_signal_to_deleted_notification)                                                                 \
+    T(cnode_mint_badge_and_rights)                                                                         \
+    T(cnode_copy_errors)                                                                                   \
+    T(cnode_move_and_mutate)                                                                               \
+    T(cnode_revoke_deletes_descendants_everywhere)                                                         \
+    T(untyped_retype_objects)                                                                              \
+    T(untyped_retype_out_of_memory)                                                                        \
+    T(untyped_retype_argument_errors)                                                                      \
+    T(fault_recv_on_empty_slot)                                                                            \
+    T(fault_revoked_cap_used_by_blocked_thread)                                                            \
+    T(frame_shared_mapping)                                                                                \
+    T(frame_access_after_revoke_is_vm_fault)
+
+#define T(name) int test_##name(void);
+CONFORMANCE_TESTS(T)
+#undef T
