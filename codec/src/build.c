@@ -29,14 +29,6 @@ static int64_t allocate(sb_codec_builder_t *msg, uint64_t n)
     return at;
 }
 
-void sb_codec_builder_init(sb_codec_builder_t *msg, uint64_t *words, size_t cap)
-{
-    msg->words = words;
-    msg->cap = cap > UINT32_MAX / 2 ? UINT32_MAX / 2 : (uint32_t)cap;
-    msg->used = 0;
-    msg->status = SB_CODEC_OK;
-}
-
 /* The signed word offset a pointer at @ptr needs to reach word index @target. */
 static int32_t offset_to(const sb_codec_builder_t *msg, const uint64_t *ptr, int64_t target)
 {
@@ -68,8 +60,8 @@ static sb_codec_struct_builder_t new_struct(sb_codec_builder_t *msg, uint64_t *p
     return s;
 }
 
-sb_codec_struct_builder_t sb_codec_init_root(sb_codec_builder_t *msg, uint16_t data_words,
-                                             uint16_t nptrs)
+sb_codec_struct_builder_t sb_codec_init_root_slow(sb_codec_builder_t *msg, uint16_t data_words,
+                                                  uint16_t nptrs)
 {
     sb_codec_struct_builder_t s = empty_struct;
     int64_t root = allocate(msg, 1);

@@ -5,22 +5,8 @@
  */
 #include <sel4bridge/codec/read.h>
 
-/* Message lengths above this are refused as empty; seL4 messages are at most 120 words. */
-#define SB_CODEC_READER_MAX_WORDS (1u << 28)
-
 static const sb_codec_struct_t empty_struct;
 static const sb_codec_list_t empty_list;
-
-void sb_codec_reader_init(sb_codec_reader_t *msg, const uint64_t *words, size_t nwords)
-{
-    if (nwords > SB_CODEC_READER_MAX_WORDS)
-        nwords = 0;
-    msg->words = words;
-    msg->nwords = (uint32_t)nwords;
-    msg->nesting_limit = SB_CODEC_NESTING_DEFAULT;
-    msg->traversal_left = (uint64_t)nwords * SB_CODEC_TRAVERSAL_FACTOR + SB_CODEC_TRAVERSAL_MIN;
-    msg->status = SB_CODEC_OK;
-}
 
 void sb_codec_reader_set_limits(sb_codec_reader_t *msg, uint64_t traversal_words, uint32_t nesting)
 {
@@ -29,12 +15,11 @@ void sb_codec_reader_set_limits(sb_codec_reader_t *msg, uint64_t traversal_words
 }
 
 /* Records the first failure only: later ones are usually consequences of it. */
-static void fail(sb_codec_reader_t *msg, sb_codec_status_t st)
+void sb_codec_reader_fail(sb_codec_reader_t *msg, sb_codec_status_t st)
 {
     if (msg->status == SB_CODEC_OK)
         msg->status = st;
 }
-
 /*
  * The words [target, target + size) must lie inside the message. @ptr_pos is the index of the
  * pointer word, itself known to be inside; the target is ptr_pos + 1 + offset (offset signed, so a
@@ -71,12 +56,13 @@ static bool refuse_kind(sb_codec_reader_t *msg, uint64_t p)
     switch (sb_codec_ptr_kind(p)) {
     case SB_CODEC_PTR_FAR:
         /* A far pointer names another segment: a flat message has none. */
-        fail(msg, SB_CODEC_FAR_POINTER);
+        sb_codec_reader_fail(msg, SB_CODEC_FAR_POINTER);
         return true;
     case SB_CODEC_PTR_OTHER:
         /* Capability pointers index a cap table the IPC buffer does not have: caps come only
          * through seL4's extraCaps, where the kernel vouches for them. */
-        fail(msg, (uint32_t)p == SB_CODEC_PTR_OTHER ? SB_CODEC_CAP_POINTER : SB_CODEC_BAD_POINTER);
+        sb_codec_reader_fail(msg, (uint32_t)p == SB_CODEC_PTR_OTHER ? SB_CODEC_CAP_POINTER
+                                                                    : SB_CODEC_BAD_POINTER);
         return true;
     default:
         return false;
@@ -89,56 +75,11 @@ static uint32_t pos_of(const sb_codec_reader_t *msg, const uint64_t *p)
     return (uint32_t)(p - msg->words);
 }
 
-static bool deref_struct(sb_codec_reader_t *msg, const uint64_t *pp, uint16_t nesting,
-                         sb_codec_struct_t *out)
+void sb_codec_reader_refuse_struct(sb_codec_reader_t *msg, uint64_t p)
 {
-    uint64_t p = *pp;
-    uint32_t target;
-    uint64_t size;
-
-    *out = empty_struct;
-    out->msg = msg;
-    if (p == 0)
-        return true;
-    if (refuse_kind(msg, p))
-        return false;
-    if (sb_codec_ptr_kind(p) != SB_CODEC_PTR_STRUCT) {
-        fail(msg, SB_CODEC_WRONG_POINTER_KIND);
-        return false;
-    }
-    /* Depth: each level costs one; a cyclic message runs out here instead of the stack. */
-    if (nesting == 0) {
-        fail(msg, SB_CODEC_NESTING_LIMIT);
-        return false;
-    }
-    size = (uint64_t)sb_codec_ptr_data_words(p) + sb_codec_ptr_ptr_count(p);
-    if (!in_bounds(msg, pos_of(msg, pp), sb_codec_ptr_offset(p), size, &target)) {
-        fail(msg, SB_CODEC_OUT_OF_BOUNDS);
-        return false;
-    }
-    if (!charge(msg, size)) {
-        fail(msg, SB_CODEC_TRAVERSAL_LIMIT);
-        return false;
-    }
-    out->data = (const uint8_t *)(msg->words + target);
-    out->ptrs = msg->words + target + sb_codec_ptr_data_words(p);
-    out->data_bits = (uint32_t)sb_codec_ptr_data_words(p) * 64;
-    out->nptrs = sb_codec_ptr_ptr_count(p);
-    out->nesting = (uint16_t)(nesting - 1);
-    return true;
-}
-
-sb_codec_status_t sb_codec_read_root(sb_codec_reader_t *msg, sb_codec_struct_t *root)
-{
-    *root = empty_struct;
-    root->msg = msg;
-    if (msg->nwords < 1) {
-        fail(msg, SB_CODEC_NO_ROOT);
-        return SB_CODEC_NO_ROOT;
-    }
-    if (!deref_struct(msg, msg->words, (uint16_t)msg->nesting_limit, root))
-        return msg->status;
-    return SB_CODEC_OK;
+    /* Not far, not a capability: a list where a struct should be. */
+    if (!refuse_kind(msg, p))
+        sb_codec_reader_fail(msg, SB_CODEC_WRONG_POINTER_KIND);
 }
 
 sb_codec_struct_t sb_codec_get_struct(sb_codec_struct_t s, uint16_t ptr_index)
@@ -151,7 +92,7 @@ sb_codec_struct_t sb_codec_get_struct(sb_codec_struct_t s, uint16_t ptr_index)
         out.msg = s.msg;
         return out;
     }
-    deref_struct(s.msg, &s.ptrs[ptr_index], s.nesting, &out);
+    sb_codec_deref_struct(s.msg, &s.ptrs[ptr_index], s.nesting, &out);
     return out;
 }
 
@@ -173,11 +114,11 @@ static bool deref_list(sb_codec_reader_t *msg, const uint64_t *pp, uint16_t nest
     if (refuse_kind(msg, p))
         return false;
     if (sb_codec_ptr_kind(p) != SB_CODEC_PTR_LIST) {
-        fail(msg, SB_CODEC_WRONG_POINTER_KIND);
+        sb_codec_reader_fail(msg, SB_CODEC_WRONG_POINTER_KIND);
         return false;
     }
     if (nesting == 0) {
-        fail(msg, SB_CODEC_NESTING_LIMIT);
+        sb_codec_reader_fail(msg, SB_CODEC_NESTING_LIMIT);
         return false;
     }
     es = sb_codec_ptr_elem_size(p);
@@ -190,16 +131,16 @@ static bool deref_list(sb_codec_reader_t *msg, const uint64_t *pp, uint16_t nest
         uint32_t n;
         if (!in_bounds(msg, pos_of(msg, pp), sb_codec_ptr_offset(p), (uint64_t)count + 1,
                        &target)) {
-            fail(msg, SB_CODEC_OUT_OF_BOUNDS);
+            sb_codec_reader_fail(msg, SB_CODEC_OUT_OF_BOUNDS);
             return false;
         }
         if (!charge(msg, (uint64_t)count + 1)) {
-            fail(msg, SB_CODEC_TRAVERSAL_LIMIT);
+            sb_codec_reader_fail(msg, SB_CODEC_TRAVERSAL_LIMIT);
             return false;
         }
         tag = msg->words[target];
         if (sb_codec_ptr_kind(tag) != SB_CODEC_PTR_STRUCT) {
-            fail(msg, SB_CODEC_BAD_LIST_TAG);
+            sb_codec_reader_fail(msg, SB_CODEC_BAD_LIST_TAG);
             return false;
         }
         /* The tag's offset field is the element count (30 bits, non-negative). */
@@ -208,13 +149,13 @@ static bool deref_list(sb_codec_reader_t *msg, const uint64_t *pp, uint16_t nest
         /* The elements must fit in the words the list pointer was bounds-checked for: a tag
          * that claims more would make element reads run past the list. */
         if ((uint64_t)n * per_elem > count) {
-            fail(msg, SB_CODEC_BAD_LIST_TAG);
+            sb_codec_reader_fail(msg, SB_CODEC_BAD_LIST_TAG);
             return false;
         }
         /* Zero-sized elements cost no words, so a huge count would be free: charge one word
          * per element instead, as capnp does. */
         if (per_elem == 0 && !charge(msg, n)) {
-            fail(msg, SB_CODEC_TRAVERSAL_LIMIT);
+            sb_codec_reader_fail(msg, SB_CODEC_TRAVERSAL_LIMIT);
             return false;
         }
         /* Same compatibility rules as capnp's readListPointer: a struct list may stand for a
@@ -223,11 +164,11 @@ static bool deref_list(sb_codec_reader_t *msg, const uint64_t *pp, uint16_t nest
             (want >= SB_CODEC_ELEM_BYTE && want <= SB_CODEC_ELEM_EIGHT_BYTES &&
              sb_codec_ptr_data_words(tag) == 0) ||
             (want == SB_CODEC_ELEM_POINTER && sb_codec_ptr_ptr_count(tag) == 0)) {
-            fail(msg, SB_CODEC_WRONG_ELEMENT_SIZE);
+            sb_codec_reader_fail(msg, SB_CODEC_WRONG_ELEMENT_SIZE);
             return false;
         }
         if (per_elem * 64 > UINT32_MAX) {
-            fail(msg, SB_CODEC_BAD_LIST_TAG);
+            sb_codec_reader_fail(msg, SB_CODEC_BAD_LIST_TAG);
             return false;
         }
         out->base = (const uint8_t *)(msg->words + target + 1);
@@ -240,12 +181,12 @@ static bool deref_list(sb_codec_reader_t *msg, const uint64_t *pp, uint16_t nest
         uint64_t step = bits + (uint64_t)ptrs * 64;
         uint64_t words = ((uint64_t)count * step + 63) / 64;
         if (!in_bounds(msg, pos_of(msg, pp), sb_codec_ptr_offset(p), words, &target)) {
-            fail(msg, SB_CODEC_OUT_OF_BOUNDS);
+            sb_codec_reader_fail(msg, SB_CODEC_OUT_OF_BOUNDS);
             return false;
         }
         /* A list of Void has no bytes at all but may claim 2^29 elements: charge per element. */
         if (!charge(msg, es == SB_CODEC_ELEM_VOID ? count : words)) {
-            fail(msg, SB_CODEC_TRAVERSAL_LIMIT);
+            sb_codec_reader_fail(msg, SB_CODEC_TRAVERSAL_LIMIT);
             return false;
         }
         /* A bit list is only ever a bit list; otherwise each element must be at least as big as
@@ -253,7 +194,7 @@ static bool deref_list(sb_codec_reader_t *msg, const uint64_t *pp, uint16_t nest
         if ((es == SB_CODEC_ELEM_BIT) != (want == SB_CODEC_ELEM_BIT) ||
             (want != SB_CODEC_ELEM_INLINE_COMPOSITE &&
              (elem_data_bits[want] > bits || elem_ptrs[want] > ptrs))) {
-            fail(msg, SB_CODEC_WRONG_ELEMENT_SIZE);
+            sb_codec_reader_fail(msg, SB_CODEC_WRONG_ELEMENT_SIZE);
             return false;
         }
         out->base = (const uint8_t *)(msg->words + target);
@@ -306,7 +247,7 @@ static bool deref_bytes(sb_codec_struct_t s, uint16_t ptr_index, sb_codec_list_t
         return false;
     if (out->step_bits != 8) {
         /* A wider list would be readable as bytes by capnp's list rules, but not as text. */
-        fail(s.msg, SB_CODEC_WRONG_ELEMENT_SIZE);
+        sb_codec_reader_fail(s.msg, SB_CODEC_WRONG_ELEMENT_SIZE);
         return false;
     }
     return true;
@@ -322,7 +263,7 @@ sb_codec_text_t sb_codec_get_text(sb_codec_struct_t s, uint16_t ptr_index, const
         return t;
     /* The NUL must be there, so that a consumer treating str as a C string stays inside. */
     if (l.count == 0 || l.base[l.count - 1] != 0) {
-        fail(s.msg, SB_CODEC_TEXT_NOT_TERMINATED);
+        sb_codec_reader_fail(s.msg, SB_CODEC_TEXT_NOT_TERMINATED);
         return t;
     }
     t.str = (const char *)l.base;

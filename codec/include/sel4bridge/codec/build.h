@@ -51,10 +51,38 @@ typedef struct sb_codec_list_builder {
 
 /* Start a message in @words (capacity @cap words). The words are zeroed as they are used, so
  * stale message registers need no clearing. */
-void sb_codec_builder_init(sb_codec_builder_t *msg, uint64_t *words, size_t cap);
-/* The root struct of @data_words data words and @nptrs pointers. */
-sb_codec_struct_builder_t sb_codec_init_root(sb_codec_builder_t *msg, uint16_t data_words,
-                                             uint16_t nptrs);
+static inline void sb_codec_builder_init(sb_codec_builder_t *msg, uint64_t *words, size_t cap)
+{
+    msg->words = words;
+    msg->cap = cap > UINT32_MAX / 2 ? UINT32_MAX / 2 : (uint32_t)cap;
+    msg->used = 0;
+    msg->status = SB_CODEC_OK;
+}
+/* The general case of sb_codec_init_root (a buffer too small, a message already started). */
+sb_codec_struct_builder_t sb_codec_init_root_slow(sb_codec_builder_t *msg, uint16_t data_words,
+                                                  uint16_t nptrs);
+
+/* The root struct of @data_words data words and @nptrs pointers. Inline: with the generated
+ * sizes as constants, a control message's root is a few stores. */
+static inline sb_codec_struct_builder_t sb_codec_init_root(sb_codec_builder_t *msg,
+                                                           uint16_t data_words, uint16_t nptrs)
+{
+    sb_codec_struct_builder_t s;
+    uint32_t size = (uint32_t)data_words + nptrs;
+
+    if (msg->used != 0 || msg->status != SB_CODEC_OK || size >= msg->cap)
+        return sb_codec_init_root_slow(msg, data_words, nptrs);
+    /* An empty struct points at itself (offset -1), as capnp encodes it, so it is not null. */
+    msg->words[0] = sb_codec_struct_ptr(size ? 0 : -1, data_words, nptrs);
+    memset(msg->words + 1, 0, (size_t)size * sizeof(uint64_t));
+    msg->used = 1 + size;
+    s.msg = msg;
+    s.data = (uint8_t *)(msg->words + 1);
+    s.ptrs = msg->words + 1 + data_words;
+    s.data_bytes = (uint32_t)data_words * 8;
+    s.nptrs = nptrs;
+    return s;
+}
 /* The message's status; on SB_CODEC_OK *@nwords is its length in words (the root included). */
 static inline sb_codec_status_t sb_codec_builder_finish(const sb_codec_builder_t *msg,
                                                         size_t *nwords)

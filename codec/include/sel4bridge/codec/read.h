@@ -69,8 +69,21 @@ typedef struct sb_codec_data {
     uint32_t len;
 } sb_codec_data_t;
 
+/* Message lengths above this are taken as empty; seL4 messages are at most 120 words. */
+#define SB_CODEC_READER_MAX_WORDS (1u << 28)
+
 /* Start reading @nwords words at @words, with the default limits. Never fails by itself. */
-void sb_codec_reader_init(sb_codec_reader_t *msg, const uint64_t *words, size_t nwords);
+static inline void sb_codec_reader_init(sb_codec_reader_t *msg, const uint64_t *words,
+                                        size_t nwords)
+{
+    if (nwords > SB_CODEC_READER_MAX_WORDS)
+        nwords = 0;
+    msg->words = words;
+    msg->nwords = (uint32_t)nwords;
+    msg->nesting_limit = SB_CODEC_NESTING_DEFAULT;
+    msg->traversal_left = (uint64_t)nwords * SB_CODEC_TRAVERSAL_FACTOR + SB_CODEC_TRAVERSAL_MIN;
+    msg->status = SB_CODEC_OK;
+}
 /* Replace the limits: @traversal_words dereferenced in all, @nesting levels of pointers. */
 void sb_codec_reader_set_limits(sb_codec_reader_t *msg, uint64_t traversal_words,
                                 uint32_t nesting);
@@ -80,8 +93,81 @@ static inline sb_codec_status_t sb_codec_reader_status(const sb_codec_reader_t *
     return msg->status;
 }
 
+/* Internal to the reader: record a failure (the first one wins), and classify a pointer that
+ * is not a struct pointer (far, capability, reserved or list) as a failure. */
+void sb_codec_reader_fail(sb_codec_reader_t *msg, sb_codec_status_t st);
+void sb_codec_reader_refuse_struct(sb_codec_reader_t *msg, uint64_t p);
+
+/*
+ * Follow the struct pointer at @pp (a word inside the message) with @nesting levels left. Inline
+ * because the root read of every control message goes through it; sb_codec_get_struct uses it
+ * too, so there is one copy of the checks. On failure *@out is the empty struct.
+ */
+static inline bool sb_codec_deref_struct(sb_codec_reader_t *msg, const uint64_t *pp,
+                                         uint32_t nesting, sb_codec_struct_t *out)
+{
+    uint64_t p = *pp, size;
+    int64_t target;
+
+    out->msg = msg;
+    out->data = NULL;
+    out->ptrs = NULL;
+    out->data_bits = 0;
+    out->nptrs = 0;
+    out->nesting = 0;
+    if (p == 0)
+        return true;
+    if (sb_codec_ptr_kind(p) != SB_CODEC_PTR_STRUCT) {
+        sb_codec_reader_refuse_struct(msg, p);
+        return false;
+    }
+    /* Depth: each level costs one; a cyclic message runs out here instead of the stack. */
+    if (nesting == 0) {
+        sb_codec_reader_fail(msg, SB_CODEC_NESTING_LIMIT);
+        return false;
+    }
+    /* Bounds, in 64-bit arithmetic on 30-bit offsets and 16-bit sizes: nothing can wrap. The
+     * offset is signed, so the target may also lie before the message. */
+    size = (uint64_t)sb_codec_ptr_data_words(p) + sb_codec_ptr_ptr_count(p);
+    target = (int64_t)(pp - msg->words) + 1 + sb_codec_ptr_offset(p);
+    if (target < 0 || (uint64_t)target + size > msg->nwords) {
+        sb_codec_reader_fail(msg, SB_CODEC_OUT_OF_BOUNDS);
+        return false;
+    }
+    /* Amplification: overlapping pointers can make a small message visit the same words over
+     * and over; every word dereferenced is charged, as capnp's ReadLimiter does. */
+    if (size > msg->traversal_left) {
+        msg->traversal_left = 0;
+        sb_codec_reader_fail(msg, SB_CODEC_TRAVERSAL_LIMIT);
+        return false;
+    }
+    msg->traversal_left -= size;
+    out->data = (const uint8_t *)(msg->words + target);
+    out->ptrs = msg->words + target + sb_codec_ptr_data_words(p);
+    out->data_bits = (uint32_t)sb_codec_ptr_data_words(p) * 64;
+    out->nptrs = sb_codec_ptr_ptr_count(p);
+    out->nesting = (uint16_t)(nesting - 1);
+    return true;
+}
+
 /* The root struct. Fails (and records) SB_CODEC_NO_ROOT for a message of no words. */
-sb_codec_status_t sb_codec_read_root(sb_codec_reader_t *msg, sb_codec_struct_t *root);
+static inline sb_codec_status_t sb_codec_read_root(sb_codec_reader_t *msg,
+                                                   sb_codec_struct_t *root)
+{
+    if (msg->nwords < 1) {
+        sb_codec_reader_fail(msg, SB_CODEC_NO_ROOT);
+        root->msg = msg;
+        root->data = NULL;
+        root->ptrs = NULL;
+        root->data_bits = 0;
+        root->nptrs = 0;
+        root->nesting = 0;
+        return SB_CODEC_NO_ROOT;
+    }
+    if (!sb_codec_deref_struct(msg, msg->words, msg->nesting_limit, root))
+        return msg->status;
+    return SB_CODEC_OK;
+}
 
 /* Pointer fields. A null pointer gives the empty struct/list (or the default text/data); a
  * refused one does too, and records why in the message reader. */
