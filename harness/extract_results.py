@@ -12,8 +12,8 @@ import json
 import os
 import sys
 
-BEGIN = "--- sel4bridge results begin ---"
-END = "--- sel4bridge results end ---"
+BEGIN = "==== sel4bridge results begin ===="
+END = "==== sel4bridge results end ===="
 
 
 def extract(text):

@@ -30,8 +30,8 @@
 #define SB_BENCH_N 10000u
 #endif
 
-#define BEGIN_MARK "--- sel4bridge results begin ---\n"
-#define END_MARK "--- sel4bridge results end ---\n"
+#define BEGIN_MARK "==== sel4bridge results begin ====\n"
+#define END_MARK "==== sel4bridge results end ====\n"
 
 static bench_result_t results[32];
 

@@ -39,6 +39,13 @@ bool bench_overhead_ratio(const bench_result_t *r, double *ratio)
     return true;
 }
 
+/* strcmp is not among the string functions a root task has (memcpy, memset, memcmp, strlen). */
+static bool same(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    return n == strlen(b) && memcmp(a, b, n) == 0;
+}
+
 static bool stat_named(const bench_stats_t *s, const char *name, uint64_t *v)
 {
     static const struct {
@@ -50,7 +57,7 @@ static bool stat_named(const bench_stats_t *s, const char *name, uint64_t *v)
         {"p999", offsetof(bench_stats_t, p999)}, {"max", offsetof(bench_stats_t, max)},
     };
     for (size_t i = 0; name && i < sizeof(stats) / sizeof(stats[0]); i++) {
-        if (strcmp(stats[i].name, name) == 0) {
+        if (same(stats[i].name, name)) {
             memcpy(v, (const char *)s + stats[i].off, sizeof(*v));
             return true;
         }
