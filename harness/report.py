@@ -120,15 +120,20 @@ def legend(parts, series, x, y):
         parts.append(f'<text x="{x + 14}" y="{yy + 1}">{esc(name)}</text>')
 
 
-def value_range(series):
+def value_range(series, xmax=None):
+    """The x range: from the smallest bucket to the largest, or to @xmax when given (the plots
+    end a little past p99.9 so that a few huge outliers do not squash the distribution)."""
     los = [b["lo"] for _, _, h in series for b in h]
     his = [b["hi"] for _, _, h in series for b in h]
-    return (min(los), max(his)) if los else (1, 10)
+    if not los:
+        return 1, 10
+    hi = max(his) if xmax is None else min(max(his), xmax)
+    return min(los), max(hi, min(los) * 1.5)
 
 
-def cdf_svg(title, xlabel, series, w=540, h=270):
+def cdf_svg(title, xlabel, series, w=540, h=270, xmax=None):
     """series: [(name, colour, histogram)]. The CDF at each bucket's upper edge."""
-    lo, hi = value_range(series)
+    lo, hi = value_range(series, xmax)
     axis = LogAxis(lo, hi, 56, w - 12)
     yt = [(f, f"{f:.2g}") for f in (0, 0.25, 0.5, 0.75, 0.9, 0.99, 1.0)]
     parts, left, top, bottom = svg_frame(w, h, title, xlabel, "fraction of samples ≤ x", axis,
@@ -146,11 +151,13 @@ def cdf_svg(title, xlabel, series, w=540, h=270):
         pts, cum = [], 0
         pts.append((axis(hist[0]["lo"]), bottom))
         for b in hist:
+            if b["lo"] > hi:
+                break
             y_before = bottom - cum / total * (bottom - top)
             cum += b["count"]
             y_after = bottom - cum / total * (bottom - top)
             pts.append((axis(b["lo"]), y_before))
-            pts.append((axis(b["hi"]), y_after))
+            pts.append((axis(min(b["hi"], hi)), y_after))
         d = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
         parts.append(f'<polyline points="{d}" fill="none" stroke="{colour}" stroke-width="1.8"/>')
     legend(parts, series, left + 8, top + 14)
@@ -158,9 +165,15 @@ def cdf_svg(title, xlabel, series, w=540, h=270):
     return "\n".join(parts)
 
 
-def hist_svg(title, xlabel, series, w=540, h=270):
+def legend_x(axis, series):
+    """Top right, clear of a distribution that rises on the left."""
+    longest = max((len(name) for name, _, _ in series), default=8)
+    return axis.x1 - 20 - 6.5 * longest
+
+
+def hist_svg(title, xlabel, series, w=540, h=270, xmax=None):
     """Bars of each bucket's share of its series' samples (log-linear buckets)."""
-    lo, hi = value_range(series)
+    lo, hi = value_range(series, xmax)
     axis = LogAxis(lo, hi, 56, w - 12)
     peak = max((b["count"] / sum(x["count"] for x in hist)
                 for _, _, hist in series for b in hist), default=1.0)
@@ -171,12 +184,14 @@ def hist_svg(title, xlabel, series, w=540, h=270):
     for name, colour, hist in series:
         total = sum(b["count"] for b in hist)
         for b in hist:
-            x0, x1 = axis(b["lo"]), axis(b["hi"])
+            if b["lo"] > hi:
+                break
+            x0, x1 = axis(b["lo"]), axis(min(b["hi"], hi))
             frac = b["count"] / total / peak
             y = bottom - frac * (bottom - top)
             parts.append(f'<rect x="{x0:.1f}" y="{y:.1f}" width="{max(x1 - x0, 0.8):.1f}" '
                          f'height="{bottom - y:.1f}" fill="{colour}" fill-opacity="0.55"/>')
-    legend(parts, series, left + 8, top + 14)
+    legend(parts, series, legend_x(axis, series), top + 14)
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -286,6 +301,19 @@ def outliers_text(m, limit=12):
             f'{f" … and {more} more" if more > 0 else ""}</p>')
 
 
+def plot_end(measurements):
+    """Where the x axis ends: a little past the largest p99.9."""
+    return max(m["stats"]["p999"] for m in measurements) * 1.2 if measurements else None
+
+
+def clipped_note(xmax, measurements):
+    beyond = [m for m in measurements if m["stats"]["max"] > xmax]
+    if not beyond:
+        return ""
+    return ('<p class="note">The plots end just past p99.9; beyond it: ' + "; ".join(
+        f'{esc(m["name"])} max {fmt(m["stats"]["max"])}' for m in beyond) + ".</p>")
+
+
 def task_section(i, t, doc):
     hz = doc["timer_hz"]
     b = t["baseline"]
@@ -310,8 +338,10 @@ def task_section(i, t, doc):
         series.append((b["name"], BASELINE_COLOUR, b["histogram"]))
     plots = ""
     if series:
-        plots = ('<div class="plots">' + cdf_svg("CDF", xlabel, series) +
-                 hist_svg("Histogram (log-linear buckets)", xlabel, series) + "</div>")
+        xmax = plot_end([m for m in (t, b) if m["status"] == "measured"])
+        plots = ('<div class="plots">' + cdf_svg("CDF", xlabel, series, xmax=xmax) +
+                 hist_svg("Histogram (log-linear buckets)", xlabel, series, xmax=xmax) +
+                 "</div>" + clipped_note(xmax, [m for m in (t, b) if m["status"] == "measured"]))
     ratio = "–" if t["overhead_ratio"] is None else f'{t["overhead_ratio"]:.3f}'
     verdict = (f'<p>Target: {esc(t["target"]["description"])} ({esc(target_text(t))}). '
                f'Ratio: <b>{ratio}</b>. Result: '
@@ -357,7 +387,11 @@ def linux_section(doc):
             if m["status"] == "measured":
                 series.append((m["name"], LINUX_COLOURS[j % len(LINUX_COLOURS)], m["histogram"]))
         if series:
-            plots.append(cdf_svg(f"beside {task}: CDF", "cycles", series))
+            ms = [m for m in lx if m.get("related_task") == task and m["status"] == "measured"]
+            if raw_name in raw:
+                ms.append(raw[raw_name])
+            plots.append(cdf_svg(f"beside {task}: CDF (to p99.9)", "cycles", series,
+                                 w=600, h=300, xmax=plot_end(ms)))
     out.append('<div class="plots">' + "".join(plots) + "</div>")
     return "".join(out)
 
