@@ -83,10 +83,41 @@ struct Prim {
     const char *elem_name;
 };
 
+// A schema doc comment as a C comment, each line indented by @indent; "" when there is none.
+std::string c_comment(const std::string &doc, const std::string &indent = "")
+{
+    std::string text = doc;
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+        text.pop_back();
+    if (text.empty())
+        return "";
+    for (size_t at; (at = text.find("*/")) != std::string::npos;)
+        text.replace(at, 2, "* /"); // a doc comment must not end the C comment
+    std::string out = indent + "/*";
+    size_t start = 0;
+    bool one_line = text.find('\n') == std::string::npos && indent.size() + text.size() < 94;
+    if (one_line)
+        return out + " " + text + " */\n";
+    out += "\n";
+    while (start <= text.size()) {
+        size_t end = text.find('\n', start);
+        std::string line = text.substr(start, end == std::string::npos ? std::string::npos
+                                                                        : end - start);
+        out += indent + (line.empty() ? " *" : " * " + line) + "\n";
+        if (end == std::string::npos)
+            break;
+        start = end + 1;
+    }
+    return out + indent + " */\n";
+}
+
+using Docs = std::map<uint64_t, capnp::schema::Node::SourceInfo::Reader>;
+
 class Generator {
 public:
-    Generator(capnp::SchemaLoader &loader, const std::string &prefix, const std::string &file)
-        : loader_(loader), prefix_(prefix), file_(file)
+    Generator(capnp::SchemaLoader &loader, const Docs &docs, const std::string &prefix,
+              const std::string &file)
+        : loader_(loader), docs_(docs), prefix_(prefix), file_(file)
     {
     }
 
@@ -106,7 +137,22 @@ public:
 
 private:
     capnp::SchemaLoader &loader_;
+    const Docs &docs_;
     std::string prefix_, file_;
+
+    // The doc comment of a node, or of its @member-th field/enumerant.
+    std::string doc(uint64_t id, int member = -1)
+    {
+        auto it = docs_.find(id);
+        if (it == docs_.end())
+            return "";
+        if (member < 0)
+            return S(it->second.getDocComment());
+        auto members = it->second.getMembers();
+        if (static_cast<unsigned>(member) >= members.size())
+            return "";
+        return S(members[member].getDocComment());
+    }
     std::map<uint64_t, std::string> names_; // node id -> C name (without prefix_)
     std::ostringstream enums_, consts_, types_, funcs_;
 
@@ -166,10 +212,14 @@ private:
     void emit_enum(Node::Reader n, const std::string &p)
     {
         std::string c = prefix_ + p;
-        enums_ << "/* enum " << local_name(n) << " */\ntypedef enum " << c << " {\n";
+        enums_ << "/* enum " << local_name(n) << " */\n" << c_comment(doc(n.getId()))
+               << "typedef enum " << c << " {\n";
         uint16_t i = 0;
-        for (auto e : n.getEnum().getEnumerants())
-            enums_ << "    " << c << "_" << S(e.getName()) << " = " << i++ << ",\n";
+        for (auto e : n.getEnum().getEnumerants()) {
+            enums_ << c_comment(doc(n.getId(), i), "    ");
+            enums_ << "    " << c << "_" << S(e.getName()) << " = " << i << ",\n";
+            i++;
+        }
         enums_ << "} " << c << "_t;\n\n";
     }
 
@@ -310,7 +360,7 @@ private:
         types_ << "\n";
 
         std::ostringstream &f = funcs_;
-        f << "/* ---- " << local_name(n) << " ---- */\n";
+        f << "/* ---- " << local_name(n) << " ---- */\n" << c_comment(doc(n.getId()));
         if (top) {
             f << "static inline sb_codec_status_t " << c
               << "_read_root(sb_codec_reader_t *msg, " << R << " *out)\n{\n"
@@ -338,9 +388,11 @@ private:
               << "    return sb_codec_get_u16(r.s, " << disc_off << ", 0);\n}\n";
         }
 
+        int member = -1;
         for (auto fld : st.getFields()) {
             std::string fname = S(fld.getName());
             std::string where = S(n.getDisplayName()) + "." + fname;
+            f << c_comment(doc(n.getId(), ++member));
             uint16_t dv = fld.getDiscriminantValue();
             // A union member's setter also sets the discriminant, as capnp's setters do.
             std::string set_disc =
@@ -549,12 +601,15 @@ int main()
     capnp::SchemaLoader loader;
     for (auto n : req.getNodes())
         loader.load(n);
+    Docs docs;
+    for (auto info : req.getSourceInfo())
+        docs.emplace(info.getId(), info);
 
     std::vector<std::pair<std::string, std::string>> out;
     for (auto f : req.getRequestedFiles()) {
         std::string file = S(f.getFilename());
         try {
-            Generator g(loader, prefix_of(file), file);
+            Generator g(loader, docs, prefix_of(file), file);
             out.emplace_back(base_name(file) + ".h", g.run(f.getId()));
         } catch (const Refusal &e) {
             std::fprintf(stderr, "capnpc-c: %s\n", e.what());

@@ -8,32 +8,55 @@
 #include <sel4bridge/codec.h>
 
 /* enum Op */
+/* The seL4_MessageInfo label of a request. */
 typedef enum bridge_Op {
+    /* PingRequest -> PingReply: the null call. */
     bridge_Op_ping = 0,
+    /* OpenSessionRequest -> OpenSessionReply + the bundle CNode cap. */
     bridge_Op_openSession = 1,
+    /* CapCallRequest + one cap -> CapCallReply. */
     bridge_Op_capCall = 2,
+    /* KickRequest -> KickReply: the synchronous kick. */
     bridge_Op_kick = 3,
+    /* CloseSessionRequest -> CloseSessionReply. */
     bridge_Op_closeSession = 4,
+    /* RevokeBundleRequest -> RevokeBundleReply. */
     bridge_Op_revokeBundle = 5,
+    /* StatsRequest -> StatsReply. */
     bridge_Op_stats = 6,
 } bridge_Op_t;
 
 /* enum Status */
+/* The seL4_MessageInfo label of a reply. Anything but `ok` comes with an `Error` body. */
 typedef enum bridge_Status {
     bridge_Status_ok = 0,
+    /* the label is not an Op. */
     bridge_Status_badOp = 1,
+    /* the body did not decode; Error.detail is the codec status. */
     bridge_Status_badMessage = 2,
+    /* the badge names no open session (or the session's bundle was revoked). */
     bridge_Status_badSession = 3,
+    /* a field is out of range; Error.detail is the field's ordinal. */
     bridge_Status_badArgument = 4,
+    /* a cap was expected and missing, unexpected, or of the wrong type. */
     bridge_Status_badCap = 5,
+    /* the server is out of slots, untyped memory or sessions. */
     bridge_Status_noResources = 6,
+    /* openSession on a badge that already has a session. */
     bridge_Status_sessionExists = 7,
+    /* the request raced a revocation of the session's bundle. */
     bridge_Status_revoked = 8,
 } bridge_Status_t;
 
 /* enum Phase */
+/* When the two sides signal each other about ring work. */
 typedef enum bridge_Phase {
+    /* Phase 1: the producer signals after every enqueue. */
     bridge_Phase_kickEveryEnqueue = 0,
+    /*
+     * Phase 2: shared event flags; the producer signals only when the
+     * consumer has said it is going to sleep (as sDDF's queues do).
+     */
     bridge_Phase_signalWhenAsked = 1,
 } bridge_Phase_t;
 
@@ -158,6 +181,7 @@ typedef struct { sb_codec_struct_builder_t s; } bridge_StatsReply_builder_t;
 #define bridge_StatsReply_ROOT_WORDS 4
 
 /* ---- Error ---- */
+/* Body of every reply whose label is not `ok`. */
 static inline sb_codec_status_t bridge_Error_read_root(sb_codec_reader_t *msg, bridge_Error_reader_t *out)
 {
     return sb_codec_read_root(msg, &out->s);
@@ -178,6 +202,7 @@ static inline bridge_Error_builder_t bridge_Error_list_at(sb_codec_list_builder_
     bridge_Error_builder_t b = {sb_codec_list_struct_at(l, i)};
     return b;
 }
+/* the same value as the reply label, so a stored body explains itself. */
 static inline bridge_Status_t bridge_Error_get_status(bridge_Error_reader_t r)
 {
     return (bridge_Status_t)sb_codec_get_u16(r.s, 0, (uint16_t)0x0u);
@@ -186,6 +211,7 @@ static inline void bridge_Error_set_status(bridge_Error_builder_t b, bridge_Stat
 {
     sb_codec_set_u16(b.s, 0, (uint16_t)v, (uint16_t)0x0u);
 }
+/* the request's label, echoed. */
 static inline bridge_Op_t bridge_Error_get_op(bridge_Error_reader_t r)
 {
     return (bridge_Op_t)sb_codec_get_u16(r.s, 1, (uint16_t)0x0u);
@@ -194,6 +220,7 @@ static inline void bridge_Error_set_op(bridge_Error_builder_t b, bridge_Op_t v)
 {
     sb_codec_set_u16(b.s, 1, (uint16_t)v, (uint16_t)0x0u);
 }
+/* what went wrong in detail: a codec status, a field ordinal, a seL4_Error. */
 static inline uint32_t bridge_Error_get_detail(bridge_Error_reader_t r)
 {
     return (uint32_t)sb_codec_get_u32(r.s, 1, (uint32_t)0x0u);
@@ -204,6 +231,7 @@ static inline void bridge_Error_set_detail(bridge_Error_builder_t b, uint32_t v)
 }
 
 /* ---- PingRequest ---- */
+/* The null call: no arguments. One word (the root pointer of an empty struct). */
 static inline sb_codec_status_t bridge_PingRequest_read_root(sb_codec_reader_t *msg, bridge_PingRequest_reader_t *out)
 {
     return sb_codec_read_root(msg, &out->s);
@@ -226,6 +254,7 @@ static inline bridge_PingRequest_builder_t bridge_PingRequest_list_at(sb_codec_l
 }
 
 /* ---- PingReply ---- */
+/* The null call's answer: nothing but the `ok` label. */
 static inline sb_codec_status_t bridge_PingReply_read_root(sb_codec_reader_t *msg, bridge_PingReply_reader_t *out)
 {
     return sb_codec_read_root(msg, &out->s);
@@ -248,6 +277,10 @@ static inline bridge_PingReply_builder_t bridge_PingReply_list_at(sb_codec_list_
 }
 
 /* ---- OpenSessionRequest ---- */
+/*
+ * Ask for a session on this badge and for its bundle, pre-granted so that the ring hot path
+ * never transfers a capability.
+ */
 static inline sb_codec_status_t bridge_OpenSessionRequest_read_root(sb_codec_reader_t *msg, bridge_OpenSessionRequest_reader_t *out)
 {
     return sb_codec_read_root(msg, &out->s);
@@ -268,6 +301,7 @@ static inline bridge_OpenSessionRequest_builder_t bridge_OpenSessionRequest_list
     bridge_OpenSessionRequest_builder_t b = {sb_codec_list_struct_at(l, i)};
     return b;
 }
+/* k: caps wanted in the bundle (frames + the two notifications). */
 static inline uint16_t bridge_OpenSessionRequest_get_bundleCaps(bridge_OpenSessionRequest_reader_t r)
 {
     return (uint16_t)sb_codec_get_u16(r.s, 0, (uint16_t)0x0u);
@@ -276,6 +310,7 @@ static inline void bridge_OpenSessionRequest_set_bundleCaps(bridge_OpenSessionRe
 {
     sb_codec_set_u16(b.s, 0, (uint16_t)v, (uint16_t)0x0u);
 }
+/* entries per ring, a power of two; 0 lets the server choose. */
 static inline uint16_t bridge_OpenSessionRequest_get_ringDepth(bridge_OpenSessionRequest_reader_t r)
 {
     return (uint16_t)sb_codec_get_u16(r.s, 1, (uint16_t)0x0u);
@@ -284,6 +319,7 @@ static inline void bridge_OpenSessionRequest_set_ringDepth(bridge_OpenSessionReq
 {
     sb_codec_set_u16(b.s, 1, (uint16_t)v, (uint16_t)0x0u);
 }
+/* the signalling protocol the client will follow. */
 static inline bridge_Phase_t bridge_OpenSessionRequest_get_phase(bridge_OpenSessionRequest_reader_t r)
 {
     return (bridge_Phase_t)sb_codec_get_u16(r.s, 2, (uint16_t)0x0u);
@@ -294,6 +330,12 @@ static inline void bridge_OpenSessionRequest_set_phase(bridge_OpenSessionRequest
 }
 
 /* ---- OpenSessionReply ---- */
+/*
+ * The layout of the bundle. The reply's extraCaps[0] is a CNode cap holding the bundle; the
+ * client moves it into its own CSpace and addresses the caps below as slots of that CNode.
+ * Frames are mapped in slot order at consecutive addresses, so ring positions are given as
+ * frame indices.
+ */
 static inline sb_codec_status_t bridge_OpenSessionReply_read_root(sb_codec_reader_t *msg, bridge_OpenSessionReply_reader_t *out)
 {
     return sb_codec_read_root(msg, &out->s);
@@ -314,6 +356,7 @@ static inline bridge_OpenSessionReply_builder_t bridge_OpenSessionReply_list_at(
     bridge_OpenSessionReply_builder_t b = {sb_codec_list_struct_at(l, i)};
     return b;
 }
+/* session id; equals the badge the server gave the client. */
 static inline uint32_t bridge_OpenSessionReply_get_session(bridge_OpenSessionReply_reader_t r)
 {
     return (uint32_t)sb_codec_get_u32(r.s, 0, (uint32_t)0x0u);
@@ -322,6 +365,7 @@ static inline void bridge_OpenSessionReply_set_session(bridge_OpenSessionReply_b
 {
     sb_codec_set_u32(b.s, 0, (uint32_t)v, (uint32_t)0x0u);
 }
+/* k: caps in the bundle CNode (may be fewer than asked). */
 static inline uint16_t bridge_OpenSessionReply_get_bundleCaps(bridge_OpenSessionReply_reader_t r)
 {
     return (uint16_t)sb_codec_get_u16(r.s, 2, (uint16_t)0x0u);
@@ -330,6 +374,7 @@ static inline void bridge_OpenSessionReply_set_bundleCaps(bridge_OpenSessionRepl
 {
     sb_codec_set_u16(b.s, 2, (uint16_t)v, (uint16_t)0x0u);
 }
+/* radix of the bundle CNode. */
 static inline uint8_t bridge_OpenSessionReply_get_cnodeSizeBits(bridge_OpenSessionReply_reader_t r)
 {
     return (uint8_t)sb_codec_get_u8(r.s, 6, (uint8_t)0x0u);
@@ -338,6 +383,7 @@ static inline void bridge_OpenSessionReply_set_cnodeSizeBits(bridge_OpenSessionR
 {
     sb_codec_set_u8(b.s, 6, (uint8_t)v, (uint8_t)0x0u);
 }
+/* size of each frame (12 for 4 KiB). */
 static inline uint8_t bridge_OpenSessionReply_get_frameSizeBits(bridge_OpenSessionReply_reader_t r)
 {
     return (uint8_t)sb_codec_get_u8(r.s, 7, (uint8_t)0x0u);
@@ -346,6 +392,7 @@ static inline void bridge_OpenSessionReply_set_frameSizeBits(bridge_OpenSessionR
 {
     sb_codec_set_u8(b.s, 7, (uint8_t)v, (uint8_t)0x0u);
 }
+/* CNode slot of frame 0; frames occupy consecutive slots. */
 static inline uint16_t bridge_OpenSessionReply_get_firstFrameSlot(bridge_OpenSessionReply_reader_t r)
 {
     return (uint16_t)sb_codec_get_u16(r.s, 4, (uint16_t)0x0u);
@@ -354,6 +401,7 @@ static inline void bridge_OpenSessionReply_set_firstFrameSlot(bridge_OpenSession
 {
     sb_codec_set_u16(b.s, 4, (uint16_t)v, (uint16_t)0x0u);
 }
+/* frames in the bundle. */
 static inline uint16_t bridge_OpenSessionReply_get_frameCount(bridge_OpenSessionReply_reader_t r)
 {
     return (uint16_t)sb_codec_get_u16(r.s, 5, (uint16_t)0x0u);
@@ -362,6 +410,7 @@ static inline void bridge_OpenSessionReply_set_frameCount(bridge_OpenSessionRepl
 {
     sb_codec_set_u16(b.s, 5, (uint16_t)v, (uint16_t)0x0u);
 }
+/* index of the first frame of the request ring. */
 static inline uint16_t bridge_OpenSessionReply_get_requestRingFrame(bridge_OpenSessionReply_reader_t r)
 {
     return (uint16_t)sb_codec_get_u16(r.s, 6, (uint16_t)0x0u);
@@ -370,6 +419,7 @@ static inline void bridge_OpenSessionReply_set_requestRingFrame(bridge_OpenSessi
 {
     sb_codec_set_u16(b.s, 6, (uint16_t)v, (uint16_t)0x0u);
 }
+/* index of the first frame of the completion ring. */
 static inline uint16_t bridge_OpenSessionReply_get_completionRingFrame(bridge_OpenSessionReply_reader_t r)
 {
     return (uint16_t)sb_codec_get_u16(r.s, 7, (uint16_t)0x0u);
@@ -378,6 +428,7 @@ static inline void bridge_OpenSessionReply_set_completionRingFrame(bridge_OpenSe
 {
     sb_codec_set_u16(b.s, 7, (uint16_t)v, (uint16_t)0x0u);
 }
+/* CNode slot of the notification the client signals (kick). */
 static inline uint16_t bridge_OpenSessionReply_get_kickSlot(bridge_OpenSessionReply_reader_t r)
 {
     return (uint16_t)sb_codec_get_u16(r.s, 8, (uint16_t)0x0u);
@@ -386,6 +437,7 @@ static inline void bridge_OpenSessionReply_set_kickSlot(bridge_OpenSessionReply_
 {
     sb_codec_set_u16(b.s, 8, (uint16_t)v, (uint16_t)0x0u);
 }
+/* CNode slot of the notification the server signals (completion). */
 static inline uint16_t bridge_OpenSessionReply_get_completionSlot(bridge_OpenSessionReply_reader_t r)
 {
     return (uint16_t)sb_codec_get_u16(r.s, 9, (uint16_t)0x0u);
@@ -394,6 +446,7 @@ static inline void bridge_OpenSessionReply_set_completionSlot(bridge_OpenSession
 {
     sb_codec_set_u16(b.s, 9, (uint16_t)v, (uint16_t)0x0u);
 }
+/* entries per ring, a power of two. */
 static inline uint16_t bridge_OpenSessionReply_get_ringDepth(bridge_OpenSessionReply_reader_t r)
 {
     return (uint16_t)sb_codec_get_u16(r.s, 10, (uint16_t)0x0u);
@@ -402,6 +455,7 @@ static inline void bridge_OpenSessionReply_set_ringDepth(bridge_OpenSessionReply
 {
     sb_codec_set_u16(b.s, 10, (uint16_t)v, (uint16_t)0x0u);
 }
+/* the signalling protocol granted. */
 static inline bridge_Phase_t bridge_OpenSessionReply_get_phase(bridge_OpenSessionReply_reader_t r)
 {
     return (bridge_Phase_t)sb_codec_get_u16(r.s, 11, (uint16_t)0x0u);
@@ -412,6 +466,10 @@ static inline void bridge_OpenSessionReply_set_phase(bridge_OpenSessionReply_bui
 }
 
 /* ---- CapCallRequest ---- */
+/*
+ * A call that transfers one capability in extraCaps[0] (the receiver sees it in its receive
+ * slot, or unwrapped into the badge when it is a badged cap to the server's own endpoint).
+ */
 static inline sb_codec_status_t bridge_CapCallRequest_read_root(sb_codec_reader_t *msg, bridge_CapCallRequest_reader_t *out)
 {
     return sb_codec_read_root(msg, &out->s);
@@ -432,6 +490,7 @@ static inline bridge_CapCallRequest_builder_t bridge_CapCallRequest_list_at(sb_c
     bridge_CapCallRequest_builder_t b = {sb_codec_list_struct_at(l, i)};
     return b;
 }
+/* the client's value, echoed in the reply. */
 static inline uint64_t bridge_CapCallRequest_get_tag(bridge_CapCallRequest_reader_t r)
 {
     return (uint64_t)sb_codec_get_u64(r.s, 0, (uint64_t)0x0ull);
@@ -462,6 +521,7 @@ static inline bridge_CapCallReply_builder_t bridge_CapCallReply_list_at(sb_codec
     bridge_CapCallReply_builder_t b = {sb_codec_list_struct_at(l, i)};
     return b;
 }
+/* CapCallRequest.tag. */
 static inline uint64_t bridge_CapCallReply_get_tag(bridge_CapCallReply_reader_t r)
 {
     return (uint64_t)sb_codec_get_u64(r.s, 0, (uint64_t)0x0ull);
@@ -470,6 +530,7 @@ static inline void bridge_CapCallReply_set_tag(bridge_CapCallReply_builder_t b, 
 {
     sb_codec_set_u64(b.s, 0, (uint64_t)v, (uint64_t)0x0ull);
 }
+/* the badge seL4 unwrapped the cap into (0 when it was transferred). */
 static inline uint64_t bridge_CapCallReply_get_capBadge(bridge_CapCallReply_reader_t r)
 {
     return (uint64_t)sb_codec_get_u64(r.s, 1, (uint64_t)0x0ull);
@@ -478,6 +539,7 @@ static inline void bridge_CapCallReply_set_capBadge(bridge_CapCallReply_builder_
 {
     sb_codec_set_u64(b.s, 1, (uint64_t)v, (uint64_t)0x0ull);
 }
+/* seL4_MessageInfo capsUnwrapped showed the cap unwrapped. */
 static inline bool bridge_CapCallReply_get_unwrapped(bridge_CapCallReply_reader_t r)
 {
     return sb_codec_get_bool(r.s, 128, false);
@@ -488,6 +550,10 @@ static inline void bridge_CapCallReply_set_unwrapped(bridge_CapCallReply_builder
 }
 
 /* ---- KickRequest ---- */
+/*
+ * The synchronous kick: "my request ring has entries up to `produced`", as a call instead of
+ * a notification signal, so that the reply can report progress in the same round trip.
+ */
 static inline sb_codec_status_t bridge_KickRequest_read_root(sb_codec_reader_t *msg, bridge_KickRequest_reader_t *out)
 {
     return sb_codec_read_root(msg, &out->s);
@@ -508,6 +574,7 @@ static inline bridge_KickRequest_builder_t bridge_KickRequest_list_at(sb_codec_l
     bridge_KickRequest_builder_t b = {sb_codec_list_struct_at(l, i)};
     return b;
 }
+/* the client's request-ring producer index (free-running). */
 static inline uint32_t bridge_KickRequest_get_produced(bridge_KickRequest_reader_t r)
 {
     return (uint32_t)sb_codec_get_u32(r.s, 0, (uint32_t)0x0u);
@@ -538,6 +605,7 @@ static inline bridge_KickReply_builder_t bridge_KickReply_list_at(sb_codec_list_
     bridge_KickReply_builder_t b = {sb_codec_list_struct_at(l, i)};
     return b;
 }
+/* requests the server has taken off the ring (free-running index). */
 static inline uint32_t bridge_KickReply_get_consumed(bridge_KickReply_reader_t r)
 {
     return (uint32_t)sb_codec_get_u32(r.s, 0, (uint32_t)0x0u);
@@ -546,6 +614,7 @@ static inline void bridge_KickReply_set_consumed(bridge_KickReply_builder_t b, u
 {
     sb_codec_set_u32(b.s, 0, (uint32_t)v, (uint32_t)0x0u);
 }
+/* completions the server has posted (free-running index). */
 static inline uint32_t bridge_KickReply_get_completed(bridge_KickReply_reader_t r)
 {
     return (uint32_t)sb_codec_get_u32(r.s, 1, (uint32_t)0x0u);
@@ -556,6 +625,7 @@ static inline void bridge_KickReply_set_completed(bridge_KickReply_builder_t b, 
 }
 
 /* ---- CloseSessionRequest ---- */
+/* End this badge's session: the server revokes and deletes its bundle. */
 static inline sb_codec_status_t bridge_CloseSessionRequest_read_root(sb_codec_reader_t *msg, bridge_CloseSessionRequest_reader_t *out)
 {
     return sb_codec_read_root(msg, &out->s);
@@ -598,6 +668,7 @@ static inline bridge_CloseSessionReply_builder_t bridge_CloseSessionReply_list_a
     bridge_CloseSessionReply_builder_t b = {sb_codec_list_struct_at(l, i)};
     return b;
 }
+/* ring requests completed over the session's life. */
 static inline uint64_t bridge_CloseSessionReply_get_served(bridge_CloseSessionReply_reader_t r)
 {
     return (uint64_t)sb_codec_get_u64(r.s, 0, (uint64_t)0x0ull);
@@ -608,6 +679,11 @@ static inline void bridge_CloseSessionReply_set_served(bridge_CloseSessionReply_
 }
 
 /* ---- RevokeBundleRequest ---- */
+/*
+ * Revoke a session's bundle: every cap the client holds from it becomes unusable at once
+ * (seL4_CNode_Revoke on the server's originals); the session stays open but must be reopened
+ * to get a new bundle.
+ */
 static inline sb_codec_status_t bridge_RevokeBundleRequest_read_root(sb_codec_reader_t *msg, bridge_RevokeBundleRequest_reader_t *out)
 {
     return sb_codec_read_root(msg, &out->s);
@@ -628,6 +704,7 @@ static inline bridge_RevokeBundleRequest_builder_t bridge_RevokeBundleRequest_li
     bridge_RevokeBundleRequest_builder_t b = {sb_codec_list_struct_at(l, i)};
     return b;
 }
+/* the session whose bundle to revoke; 0 means the caller's own. */
 static inline uint32_t bridge_RevokeBundleRequest_get_session(bridge_RevokeBundleRequest_reader_t r)
 {
     return (uint32_t)sb_codec_get_u32(r.s, 0, (uint32_t)0x0u);
@@ -658,6 +735,7 @@ static inline bridge_RevokeBundleReply_builder_t bridge_RevokeBundleReply_list_a
     bridge_RevokeBundleReply_builder_t b = {sb_codec_list_struct_at(l, i)};
     return b;
 }
+/* caps the revocation removed from the client's reach. */
 static inline uint32_t bridge_RevokeBundleReply_get_capsRevoked(bridge_RevokeBundleReply_reader_t r)
 {
     return (uint32_t)sb_codec_get_u32(r.s, 0, (uint32_t)0x0u);
@@ -668,6 +746,7 @@ static inline void bridge_RevokeBundleReply_set_capsRevoked(bridge_RevokeBundleR
 }
 
 /* ---- StatsRequest ---- */
+/* The server's counters, for the harness's "no dropped messages" accounting. */
 static inline sb_codec_status_t bridge_StatsRequest_read_root(sb_codec_reader_t *msg, bridge_StatsRequest_reader_t *out)
 {
     return sb_codec_read_root(msg, &out->s);
@@ -710,6 +789,7 @@ static inline bridge_StatsReply_builder_t bridge_StatsReply_list_at(sb_codec_lis
     bridge_StatsReply_builder_t b = {sb_codec_list_struct_at(l, i)};
     return b;
 }
+/* control calls answered (any status). */
 static inline uint64_t bridge_StatsReply_get_calls(bridge_StatsReply_reader_t r)
 {
     return (uint64_t)sb_codec_get_u64(r.s, 0, (uint64_t)0x0ull);
@@ -718,6 +798,7 @@ static inline void bridge_StatsReply_set_calls(bridge_StatsReply_builder_t b, ui
 {
     sb_codec_set_u64(b.s, 0, (uint64_t)v, (uint64_t)0x0ull);
 }
+/* ring requests completed. */
 static inline uint64_t bridge_StatsReply_get_ringRequests(bridge_StatsReply_reader_t r)
 {
     return (uint64_t)sb_codec_get_u64(r.s, 1, (uint64_t)0x0ull);
@@ -726,6 +807,7 @@ static inline void bridge_StatsReply_set_ringRequests(bridge_StatsReply_builder_
 {
     sb_codec_set_u64(b.s, 1, (uint64_t)v, (uint64_t)0x0ull);
 }
+/* control calls answered with a status other than `ok`. */
 static inline uint32_t bridge_StatsReply_get_errors(bridge_StatsReply_reader_t r)
 {
     return (uint32_t)sb_codec_get_u32(r.s, 4, (uint32_t)0x0u);
@@ -734,6 +816,7 @@ static inline void bridge_StatsReply_set_errors(bridge_StatsReply_builder_t b, u
 {
     sb_codec_set_u32(b.s, 4, (uint32_t)v, (uint32_t)0x0u);
 }
+/* sessions open now. */
 static inline uint16_t bridge_StatsReply_get_openSessions(bridge_StatsReply_reader_t r)
 {
     return (uint16_t)sb_codec_get_u16(r.s, 10, (uint16_t)0x0u);
@@ -742,6 +825,7 @@ static inline void bridge_StatsReply_set_openSessions(bridge_StatsReply_builder_
 {
     sb_codec_set_u16(b.s, 10, (uint16_t)v, (uint16_t)0x0u);
 }
+/* bundles revoked so far. */
 static inline uint16_t bridge_StatsReply_get_revokedBundles(bridge_StatsReply_reader_t r)
 {
     return (uint16_t)sb_codec_get_u16(r.s, 11, (uint16_t)0x0u);
