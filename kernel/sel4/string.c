@@ -1,7 +1,7 @@
 /*
  * The few C library functions a freestanding image still needs: the compiler emits calls to
- * memcpy/memset/memmove/memcmp for struct copies and loops, and the project's code may call
- * them and strlen (built with -fno-tree-loop-distribute-patterns so these loops stay loops).
+* memcpy/memset/memmove/memcmp for struct copies and loops, and the project's code may call
+ * them, strlen, strcmp and strncmp (built with -fno-tree-loop-distribute-patterns so these loops stay loops).
  */
 #include "rt.h"
 
@@ -63,6 +63,25 @@ size_t strlen(const char *s)
         n++;
     }
     return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return (unsigned char)*a - (unsigned char)*b;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+    for (; n > 0; n--, a++, b++) {
+        if (*a != *b || *a == '\0') {
+            return (unsigned char)*a - (unsigned char)*b;
+        }
+    }
+    return 0;
 }
 
 /* libsel4's seL4_Assert and seL4_Fail land here. */

@@ -8,7 +8,12 @@
  *
  * Joining: a thread that returns sends an empty message (label 0) on the root's join endpoint,
  * badged with its index; a thread without a fault endpoint of its own has that same endpoint as
- * its fault endpoint, so a fault arrives there too, labelled with the fault type.
+ * its fault endpoint, so a fault arrives there too, labelled with the fault type. A thread whose
+ * fault went to its own fault endpoint never says anything, so join also asks an idle sentinel:
+ * a thread at priority 0 (reserved by the platform) that join arms with a notification before it
+ * waits. The sentinel can only run when every other thread is blocked; nothing outside the
+ * threads (no interrupt, no timer) can wake any of them then, so the joined thread will never
+ * return, and join says -1, as for a fault.
  */
 #include "rt.h"
 
@@ -35,10 +40,32 @@ struct plat_thread {
 
 static plat_thread_t threads[RT_MAX_THREADS];
 static seL4_CPtr join_ep;
+static seL4_CPtr idle_arm; /* notification: join -> sentinel */
+static plat_thread_t *sentinel;
+
+enum { SENTINEL_SLOT_ARM = PLAT_FIRST_FREE_SLOT };
+
+static void idle_sentinel(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        seL4_Wait(SENTINEL_SLOT_ARM, NULL);
+        /* Running at all means everything else is blocked: tell the joining root. */
+        seL4_Send(RT_SLOT_JOIN, seL4_MessageInfo_new(0, 0, 0, 0));
+    }
+}
 
 void rt_threads_init(void)
 {
     RT_CHECK(plat_obj_alloc(seL4_EndpointObject, 0, &join_ep));
+    RT_CHECK(plat_obj_alloc(seL4_NotificationObject, 0, &idle_arm));
+    plat_thread_attr_t attr = {.name = "idle sentinel", .cnode_bits = 6, .priority = 0};
+    if (plat_thread_create(&sentinel, &attr, idle_sentinel, NULL) != 0) {
+        rt_panic("cannot create the idle sentinel", 0);
+    }
+    RT_CHECK(seL4_CNode_Copy(plat_thread_cnode(sentinel), SENTINEL_SLOT_ARM, seL4_WordBits,
+                             seL4_CapInitThreadCNode, idle_arm, seL4_WordBits, seL4_AllRights));
+    RT_CHECK(plat_thread_start(sentinel));
 }
 
 static seL4_Word area(const plat_thread_t *t)
@@ -269,23 +296,35 @@ static void report_fault(const plat_thread_t *t, seL4_MessageInfo_t info)
 
 int plat_thread_join(plat_thread_t *t)
 {
-    while (t->state == T_RUNNING) {
+    if (t->state != T_RUNNING) {
+        return t->state == T_RETURNED ? 0 : -1;
+    }
+    seL4_Signal(idle_arm);
+    bool idle = false;
+    while (t->state == T_RUNNING && !idle) {
         seL4_Word badge = 0;
         seL4_MessageInfo_t info = seL4_Recv(join_ep, &badge);
         if (badge == 0 || badge > RT_MAX_THREADS) {
             continue;
         }
         plat_thread_t *o = &threads[badge - 1];
-        if (o->state != T_RUNNING) {
+        if (o == sentinel) {
+            idle = true;
+        } else if (o->state != T_RUNNING) {
             continue; /* from a thread since destroyed and its index reused */
-        }
-        if (seL4_MessageInfo_get_label(info) == seL4_Fault_NullFault) {
+        } else if (seL4_MessageInfo_get_label(info) == seL4_Fault_NullFault) {
             o->state = T_RETURNED;
         } else {
             o->state = T_FAULTED;
             report_fault(o, info);
         }
     }
+    if (!idle) {
+        /* Disarm: the sentinel has not run (it would have had to be the only runnable thread). */
+        seL4_Poll(idle_arm, NULL);
+    }
+    /* A thread blocked for good stays "running": should its fault handler resume it, a later
+     * join still sees it return. */
     return t->state == T_RETURNED ? 0 : -1;
 }
 
