@@ -15,8 +15,8 @@
 enum {
     RT_SLOT_SERIAL = 4, /* I/O port cap for COM1 */
     RT_SLOT_EXIT = 5,   /* I/O port cap for QEMU's isa-debug-exit */
-    RT_SLOT_JOIN = 6,   /* the root's join endpoint, badged with the thread's index */
-    RT_SLOT_FAULT = 7,  /* the thread's fault endpoint (the caller's, or the join endpoint) */
+    RT_SLOT_JOIN = 6,   /* the root's join notification, to signal on return */
+    RT_SLOT_FAULT = 7,  /* the thread's fault endpoint, when it was given one */
 };
 
 /* PC hardware the console and exit use. */

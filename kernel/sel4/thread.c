@@ -6,22 +6,22 @@
  * TCB and CNode are retyped; destroying the thread revokes that untyped, which deletes both
  * objects and every cap derived from them, and lets seL4 reuse the memory.
  *
- * Joining: a thread that returns sends an empty message (label 0) on the root's join endpoint,
- * badged with its index; a thread without a fault endpoint of its own has that same endpoint as
- * its fault endpoint, so a fault arrives there too, labelled with the fault type. A thread whose
- * fault went to its own fault endpoint never says anything, so join also asks an idle sentinel:
- * a thread at priority 0 (reserved by the platform) that join arms with a notification before it
- * waits. The sentinel can only run when every other thread is blocked; nothing outside the
+ * Joining: a thread that returns sets its 'returned' flag and signals the root's join
+ * notification. A thread that faults goes to its fault endpoint if it was given one, and is
+ * otherwise stopped by seL4 (no handler); either way it never returns, and join learns that
+ * from an idle sentinel: a thread at priority 0 (reserved by the platform) that join arms before
+ * it waits. The sentinel can only run when every other thread is blocked; nothing outside the
  * threads (no interrupt, no timer) can wake any of them then, so the joined thread will never
- * return, and join says -1, as for a fault.
+ * return, and join says -1. Join waits on notifications only, so the root's reply cap (which a
+ * receive on an endpoint would delete) survives it, and it keeps the root's message registers.
  */
 #include "rt.h"
 
-#include <sel4/faults.h>
+#include <stdatomic.h>
 
 #define MAP_ENTRIES 512
 
-enum { T_FREE, T_CREATED, T_RUNNING, T_RETURNED, T_FAULTED };
+enum { T_FREE, T_CREATED, T_RUNNING, T_RETURNED };
 
 struct plat_thread {
     unsigned index;
@@ -34,30 +34,35 @@ struct plat_thread {
     seL4_Word ut_bits;
     seL4_CPtr ipc_frame;       /* root slot; 0 until the index is first used */
     seL4_CPtr stack[RT_STACK_PAGES];
+    atomic_int returned;       /* set by the thread when fn has returned */
     rt_maps_t maps;
     rt_map_entry_t map_entries[MAP_ENTRIES];
 };
 
 static plat_thread_t threads[RT_MAX_THREADS];
-static seL4_CPtr join_ep;
-static seL4_CPtr idle_arm; /* notification: join -> sentinel */
+static seL4_CPtr join_ntfn; /* signalled by returning threads and by the sentinel */
+static seL4_CPtr idle_arm;  /* signalled by join for the sentinel */
 static plat_thread_t *sentinel;
 
-enum { SENTINEL_SLOT_ARM = PLAT_FIRST_FREE_SLOT };
+enum {
+    JOIN_RETURNED = 1, /* badge of the join notification in an ordinary thread's CSpace */
+    JOIN_IDLE = 2,     /* ... in the sentinel's */
+    SENTINEL_SLOT_ARM = PLAT_FIRST_FREE_SLOT,
+};
 
 static void idle_sentinel(void *arg)
 {
     (void)arg;
     for (;;) {
         seL4_Wait(SENTINEL_SLOT_ARM, NULL);
-        /* Running at all means everything else is blocked: tell the joining root. */
-        seL4_Send(RT_SLOT_JOIN, seL4_MessageInfo_new(0, 0, 0, 0));
+        /* Running at all means everything else is blocked: wake the joining root. */
+        seL4_Signal(RT_SLOT_JOIN);
     }
 }
 
 void rt_threads_init(void)
 {
-    RT_CHECK(plat_obj_alloc(seL4_EndpointObject, 0, &join_ep));
+    RT_CHECK(plat_obj_alloc(seL4_NotificationObject, 0, &join_ntfn));
     RT_CHECK(plat_obj_alloc(seL4_NotificationObject, 0, &idle_arm));
     plat_thread_attr_t attr = {.name = "idle sentinel", .cnode_bits = 6, .priority = 0};
     if (plat_thread_create(&sentinel, &attr, idle_sentinel, NULL) != 0) {
@@ -136,7 +141,9 @@ static void thread_entry(plat_thread_t *t)
     rt_self.exit_port = RT_SLOT_EXIT;
     rt_self.maps = &t->maps;
     t->fn(t->arg);
-    seL4_Send(RT_SLOT_JOIN, seL4_MessageInfo_new(0, 0, 0, 0));
+    /* Release: what fn wrote is visible to the root once it sees the flag. */
+    atomic_store_explicit(&t->returned, 1, memory_order_release);
+    seL4_Signal(RT_SLOT_JOIN);
     for (;;) {
         (void)seL4_TCB_Suspend(seL4_CapInitThreadTCB);
     }
@@ -185,7 +192,8 @@ static seL4_Error make_objects(plat_thread_t *t, const plat_thread_attr_t *attr)
 
 static seL4_Error fill_cspace(plat_thread_t *t, const plat_thread_attr_t *attr)
 {
-    seL4_Word badge = t->index + 1;
+    /* The sentinel is the first thread made, before `sentinel` is set. */
+    seL4_Word badge = t == sentinel || sentinel == NULL ? JOIN_IDLE : JOIN_RETURNED;
     seL4_Error err = copy_in(t, seL4_CapInitThreadTCB, t->tcb, 0);
     if (err == seL4_NoError) {
         err = copy_in(t, seL4_CapInitThreadCNode, t->cnode, 0);
@@ -195,11 +203,10 @@ static seL4_Error fill_cspace(plat_thread_t *t, const plat_thread_attr_t *attr)
     }
     if (err == seL4_NoError) {
         rt_console_grant(t->cnode);
-        err = copy_in(t, RT_SLOT_JOIN, join_ep, badge);
+        err = copy_in(t, RT_SLOT_JOIN, join_ntfn, badge);
     }
-    if (err == seL4_NoError) {
-        err = attr->fault_ep != seL4_CapNull ? copy_in(t, RT_SLOT_FAULT, attr->fault_ep, 0)
-                                             : copy_in(t, RT_SLOT_FAULT, join_ep, badge);
+    if (err == seL4_NoError && attr->fault_ep != seL4_CapNull) {
+        err = copy_in(t, RT_SLOT_FAULT, attr->fault_ep, 0);
     }
     return err;
 }
@@ -252,6 +259,7 @@ int plat_thread_create(plat_thread_t **out, const plat_thread_attr_t *attr, plat
         t->map_entries[i].frame = seL4_CapNull;
     }
     t->state = T_CREATED;
+    atomic_store_explicit(&t->returned, 0, memory_order_relaxed);
     seL4_Error err = make_objects(t, attr);
     if (err == seL4_NoError) {
         err = fill_cspace(t, attr);
@@ -287,41 +295,30 @@ seL4_Error plat_thread_start(plat_thread_t *t)
     return err;
 }
 
-static void report_fault(const plat_thread_t *t, seL4_MessageInfo_t info)
-{
-    plat_printf("sel4bridge: thread '%s' faulted: fault type %lu, mr0 0x%lx mr1 0x%lx\n", t->name,
-                (unsigned long)seL4_MessageInfo_get_label(info), (unsigned long)seL4_GetMR(0),
-                (unsigned long)seL4_GetMR(1));
-}
-
 int plat_thread_join(plat_thread_t *t)
 {
-    if (t->state != T_RUNNING) {
-        return t->state == T_RETURNED ? 0 : -1;
-    }
-    seL4_Signal(idle_arm);
-    bool idle = false;
-    while (t->state == T_RUNNING && !idle) {
-        seL4_Word badge = 0;
-        seL4_MessageInfo_t info = seL4_Recv(join_ep, &badge);
-        if (badge == 0 || badge > RT_MAX_THREADS) {
-            continue;
+    if (t->state == T_RUNNING) {
+        seL4_Word mr[4];
+        for (int i = 0; i < 4; i++) {
+            mr[i] = seL4_GetMR(i); /* libsel4's Wait and Poll store MR0..3 */
         }
-        plat_thread_t *o = &threads[badge - 1];
-        if (o == sentinel) {
-            idle = true;
-        } else if (o->state != T_RUNNING) {
-            continue; /* from a thread since destroyed and its index reused */
-        } else if (seL4_MessageInfo_get_label(info) == seL4_Fault_NullFault) {
-            o->state = T_RETURNED;
-        } else {
-            o->state = T_FAULTED;
-            report_fault(o, info);
+        seL4_Signal(idle_arm);
+        bool idle = false;
+        while (!idle && !atomic_load_explicit(&t->returned, memory_order_acquire)) {
+            seL4_Word badge = 0;
+            seL4_Wait(join_ntfn, &badge);
+            idle = (badge & JOIN_IDLE) != 0;
         }
-    }
-    if (!idle) {
-        /* Disarm: the sentinel has not run (it would have had to be the only runnable thread). */
-        seL4_Poll(idle_arm, NULL);
+        if (atomic_load_explicit(&t->returned, memory_order_acquire)) {
+            t->state = T_RETURNED;
+        }
+        if (!idle) {
+            /* Disarm: the sentinel cannot have run, the root was never blocked for good. */
+            seL4_Poll(idle_arm, NULL);
+        }
+        for (int i = 0; i < 4; i++) {
+            seL4_SetMR(i, mr[i]);
+        }
     }
     /* A thread blocked for good stays "running": should its fault handler resume it, a later
      * join still sees it return. */

@@ -6,9 +6,12 @@
  *
  * x86 seL4 silently replaces a present 4K entry on Page_Map, so the platform keeps its own
  * account of the window: a lock-free bitmap of its pages, and per thread a table from frame
- * cap (slot) to the address it was mapped at. A mapping lives exactly as long as its cap, so an
- * address recorded for a slot whose cap has since been deleted or revoked is free again: the
- * next map through that slot reuses it.
+ * cap (slot) to the address it was mapped at. Each map takes a fresh page and lets seL4 judge
+ * the cap: a cap mapped already is refused (seL4_InvalidArgument, as seL4 refuses a second
+ * address). A mapping lives exactly as long as its cap, so when a slot is mapped again, the
+ * address recorded for it belonged to a cap since deleted or revoked, and is free again.
+ * (A mapped frame cap moved to another slot keeps its mapping; map a cap in the slot it was
+ * left in after that only when the moved one is gone.)
  */
 #include "rt.h"
 
@@ -178,35 +181,23 @@ void rt_maps_forget(rt_maps_t *m)
 seL4_Error plat_frame_map(seL4_CPtr frame, void **vaddr)
 {
     rt_maps_t *m = rt_self.maps;
-    rt_map_entry_t *e = maps_find(m, frame);
-    if (e != NULL) {
-        /* Either this very cap, still mapped there (seL4 remaps it in place), or a successor in
-         * the same slot, the old mapping having died with the old cap. */
-        seL4_Error err = rt_map_at(frame, e->vaddr);
-        if (err == seL4_NoError) {
-            *vaddr = (void *)e->vaddr;
-            return err;
-        }
-        if (err != seL4_InvalidCapability) {
-            return err;
-        }
-        /* The slot no longer holds a frame: its old address is free. */
-        window_free(e->vaddr);
-        maps_remove(m, e);
-        return err;
-    }
     seL4_Word va = window_alloc();
     if (va == 0) {
         return seL4_NotEnoughMemory;
     }
     seL4_Error err = rt_map_at(frame, va);
-    if (err == seL4_NoError && !maps_insert(m, frame, va)) {
-        (void)seL4_X86_Page_Unmap(frame);
-        err = seL4_NotEnoughMemory;
-    }
     if (err != seL4_NoError) {
         window_free(va);
         return err;
+    }
+    rt_map_entry_t *e = maps_find(m, frame);
+    if (e != NULL) {
+        window_free(e->vaddr); /* the mapping of the slot's previous cap, gone with it */
+        e->vaddr = va;
+    } else if (!maps_insert(m, frame, va)) {
+        (void)seL4_X86_Page_Unmap(frame);
+        window_free(va);
+        return seL4_NotEnoughMemory;
     }
     *vaddr = (void *)va;
     return seL4_NoError;
