@@ -1,0 +1,136 @@
+/*
+ * The server side of the bridge: sessions by badge, bundles made from the untyped memory given at
+ * start, the dispatch of control calls, the draining of kicked rings, and revocation.
+ */
+#pragma once
+
+#include <sel4/sel4.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <sel4bridge/bundle.h>
+#include <sel4bridge/queue.h>
+#include <sel4bridge/session.h>
+#include <sel4bridge/status.h>
+
+/* Largest data-frame pool a server can keep (one slot and one mapping each). */
+#define SB_SERVER_POOL_MAX 512u
+
+/*
+ * Runs one ring request of @session: read @request (a private copy: the client cannot change it
+ * any more), write up to two result words, return the completion's status (SB_OK, or e.g.
+ * SB_ERR_UNKNOWN_REQUEST). Runs on the server's thread, between seL4_Recvs.
+ */
+typedef sb_status_t (*sb_request_fn)(void *ctx, uint32_t session, const sb_queue_entry_t *request,
+                                     uint64_t result[2]);
+/* Receives the bits of the server's notification word in SB_APP_SIGNAL_BITS. */
+typedef void (*sb_signal_fn)(void *ctx, seL4_Word bits);
+
+typedef struct sb_server_config {
+    /* The endpoint the clients call. Rights: Read, and Grant — a reply carries a cap only when
+     * the receiver's endpoint cap had Grant (non-MCS seL4 gives the reply cap that right). */
+    seL4_CPtr endpoint;
+    /* The server's notification (unbadged, Read + Write). Kick caps are minted from it. */
+    seL4_CPtr notification;
+    /* Our own TCB: sb_server_init binds the notification to it. 0 when already bound. */
+    seL4_CPtr tcb;
+    /* Our CSpace root, resolving cptrs at depth seL4_WordBits. */
+    seL4_CPtr cnode;
+    /* Untyped memory of at least sb_server_untyped_bits() bits: every server-side object of
+     * every session comes from it, at init. */
+    seL4_CPtr untyped;
+    /* sb_server_slots_needed() empty slots from slot_base. */
+    seL4_CPtr slot_base;
+    seL4_Word slot_count;
+    uint32_t max_sessions;  /* sessions 1..max_sessions, at most SB_MAX_SESSIONS */
+    uint32_t max_bundle;    /* largest bundle k, SB_BUNDLE_MIN..SB_BUNDLE_MAX */
+    uint32_t pool_frames;   /* data frames shared by all bundles, at most SB_SERVER_POOL_MAX */
+    uint32_t default_depth; /* ring depth when a client asks for 0; a power of two */
+    uint32_t admin_session; /* this session may revoke other sessions' bundles; 0 for none */
+    uint32_t ring_start;    /* first index of every ring: 0, or near 2^32 to cross the wrap */
+    sb_request_fn request;  /* runs ring requests; NULL answers every one with SB_ERR_UNKNOWN_REQUEST */
+    sb_signal_fn signal;    /* application signals; NULL ignores them */
+    void *ctx;              /* passed to request and signal */
+} sb_server_config_t;
+
+/* A session's state. */
+enum {
+    SB_SESSION_FREE = 0, /* no session on this badge */
+    SB_SESSION_OPEN,     /* bundle granted; kicks and ring requests are served */
+    SB_SESSION_REVOKED,  /* bundle revoked; calls answer SB_ERR_REVOKED until open or close */
+};
+
+/* One session. The server's private memory: the client never sees any of it. */
+typedef struct sb_server_session {
+    uint32_t state;
+    uint32_t caps;  /* k */
+    uint32_t depth;
+    uint32_t phase;
+    uint32_t data_frames;
+    uint16_t pool_index[SB_BUNDLE_MAX - SB_BUNDLE_MIN]; /* the pool frames lent to it */
+    sb_queue_consumer_t requests;
+    sb_queue_producer_t completions;
+    sb_queue_t *request_ring;    /* our mapping of the ring frames, kept across sessions */
+    sb_queue_t *completion_ring;
+    uint64_t served; /* ring requests completed in this session */
+} sb_server_session_t;
+
+typedef struct sb_server_stats {
+    uint64_t calls;
+    uint64_t ring_requests;
+    uint32_t errors;
+    uint32_t open_sessions;
+    uint32_t revoked_bundles;
+    uint64_t kicks_ignored; /* kick bits of sessions that were not open: dropped as documented */
+} sb_server_stats_t;
+
+/* A server. Lives in the server's private memory; fields are the library's. */
+typedef struct sb_server {
+    sb_server_config_t cfg;
+    uint8_t bundle_bits; /* radix of the bundle CNodes */
+    bool stop;
+    seL4_Word pending; /* kick bits still to serve (budget spent, or collected during revoke) */
+    sb_server_stats_t stats;
+    sb_server_session_t sessions[SB_MAX_SESSIONS];
+    uint32_t pool_free_count;
+    uint16_t pool_free[SB_SERVER_POOL_MAX];
+    void *pool_vaddr[SB_SERVER_POOL_MAX];
+} sb_server_t;
+
+/* Empty slots @cfg needs from slot_base. */
+seL4_Word sb_server_slots_needed(const sb_server_config_t *cfg);
+/* Size in bits of the smallest untyped that holds every object @cfg makes. */
+seL4_Word sb_server_untyped_bits(const sb_server_config_t *cfg);
+
+/*
+ * Check @cfg, bind the notification, make every session's objects (ring frames, notification,
+ * caps) and the frame pool from the untyped, map the frames, set the receive slot. Call on the
+ * server's own thread: frames are mapped into the caller's VSpace.
+ */
+sb_status_t sb_server_init(sb_server_t *s, const sb_server_config_t *cfg);
+
+/*
+ * Receive one message — a control call, or a kick through the bound notification — handle it,
+ * and reply to a call. Serves pending kicks instead of blocking when there are any.
+ */
+sb_status_t sb_server_serve_once(sb_server_t *s);
+/* Serve until sb_server_stop() is called (from a handler or a signal), replying with ReplyRecv. */
+sb_status_t sb_server_run(sb_server_t *s);
+static inline void sb_server_stop(sb_server_t *s)
+{
+    s->stop = true;
+}
+
+/*
+ * Revoke session @session's bundle now: seL4_CNode_Revoke on the server's master caps removes
+ * every cap the client holds from it (and its mappings), the kick bit is retired (no kick cap
+ * left, pending bit cleared), a blocked client is woken with SB_SIGNAL_REVOKED, pool frames come
+ * back. The session answers SB_ERR_REVOKED until it is opened again or closed.
+ */
+sb_status_t sb_server_revoke(sb_server_t *s, uint32_t session);
+
+/* The counters StatsReply reports. */
+static inline sb_server_stats_t sb_server_stats(const sb_server_t *s)
+{
+    return s->stats;
+}

@@ -1,0 +1,437 @@
+/*
+ * The server's transport: receive (seL4_Recv / seL4_ReplyRecv), tell a call from a kick by the
+ * badge, check everything a client controls (badge, label, length, caps, body), dispatch through
+ * the operation table, and encode the reply in place in the message registers.
+ */
+#include <sel4bridge/server.h>
+
+#include <bridge.capnp.h>
+#include <stddef.h>
+
+#include "server_internal.h"
+#include "wire.h"
+
+/* What one call asked for, decoded out of the message registers before anything else runs:
+ * kernel invocations made while handling it overwrite those registers. */
+typedef struct sb_call {
+    uint32_t session;
+    uint32_t op;
+    bool cap;             /* a cap is in our receive slot */
+    bool unwrapped;       /* the client's cap was unwrapped into cap_badge */
+    seL4_Word cap_badge;
+    sb_codec_struct_t root;
+    union {
+        struct {
+            uint16_t caps, depth, phase;
+        } open;
+        uint64_t tag;
+        uint32_t produced;
+        uint32_t target;
+    } arg;
+} sb_call_t;
+
+/* What the reply says; encoded once the handler is done with the kernel. */
+typedef struct sb_answer {
+    sb_status_t status;
+    uint32_t detail; /* Error.detail when status is not SB_OK */
+    bool grant;      /* send the session's bundle CNode in the one extraCap */
+    union {
+        sb_bundle_layout_t open;
+        struct {
+            uint64_t tag, cap_badge;
+            bool unwrapped;
+        } cap_call;
+        struct {
+            uint32_t consumed, completed;
+        } kick;
+        uint64_t served;
+        uint32_t caps_revoked;
+    } u;
+} sb_answer_t;
+
+static sb_status_t fail(sb_answer_t *a, sb_status_t status, uint32_t detail)
+{
+    a->status = status;
+    a->detail = detail;
+    return status;
+}
+
+/* ---- Operations. Each decodes its fields first, then acts. ---- */
+
+static sb_status_t op_ping(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
+{
+    (void)s, (void)c, (void)a;
+    return SB_OK;
+}
+
+static sb_status_t op_open(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
+{
+    bridge_OpenSessionRequest_reader_t r = {c->root};
+    uint32_t caps = bridge_OpenSessionRequest_get_bundleCaps(r);
+    uint32_t depth = bridge_OpenSessionRequest_get_ringDepth(r);
+    uint32_t phase = bridge_OpenSessionRequest_get_phase(r);
+    if (caps < SB_BUNDLE_MIN || caps > s->cfg.max_bundle) {
+        return fail(a, SB_ERR_BAD_ARGUMENT, 0); /* ordinal of bundleCaps */
+    }
+    if (depth == 0) {
+        depth = s->cfg.default_depth;
+    }
+    if (!sb_queue_depth_valid(depth)) {
+        return fail(a, SB_ERR_BAD_ARGUMENT, 1); /* ordinal of ringDepth */
+    }
+    if (phase != SB_PHASE_KICK_EVERY_ENQUEUE && phase != SB_PHASE_SIGNAL_WHEN_ASKED) {
+        return fail(a, SB_ERR_BAD_ARGUMENT, 2); /* ordinal of phase */
+    }
+    sb_status_t st = sb_bundle_grant(s, c->session, caps, depth, phase);
+    if (st != SB_OK) {
+        return fail(a, SB_ERR_NO_RESOURCES, st);
+    }
+    a->grant = true;
+    a->u.open = (sb_bundle_layout_t){
+        .session = c->session,
+        .caps = (uint16_t)caps,
+        .cnode_bits = sb_bundle_cnode_bits(caps),
+        .frame_bits = SB_FRAME_BITS,
+        .first_frame_slot = 0,
+        .frame_count = (uint16_t)(caps - 2),
+        .request_ring_frame = 0,
+        .completion_ring_frame = 1,
+        .kick_slot = (uint16_t)(caps - 2),
+        .completion_slot = (uint16_t)(caps - 1),
+        .ring_depth = (uint16_t)depth,
+        .phase = (uint8_t)phase,
+    };
+    return SB_OK;
+}
+
+static sb_status_t op_cap_call(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
+{
+    (void)s;
+    bridge_CapCallRequest_reader_t r = {c->root};
+    a->u.cap_call.tag = bridge_CapCallRequest_get_tag(r);
+    a->u.cap_call.cap_badge = c->unwrapped ? c->cap_badge : 0;
+    a->u.cap_call.unwrapped = c->unwrapped;
+    /* The cap itself (if transferred) is deleted with every other received cap, in handle(). */
+    return SB_OK;
+}
+
+static sb_status_t op_kick(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
+{
+    /* KickRequest.produced is the client's word: it is read, never trusted. The ring's own tail
+     * (checked by the queue) is what is drained. */
+    (void)bridge_KickRequest_get_produced((bridge_KickRequest_reader_t){c->root});
+    sb_ring_drain(s, c->session, true);
+    sb_server_session_t *ss = sb_session(s, c->session);
+    if (ss->state != SB_SESSION_OPEN) {
+        return fail(a, SB_ERR_REVOKED, 0); /* the drain found the ring corrupt and revoked it */
+    }
+    a->u.kick.consumed = ss->requests.head;
+    a->u.kick.completed = ss->completions.tail;
+    return SB_OK;
+}
+
+static sb_status_t op_close(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
+{
+    a->u.served = sb_session(s, c->session)->served;
+    return sb_bundle_revoke(s, c->session, SB_SESSION_FREE);
+}
+
+static sb_status_t op_revoke(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
+{
+    uint32_t target = bridge_RevokeBundleRequest_get_session((bridge_RevokeBundleRequest_reader_t){c->root});
+    if (target == 0) {
+        target = c->session;
+    }
+    if (target != c->session && c->session != s->cfg.admin_session) {
+        return fail(a, SB_ERR_BAD_ARGUMENT, 0); /* another's bundle: admin only */
+    }
+    if (target > s->cfg.max_sessions) {
+        return fail(a, SB_ERR_BAD_ARGUMENT, 0);
+    }
+    sb_server_session_t *ss = sb_session(s, target);
+    if (ss->state != SB_SESSION_OPEN) {
+        return fail(a, ss->state == SB_SESSION_REVOKED ? SB_ERR_REVOKED : SB_ERR_BAD_SESSION, 0);
+    }
+    a->u.caps_revoked = ss->caps;
+    return sb_bundle_revoke(s, target, SB_SESSION_REVOKED);
+}
+
+static sb_status_t op_stats(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
+{
+    (void)s, (void)c, (void)a;
+    return SB_OK; /* encoded from s->stats at reply time, so it counts itself */
+}
+
+#define IN(state) (1u << (state))
+
+/* The handler table, indexed by the message label. @caps: the number of caps the op takes (0 or
+ * 1); @states: the session states it runs in. */
+static const struct sb_op {
+    sb_status_t (*fn)(sb_server_t *, sb_call_t *, sb_answer_t *);
+    uint8_t caps;
+    uint8_t states;
+} ops[] = {
+    [bridge_Op_ping] = {op_ping, 0, IN(SB_SESSION_OPEN)},
+    [bridge_Op_openSession] = {op_open, 0, IN(SB_SESSION_FREE) | IN(SB_SESSION_REVOKED)},
+    [bridge_Op_capCall] = {op_cap_call, 1, IN(SB_SESSION_OPEN)},
+    [bridge_Op_kick] = {op_kick, 0, IN(SB_SESSION_OPEN)},
+    [bridge_Op_closeSession] = {op_close, 0, IN(SB_SESSION_OPEN) | IN(SB_SESSION_REVOKED)},
+    [bridge_Op_revokeBundle] = {op_revoke, 0, IN(SB_SESSION_OPEN)},
+    [bridge_Op_stats] = {op_stats, 0, IN(SB_SESSION_OPEN) | IN(SB_SESSION_REVOKED)},
+};
+#define SB_OP_COUNT (sizeof ops / sizeof ops[0])
+
+/* Why a session in @state may not run an op. */
+static sb_status_t refuse_state(uint32_t state)
+{
+    switch (state) {
+    case SB_SESSION_OPEN:
+        return SB_ERR_SESSION_EXISTS;
+    case SB_SESSION_REVOKED:
+        return SB_ERR_REVOKED;
+    default:
+        return SB_ERR_BAD_SESSION;
+    }
+}
+
+/* Check one call against everything the client controls, then run it. */
+static void dispatch(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge, sb_call_t *c,
+                     sb_answer_t *a)
+{
+    seL4_Word label = seL4_MessageInfo_get_label(info);
+    seL4_Word length = seL4_MessageInfo_get_length(info);
+    seL4_Word id = badge & ~SB_BADGE_CALL;
+    c->op = (uint32_t)(label & 0xffff); /* echoed in Error.op, even when it names no op */
+
+    /* The badge: set by the system builder's Mint, the only thing that names a session. */
+    if (id == 0 || id > SB_MAX_SESSIONS) {
+        fail(a, SB_ERR_BAD_SESSION, SB_ERR_BAD_BADGE);
+        return;
+    }
+    if (id > s->cfg.max_sessions) {
+        fail(a, SB_ERR_NO_RESOURCES, SB_ERR_TOO_MANY_SESSIONS);
+        return;
+    }
+    c->session = (uint32_t)id;
+    /* The label: an index into the table, so checked first. */
+    if (label >= SB_OP_COUNT) {
+        fail(a, SB_ERR_BAD_OP, 0);
+        return;
+    }
+    const struct sb_op *op = &ops[label];
+    /* Caps: exactly as many as the op takes. Whatever arrived is deleted in handle(). */
+    seL4_Word sent = seL4_MessageInfo_get_extraCaps(info);
+    if (sent > op->caps) {
+        fail(a, SB_ERR_BAD_CAP, SB_ERR_UNEXPECTED_CAP);
+        return;
+    }
+    if (sent < op->caps || (op->caps && !c->cap && !c->unwrapped)) {
+        /* Also when seL4 dropped the cap: the client's endpoint cap lacked Grant. */
+        fail(a, SB_ERR_BAD_CAP, SB_ERR_MISSING_CAP);
+        return;
+    }
+    /* Length: every request is a fixed-size struct of at most 4 words (root pointer included);
+     * a longer one cannot be a request of ours, and 0 words has no root. */
+    if (length == 0 || length > SB_MSG_MAX_WORDS) {
+        fail(a, SB_ERR_BAD_MESSAGE, SB_ERR_BAD_LENGTH);
+        return;
+    }
+    sb_server_session_t *ss = sb_session(s, c->session);
+    if (!(op->states & IN(ss->state))) {
+        fail(a, refuse_state(ss->state), 0);
+        return;
+    }
+    /* The body, in place: the codec checks every pointer against these words. */
+    sb_codec_reader_t reader;
+    sb_codec_reader_init(&reader, sb_msg_words(), (size_t)length);
+    if (sb_codec_read_root(&reader, &c->root) != SB_CODEC_OK ||
+        sb_codec_reader_status(&reader) != SB_CODEC_OK) {
+        fail(a, SB_ERR_BAD_MESSAGE, sb_codec_reader_status(&reader));
+        return;
+    }
+    a->status = op->fn(s, c, a);
+    if (a->status != SB_OK && a->detail == 0 && a->status >= SB_WIRE_STATUS_COUNT) {
+        /* A local reason from a helper (e.g. SB_ERR_KERNEL): say it in the detail. */
+        a->detail = a->status;
+        a->status = SB_ERR_NO_RESOURCES;
+    }
+}
+
+/* Encode @a as the reply to op @op in the message registers. */
+static seL4_MessageInfo_t encode(sb_server_t *s, uint32_t op, const sb_answer_t *a,
+                                 uint32_t session)
+{
+    sb_codec_builder_t b;
+    sb_codec_builder_init(&b, sb_msg_words(), SB_MSG_MAX_WORDS);
+    seL4_Word caps = 0;
+    if (a->status != SB_OK) {
+        bridge_Error_builder_t e = bridge_Error_init_root(&b);
+        bridge_Error_set_status(e, (bridge_Status_t)a->status);
+        bridge_Error_set_op(e, (bridge_Op_t)op);
+        bridge_Error_set_detail(e, a->detail);
+    } else {
+        switch (op) {
+        case bridge_Op_openSession: {
+            bridge_OpenSessionReply_builder_t r = bridge_OpenSessionReply_init_root(&b);
+            sb_wire_put_layout(r, &a->u.open);
+            seL4_SetCap(0, sb_session_slot(s, session, SB_SLOT_BUNDLE));
+            caps = 1;
+            break;
+        }
+        case bridge_Op_capCall: {
+            bridge_CapCallReply_builder_t r = bridge_CapCallReply_init_root(&b);
+            bridge_CapCallReply_set_tag(r, a->u.cap_call.tag);
+            bridge_CapCallReply_set_capBadge(r, a->u.cap_call.cap_badge);
+            bridge_CapCallReply_set_unwrapped(r, a->u.cap_call.unwrapped);
+            break;
+        }
+        case bridge_Op_kick: {
+            bridge_KickReply_builder_t r = bridge_KickReply_init_root(&b);
+            bridge_KickReply_set_consumed(r, a->u.kick.consumed);
+            bridge_KickReply_set_completed(r, a->u.kick.completed);
+            break;
+        }
+        case bridge_Op_closeSession:
+            bridge_CloseSessionReply_set_served(bridge_CloseSessionReply_init_root(&b), a->u.served);
+            break;
+        case bridge_Op_revokeBundle:
+            bridge_RevokeBundleReply_set_capsRevoked(bridge_RevokeBundleReply_init_root(&b),
+                                                     a->u.caps_revoked);
+            break;
+        case bridge_Op_stats: {
+            bridge_StatsReply_builder_t r = bridge_StatsReply_init_root(&b);
+            bridge_StatsReply_set_calls(r, s->stats.calls);
+            bridge_StatsReply_set_ringRequests(r, s->stats.ring_requests);
+            bridge_StatsReply_set_errors(r, s->stats.errors);
+            bridge_StatsReply_set_openSessions(r, (uint16_t)s->stats.open_sessions);
+            bridge_StatsReply_set_revokedBundles(r, (uint16_t)s->stats.revoked_bundles);
+            break;
+        }
+        default: /* ping: an empty struct */
+            bridge_PingReply_init_root(&b);
+            break;
+        }
+    }
+    size_t words = 0;
+    (void)sb_codec_builder_finish(&b, &words); /* fixed sizes: every reply fits in 4 words */
+    return seL4_MessageInfo_new(a->status, 0, caps, words);
+}
+
+/* Bits of the server's notification word: kicks, and the application's own signals. */
+static void serve_signal(sb_server_t *s, seL4_Word word)
+{
+    sb_ring_serve_kicks(s, word & SB_KICK_BITS);
+    if ((word & SB_APP_SIGNAL_BITS) && s->cfg.signal) {
+        s->cfg.signal(s->cfg.ctx, word & SB_APP_SIGNAL_BITS);
+    }
+}
+
+bool sb_server_handle(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge,
+                      seL4_MessageInfo_t *reply)
+{
+    if (!(badge & SB_BADGE_CALL)) {
+        /* The bound notification: seL4 set only the badge, to the notification word. */
+        serve_signal(s, badge);
+        return false;
+    }
+    sb_call_t c = {0};
+    sb_answer_t a = {0};
+    seL4_Word sent = seL4_MessageInfo_get_extraCaps(info);
+    if (sent > 0) {
+        /* seL4 unwraps a badged cap to this very endpoint into a badge; any other cap lands in
+         * our one receive slot (only the first: the slot is then full). */
+        c.unwrapped = seL4_MessageInfo_get_capsUnwrapped(info) & 1;
+        c.cap_badge = c.unwrapped ? seL4_GetBadge(0) : 0;
+        c.cap = seL4_MessageInfo_get_capsUnwrapped(info) != ((1u << sent) - 1);
+    }
+    dispatch(s, info, badge, &c, &a);
+    if (c.cap) {
+        /* Empty the receive slot whatever happened, before the next receive: seL4 would drop
+         * (not queue) a cap sent to an occupied slot. */
+        seL4_CNode_Delete(s->cfg.cnode, sb_recv_slot(s), seL4_WordBits);
+    }
+    s->stats.calls++;
+    if (a.status != SB_OK) {
+        s->stats.errors++;
+    }
+    *reply = encode(s, c.op, &a, c.session);
+    return true;
+}
+
+/* ---- Receiving. ---- */
+
+/* Pending work from an earlier message comes before blocking: kicks whose budget ran out, and
+ * signals collected while a revoke cleared a kick bit. NBRecv first, so calls still get in. */
+static bool serve_pending(sb_server_t *s, seL4_MessageInfo_t *info, seL4_Word *badge)
+{
+    if (!s->pending) {
+        return false;
+    }
+    *badge = 0;
+    *info = seL4_NBRecv(s->cfg.endpoint, badge);
+    if (*badge != 0) {
+        return true; /* a message: handle it first */
+    }
+    seL4_Word bits = s->pending;
+    s->pending = 0;
+    serve_signal(s, bits);
+    return false;
+}
+
+sb_status_t sb_server_serve_once(sb_server_t *s)
+{
+    seL4_MessageInfo_t info;
+    seL4_Word badge = 0;
+    if (s->pending) {
+        if (!serve_pending(s, &info, &badge)) {
+            return SB_OK;
+        }
+    } else {
+        info = seL4_Recv(s->cfg.endpoint, &badge);
+    }
+    seL4_MessageInfo_t reply;
+    if (sb_server_handle(s, info, badge, &reply)) {
+        seL4_Reply(reply);
+    }
+    return SB_OK;
+}
+
+sb_status_t sb_server_run(sb_server_t *s)
+{
+    seL4_MessageInfo_t reply = seL4_MessageInfo_new(0, 0, 0, 0);
+    bool replying = false;
+    while (!s->stop) {
+        seL4_MessageInfo_t info;
+        seL4_Word badge = 0;
+        if (s->pending) {
+            if (replying) {
+                seL4_Reply(reply);
+                replying = false;
+            }
+            if (!serve_pending(s, &info, &badge)) {
+                continue;
+            }
+        } else if (replying) {
+            /* The fast case: answer the last caller and wait for the next message at once. */
+            info = seL4_ReplyRecv(s->cfg.endpoint, reply, &badge);
+        } else {
+            info = seL4_Recv(s->cfg.endpoint, &badge);
+        }
+        replying = sb_server_handle(s, info, badge, &reply);
+    }
+    if (replying) {
+        seL4_Reply(reply);
+    }
+    return SB_ERR_STOPPED;
+}
+
+sb_status_t sb_server_revoke(sb_server_t *s, uint32_t session)
+{
+    if (session == 0 || session > s->cfg.max_sessions) {
+        return SB_ERR_BAD_SESSION;
+    }
+    if (sb_session(s, session)->state != SB_SESSION_OPEN) {
+        return SB_ERR_BAD_SESSION;
+    }
+    return sb_bundle_revoke(s, session, SB_SESSION_REVOKED);
+}

@@ -1,0 +1,72 @@
+/* What the server's source files share: where each cap lives in the server's CSpace, and the
+ * functions one file calls in another. */
+#pragma once
+
+#include <sel4bridge/server.h>
+
+/* Objects of another size class; the bridge itself needs only 4 KiB frames. */
+#if defined(CONFIG_ARCH_ARM) || defined(CONFIG_ARCH_AARCH64) || defined(CONFIG_ARCH_AARCH32)
+#define SB_FRAME_OBJECT seL4_ARM_SmallPageObject
+#elif defined(CONFIG_ARCH_RISCV)
+#define SB_FRAME_OBJECT seL4_RISCV_4K_Page
+#else
+#define SB_FRAME_OBJECT seL4_X86_4K
+#endif
+
+/*
+ * The server's slots, from cfg.slot_base:
+ *   +0                 the receive slot: a cap a client sends lands here, and is moved or deleted
+ *                      before the next receive, so that no later cap finds it occupied and drops
+ *   +1 + 9 * (n - 1)   session n's nine masters (SB_SLOT_*) — each kept for the server's life
+ *   after them         the pool's data frames
+ */
+enum {
+    SB_SLOT_REQUEST_FRAME = 0, /* original frame cap of the request ring (mapped by us) */
+    SB_SLOT_COMPLETION_FRAME,  /* original frame cap of the completion ring (mapped by us) */
+    SB_SLOT_KICK,              /* our notification, minted write-only with the kick bit */
+    SB_SLOT_NTFN,              /* original cap of the session's completion notification */
+    SB_SLOT_SIGNAL,            /* minted from it, write-only, SB_SIGNAL_COMPLETION */
+    SB_SLOT_SIGNAL_REVOKED,    /* minted from it, write-only, SB_SIGNAL_REVOKED */
+    SB_SLOT_CLIENT_NTFN,       /* minted from it, read-only: the master of the client's copy */
+    SB_SLOT_UNTYPED,           /* untyped the bundle CNode is retyped from at each open */
+    SB_SLOT_BUNDLE,            /* the bundle CNode, while a session is open */
+    SB_SESSION_SLOTS
+};
+
+static inline seL4_CPtr sb_recv_slot(const sb_server_t *s)
+{
+    return s->cfg.slot_base;
+}
+
+static inline seL4_CPtr sb_session_slot(const sb_server_t *s, uint32_t session, unsigned which)
+{
+    return s->cfg.slot_base + 1 + (seL4_CPtr)(session - 1) * SB_SESSION_SLOTS + which;
+}
+
+static inline seL4_CPtr sb_pool_slot(const sb_server_t *s, uint32_t index)
+{
+    return s->cfg.slot_base + 1 + (seL4_CPtr)s->cfg.max_sessions * SB_SESSION_SLOTS + index;
+}
+
+static inline sb_server_session_t *sb_session(sb_server_t *s, uint32_t session)
+{
+    return &s->sessions[session - 1];
+}
+
+/* server_bundle.c: objects at init, grant and revoke. */
+sb_status_t sb_bundle_objects_init(sb_server_t *s);
+/* Grant session @session a bundle of @caps caps and @depth-entry rings; the caller replies with
+ * the bundle CNode (sb_session_slot(.., SB_SLOT_BUNDLE)). */
+sb_status_t sb_bundle_grant(sb_server_t *s, uint32_t session, uint32_t caps, uint32_t depth,
+                            uint32_t phase);
+/* Take the bundle back; @next_state is SB_SESSION_REVOKED or SB_SESSION_FREE. */
+sb_status_t sb_bundle_revoke(sb_server_t *s, uint32_t session, uint32_t next_state);
+
+/* server_ring.c: serve the ring of each session whose kick bit is in @bits. */
+void sb_ring_serve_kicks(sb_server_t *s, seL4_Word bits);
+/* Drain one session's request ring; signal its completion notification unless @quiet. */
+void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet);
+
+/* server.c: handle a message seL4_Recv returned; true (and *reply set) when a reply is due. */
+bool sb_server_handle(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge,
+                      seL4_MessageInfo_t *reply);

@@ -1,0 +1,107 @@
+/*
+ * The server's half of the kick / completion cycle: for each kicked session, take requests off its
+ * request ring, run the handler, post completions, and signal the client's completion
+ * notification. Everything in the shared frames is the client's to write, so every index is
+ * checked by the queue and every entry is copied out before it is looked at.
+ */
+#include <sel4bridge/server.h>
+
+#include "server_internal.h"
+
+void sb_ring_serve_kicks(sb_server_t *s, seL4_Word bits)
+{
+    while (bits) {
+        uint32_t session = (uint32_t)__builtin_ctzll(bits) + 1;
+        bits &= bits - 1;
+        if (session > s->cfg.max_sessions || sb_session(s, session)->state != SB_SESSION_OPEN) {
+            /* A kick of a session that is not open: its kick caps are gone, so only one sent
+             * before a revoke can get here. Ignored (counted), never an error. */
+            s->stats.kicks_ignored++;
+            continue;
+        }
+        sb_ring_drain(s, session, false);
+    }
+}
+
+/* A hostile index in a shared ring: the client broke the protocol, so its bundle goes. */
+static void corrupt(sb_server_t *s, uint32_t session)
+{
+    sb_bundle_revoke(s, session, SB_SESSION_REVOKED);
+}
+
+void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
+{
+    sb_server_session_t *ss = sb_session(s, session);
+    bool phase2 = ss->phase == SB_PHASE_SIGNAL_WHEN_ASKED;
+    uint32_t posted = 0;
+    s->pending &= ~sb_kick_bit(session);
+    if (phase2) {
+        /* Awake now: while we drain, the client's enqueues need not kick. */
+        sb_queue_cancel_signal(&ss->requests);
+    }
+    for (;;) {
+        if (posted == ss->depth) {
+            /* Budget spent: one ring's worth per session per turn, so that one busy client
+             * cannot keep the others (or a call) waiting. Come back after the endpoint. */
+            s->pending |= sb_kick_bit(session);
+            break;
+        }
+        uint32_t used;
+        if (sb_queue_producer_length(&ss->completions, &used) != SB_QUEUE_OK) {
+            corrupt(s, session);
+            return;
+        }
+        if (used == ss->depth) {
+            /* The client is not reaping. An honest client never gets here (it keeps at most
+             * depth requests in flight); this one gets its next kick served, not a spin. */
+            if (phase2) {
+                sb_queue_request_signal(&ss->requests);
+            }
+            break;
+        }
+        sb_queue_entry_t request;
+        sb_queue_status_t q = sb_queue_dequeue(&ss->requests, &request);
+        if (q == SB_QUEUE_EMPTY) {
+            if (!phase2) {
+                break;
+            }
+            /* Phase 2: ask for a kick, then look once more — a request published between the
+             * dequeue above and the flag store would otherwise wait for a kick never sent. */
+            sb_queue_request_signal(&ss->requests);
+            if (sb_queue_empty(&ss->requests)) {
+                break;
+            }
+            sb_queue_cancel_signal(&ss->requests);
+            continue;
+        }
+        if (q != SB_QUEUE_OK) {
+            corrupt(s, session);
+            return;
+        }
+        /* @request is our private copy: the client can no longer change what the handler sees. */
+        sb_queue_entry_t done = {.id = request.id, .op = request.op};
+        uint64_t result[2] = {0, 0};
+        sb_status_t st = s->cfg.request
+                             ? s->cfg.request(s->cfg.ctx, session, &request, result)
+                             : SB_ERR_UNKNOWN_REQUEST;
+        done.status = (uint32_t)st;
+        done.arg[0] = result[0];
+        done.arg[1] = result[1];
+        if (ss->state != SB_SESSION_OPEN) {
+            return; /* the handler revoked this very session */
+        }
+        if (sb_queue_enqueue(&ss->completions, &done) != SB_QUEUE_OK) {
+            corrupt(s, session);
+            return;
+        }
+        posted++;
+        ss->served++;
+        s->stats.ring_requests++;
+    }
+    /* Phase 1 signals after every batch of completions; Phase 2 only when the client said it
+     * will sleep (the require-signal fence orders our tail store before reading its flag). */
+    if (posted > 0 && !quiet &&
+        (!phase2 || sb_queue_require_signal(&ss->completions))) {
+        seL4_Signal(sb_session_slot(s, session, SB_SLOT_SIGNAL));
+    }
+}

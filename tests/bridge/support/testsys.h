@@ -1,0 +1,111 @@
+/*
+ * A small system builder for the bridge tests: the root task makes a server thread (its own
+ * CSpace, untyped memory, endpoint, bound notification) and client threads that reach it through
+ * endpoint caps minted with their session's badge. Only plat.h and libsel4's API, as a root task
+ * on seL4 would do it.
+ */
+#pragma once
+
+#include <sel4/sel4.h>
+#include <sel4bridge/client.h>
+#include <sel4bridge/plat.h>
+#include <sel4bridge/server.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Slots in every test thread's CSpace. */
+#define TS_SLOT_EP 16      /* the server's endpoint (server: Read+Grant; client: badged) */
+#define TS_SLOT_NTFN 17    /* server: its notification; client: a notification of its own */
+#define TS_SLOT_UNTYPED 18 /* server: its untyped memory */
+#define TS_SLOT_READY 19   /* server: the root's notification, signalled once init is done */
+#define TS_SLOT_FRAME 20   /* client: a frame of its own (for wrong-typed-cap tests) */
+#define TS_SLOT_TO_ROOT 21 /* client: signal the root (ts_sync) */
+#define TS_SLOT_FROM_ROOT 22 /* client: wait for the root (ts_sync) */
+#define TS_SLOT_EP2 23     /* client: further endpoint caps (ts_client_add_session) */
+#define TS_SLOT_BASE 32    /* first slot the library may use */
+
+#define TS_SERVER_CNODE_BITS 11
+#define TS_CLIENT_CNODE_BITS 8
+#define TS_STOP_BIT ((seL4_Word)1 << 40) /* an application signal bit: stop the serve loop */
+
+typedef struct ts_server {
+    sb_server_config_t cfg; /* sizes and request handler: set before ts_server_start. The
+                               handler's ctx is this ts_server_t; the test's own data is user. */
+    void *user;
+    seL4_Word untyped_bits; /* 0: sb_server_untyped_bits(&cfg) */
+    seL4_Word slot_count;   /* 0: every slot of the server's CNode from TS_SLOT_BASE */
+    sb_server_t server;
+    sb_status_t init_status;
+    sb_status_t run_status;
+    plat_thread_t *thread;
+    seL4_CPtr ep, ntfn, ready, stop; /* root slots */
+} ts_server_t;
+
+/* Start a server thread running sb_server_run on @s->cfg's sizes; returns once its init is done
+ * (check s->init_status). @s must stay alive until ts_server_stop. */
+int ts_server_start(ts_server_t *s);
+/* Signal TS_STOP_BIT, wait for the thread, destroy it. Returns 0 when it ended normally. */
+int ts_server_stop(ts_server_t *s);
+
+typedef struct ts_client ts_client_t;
+typedef void (*ts_client_fn)(ts_client_t *c);
+
+struct ts_client {
+    uint32_t session;
+    ts_client_fn fn;
+    void *arg;
+    sb_client_t client; /* initialised by ts_client_setup on the client's thread */
+    plat_thread_t *thread;
+    seL4_CPtr fault_ep;  /* root slot of the endpoint its faults go to (0: none) */
+    seL4_CPtr to_root, from_root; /* root slots of the ts_sync notifications */
+    int result;          /* set by fn: 0 for success */
+};
+
+/* Make a client thread for @session (badge sb_client_badge(session)) with endpoint @rights,
+ * running @fn; with @fault_ep nonzero its faults are sent there (badged with the session).
+ * Not started yet. */
+int ts_client_create(ts_server_t *s, ts_client_t *c, uint32_t session, seL4_CapRights_t rights,
+                     ts_client_fn fn, void *arg, seL4_CPtr fault_ep);
+/* On the client's thread: sb_client_init with the standard slots. */
+sb_status_t ts_client_setup(ts_client_t *c);
+int ts_client_start(ts_client_t *c);
+/* 0 when fn returned, -1 when the thread faulted without a fault endpoint. */
+int ts_client_join(ts_client_t *c);
+void ts_client_destroy(ts_client_t *c);
+
+/* Give @c another endpoint cap, badged for @session, in its slot @slot. */
+int ts_client_add_session(ts_server_t *s, ts_client_t *c, seL4_CPtr slot, uint32_t session,
+                          seL4_CapRights_t rights);
+/* On a client's thread: an sb_client on endpoint @ep with @count slots from @base. */
+sb_status_t ts_client_init_on(sb_client_t *client, seL4_CPtr ep, seL4_CPtr base, seL4_Word count);
+
+/* Client and root in step: the client's ts_sync() returns once the root has seen it
+ * (ts_await) and let it go (ts_release). */
+void ts_sync(void);
+void ts_await(ts_client_t *c);
+void ts_release(ts_client_t *c);
+
+/* Spin for about @us microseconds on the cycle counter (never a pass/fail criterion). */
+void ts_spin_us(uint64_t us);
+
+/* The rights a normal client's endpoint cap has: Write, Grant, GrantReply. */
+seL4_CapRights_t ts_client_rights(void);
+
+/* True when slot @slot of @t's CSpace is empty (probed from the root task with a copy). */
+bool ts_slot_empty(plat_thread_t *t, seL4_CPtr slot);
+
+/* Failure reporting: print and count; tests end with ts_exit(). */
+#define TS_CHECK(cond, ...)                                                                        \
+    do {                                                                                           \
+        if (!(cond) && ts_fail(__FILE__, __LINE__, #cond)) {                                       \
+            plat_printf("    " __VA_ARGS__);                                                       \
+            plat_printf("\n");                                                                     \
+        }                                                                                          \
+    } while (0)
+#define TS_CHECK_STATUS(got, want)                                                                 \
+    TS_CHECK((got) == (want), "got %s, want %s", sb_status_name(got), sb_status_name(want))
+
+/* Count a failure; true when it is to be printed (the first 40 are). */
+bool ts_fail(const char *file, int line, const char *what);
+unsigned ts_failures(void);
+_Noreturn void ts_exit(const char *name);
