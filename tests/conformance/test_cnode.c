@@ -126,3 +126,19 @@ int test_cnode_revoke_deletes_descendants_everywhere(void)
     CHECK(tc_slot_empty_in(plat_thread_cnode(t2), SLOT_B));
     return 0;
 }
+
+/* An untyped cap is copied only while it has no children; SaveCaller needs an empty slot. */
+int test_cnode_untyped_copy_and_save_caller_errors(void)
+{
+    seL4_CPtr ut = tc_obj(seL4_UntypedObject, 12), copy = tc_slot(), child = tc_slot();
+    CHECK(ut && copy && child);
+    CHECK_OK(seL4_CNode_Copy(ROOT, copy, DEPTH, ROOT, ut, DEPTH, seL4_AllRights));
+    CHECK_OK(seL4_CNode_Delete(ROOT, copy, DEPTH));
+    CHECK_OK(seL4_Untyped_Retype(ut, seL4_EndpointObject, 0, ROOT, 0, 0, child, 1));
+    CHECK_EQ(seL4_CNode_Copy(ROOT, copy, DEPTH, ROOT, ut, DEPTH, seL4_AllRights), seL4_RevokeFirst);
+    CHECK(tc_slot_empty(copy));
+    CHECK_EQ(seL4_CNode_SaveCaller(ROOT, child, DEPTH), seL4_DeleteFirst);
+    CHECK_OK(seL4_CNode_SaveCaller(ROOT, copy, DEPTH)); /* no caller: nothing saved */
+    CHECK(tc_slot_empty(copy));
+    return 0;
+}

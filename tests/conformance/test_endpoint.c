@@ -370,3 +370,130 @@ int test_ep_call_readonly_cap_returns_error(void)
     CHECK_EQ(seL4_MessageInfo_get_length(r), 1);
     return 0;
 }
+
+static void send_badged(void *arg)
+{
+    (void)arg;
+    seL4_SetMR(0, 0x51);
+    seL4_Send(EP, seL4_MessageInfo_new(33, 0, 0, 1));
+}
+
+int test_ep_nbrecv_takes_queued_sender(void)
+{
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
+    CHECK(ep);
+    plat_thread_t *t = tc_thread("sender", send_badged, NULL, 0);
+    CHECK(t);
+    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0x66));
+    CHECK_OK(plat_thread_start(t));
+    seL4_Word badge;
+    seL4_MessageInfo_t info = tc_poll_recv(ep, &badge, 100000000ul);
+    CHECK_EQ(badge, 0x66);
+    CHECK_EQ(seL4_MessageInfo_get_label(info), 33);
+    CHECK_EQ(seL4_MessageInfo_get_length(info), 1);
+    CHECK_EQ(seL4_GetMR(0), 0x51);
+    CHECK_EQ(plat_thread_join(t), 0);
+    return 0;
+}
+
+/* A receive (even a non-blocking one on another endpoint) drops the caller the receiver has not
+ * answered: non-MCS seL4 keeps one reply cap per thread. */
+int test_ep_recv_drops_unanswered_reply_cap(void)
+{
+    struct caller c = {0};
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), ep2 = tc_obj(seL4_EndpointObject, 0);
+    seL4_CPtr saved = tc_slot();
+    CHECK(ep && ep2 && saved);
+    plat_thread_t *t = tc_thread("caller", call_once, &c, 0);
+    CHECK(t);
+    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
+    CHECK_OK(plat_thread_start(t));
+    seL4_Word badge;
+    seL4_Recv(ep, &badge);
+    seL4_NBRecv(ep2, &badge);
+    CHECK_EQ(badge, 0);
+    CHECK_OK(seL4_CNode_SaveCaller(ROOT, saved, DEPTH));
+    CHECK(tc_slot_empty(saved));
+    seL4_Reply(seL4_MessageInfo_new(1, 0, 0, 0));
+    tc_yield(100);
+    CHECK_EQ(c.returned, 0);
+    return 0;
+}
+
+struct pair {
+    seL4_Word call_label, call_length, call_mr0;
+    int sent;
+};
+
+static void call_blocked(void *arg)
+{
+    struct pair *p = arg;
+    seL4_MessageInfo_t r = seL4_Call(EP, seL4_MessageInfo_new(1, 0, 0, 0));
+    p->call_label = seL4_MessageInfo_get_label(r);
+    p->call_length = seL4_MessageInfo_get_length(r);
+    p->call_mr0 = seL4_GetMR(0);
+}
+
+static void send_blocked(void *arg)
+{
+    struct pair *p = arg;
+    seL4_Send(EP, seL4_MessageInfo_new(1, 0, 0, 0));
+    p->sent = 1;
+}
+
+/* The endpoint is destroyed under a blocked caller and a blocked sender: both restart their
+ * system call on the now empty slot; the Call returns seL4_InvalidCapability, the Send returns. */
+int test_ep_deleted_under_blocked_senders(void)
+{
+    struct pair p = {0};
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
+    CHECK(ep);
+    plat_thread_t *tc = tc_thread("caller", call_blocked, &p, 0);
+    plat_thread_t *ts = tc_thread("sender", send_blocked, &p, 0);
+    CHECK(tc && ts);
+    CHECK_OK(tc_give(tc, EP, ep, seL4_AllRights, 1));
+    CHECK_OK(tc_give(ts, EP, ep, seL4_AllRights, 2));
+    CHECK_OK(plat_thread_start(tc));
+    CHECK_OK(plat_thread_start(ts));
+    tc_yield(20);
+    CHECK_OK(seL4_CNode_Revoke(ROOT, ep, DEPTH));
+    CHECK_OK(seL4_CNode_Delete(ROOT, ep, DEPTH));
+    CHECK_EQ(plat_thread_join(tc), 0);
+    CHECK_EQ(plat_thread_join(ts), 0);
+    CHECK_EQ(p.call_label, seL4_InvalidCapability);
+    CHECK_EQ(p.call_length, 1);
+    CHECK_EQ(p.call_mr0, 0);
+    CHECK_EQ(p.sent, 1);
+    return 0;
+}
+
+/* Revoke a client's badge, then cancel its pending sends: they restart on an empty slot and
+ * vanish; another badge's pending send stays queued. */
+int test_ep_cancel_badged_sends(void)
+{
+    struct pair p1 = {0}, p2 = {0};
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), b1 = tc_slot();
+    CHECK(ep && b1);
+    CHECK_OK(seL4_CNode_Mint(ROOT, b1, DEPTH, ROOT, ep, DEPTH, seL4_AllRights, 1));
+    plat_thread_t *t1 = tc_thread("sender1", send_blocked, &p1, 0);
+    plat_thread_t *t2 = tc_thread("sender2", send_blocked, &p2, 0);
+    CHECK(t1 && t2);
+    CHECK_OK(seL4_CNode_Copy(plat_thread_cnode(t1), EP, DEPTH, ROOT, b1, DEPTH, seL4_AllRights));
+    CHECK_OK(tc_give(t2, EP, ep, seL4_AllRights, 2));
+    CHECK_OK(plat_thread_start(t1));
+    CHECK_OK(plat_thread_start(t2));
+    tc_yield(20);
+    CHECK_OK(seL4_CNode_Revoke(ROOT, b1, DEPTH));
+    CHECK_OK(seL4_CNode_CancelBadgedSends(ROOT, b1, DEPTH));
+    CHECK_EQ(plat_thread_join(t1), 0);
+    CHECK_EQ(p1.sent, 1);
+    seL4_Word badge;
+    seL4_Recv(ep, &badge);
+    CHECK_EQ(badge, 2);
+    CHECK_EQ(plat_thread_join(t2), 0);
+    /* the cap must carry every right to cancel */
+    seL4_CPtr weak = tc_slot();
+    CHECK_OK(seL4_CNode_Copy(ROOT, weak, DEPTH, ROOT, b1, DEPTH, seL4_CanWrite));
+    CHECK_EQ(seL4_CNode_CancelBadgedSends(ROOT, weak, DEPTH), seL4_IllegalOperation);
+    return 0;
+}

@@ -85,3 +85,155 @@ int test_fault_revoked_cap_used_by_blocked_thread(void)
     CHECK_EQ(b.returned, 0);
     return 0;
 }
+
+static void call_bad_cptr(void *arg)
+{
+    (void)arg;
+    seL4_Call(1ul << 40, seL4_MessageInfo_new(0, 0, 0, 0));
+}
+
+/* A Call through a cap pointer that does not resolve: a cap fault in the send phase, with the
+ * guard mismatch the lookup found (the thread's CNode: radix 8 behind a 56-bit zero guard). */
+int test_fault_call_bad_cptr(void)
+{
+    seL4_CPtr fault_ep = tc_obj(seL4_EndpointObject, 0);
+    CHECK(fault_ep);
+    plat_thread_t *t = tc_thread("caller", call_bad_cptr, NULL, fault_ep);
+    CHECK(t);
+    CHECK_OK(plat_thread_start(t));
+    seL4_Word fb;
+    seL4_MessageInfo_t f = seL4_Recv(fault_ep, &fb);
+    CHECK_EQ(seL4_MessageInfo_get_label(f), seL4_Fault_CapFault);
+    CHECK_EQ(seL4_MessageInfo_get_length(f), 7);
+    CHECK_EQ(seL4_GetMR(seL4_CapFault_Addr), 1ul << 40);
+    CHECK_EQ(seL4_GetMR(seL4_CapFault_InRecvPhase), 0);
+    CHECK_EQ(seL4_GetMR(seL4_CapFault_LookupFailureType), seL4_GuardMismatch);
+    CHECK_EQ(seL4_GetMR(seL4_CapFault_BitsLeft), seL4_WordBits);
+    CHECK_EQ(seL4_GetMR(seL4_CapFault_GuardMismatch_GuardFound), 0);
+    CHECK_EQ(seL4_GetMR(seL4_CapFault_GuardMismatch_BitsFound), seL4_WordBits - TC_THREAD_CNODE_BITS);
+    CHECK_EQ(plat_thread_join(t), -1);
+    return 0;
+}
+
+/* The fault handler fills the empty slot and replies: the thread restarts its Recv and gets on. */
+int test_fault_reply_restarts_thread(void)
+{
+    seL4_Word badge = 0;
+    seL4_CPtr fault_ep = tc_obj(seL4_EndpointObject, 0), n = tc_obj(seL4_NotificationObject, 0);
+    CHECK(fault_ep && n);
+    plat_thread_t *t = tc_thread("faulter", recv_on_empty, &badge, fault_ep);
+    CHECK(t);
+    CHECK_OK(plat_thread_start(t));
+    seL4_Word fb;
+    seL4_MessageInfo_t f = seL4_Recv(fault_ep, &fb);
+    CHECK_EQ(check_recv_cap_fault(f, NOTHING), 0);
+    CHECK_OK(tc_give(t, NOTHING, n, seL4_AllRights, 0));
+    seL4_CPtr sig = tc_slot();
+    CHECK_OK(seL4_CNode_Mint(ROOT, sig, DEPTH, ROOT, n, DEPTH, seL4_AllRights, 0x42));
+    seL4_Signal(sig);
+    seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 0));
+    CHECK_EQ(plat_thread_join(t), 0);
+    CHECK_EQ(badge, 0x42);
+    return 0;
+}
+
+/* No fault endpoint: seL4 reports the double fault and leaves the thread inactive. */
+int test_fault_without_handler_leaves_thread_inactive(void)
+{
+    seL4_Word badge = 0;
+    plat_thread_t *t = tc_thread("faulter", recv_on_empty, &badge, 0);
+    CHECK(t);
+    CHECK_OK(plat_thread_start(t));
+    CHECK_EQ(plat_thread_join(t), -1);
+    return 0;
+}
+
+struct recv_cap {
+    seL4_Word badge;
+};
+
+static void recv_on_ep_slot(void *arg)
+{
+    struct recv_cap *r = arg;
+    seL4_Recv(EP, &r->badge);
+}
+
+/* Receiving needs the Read right; waiting on a notification bound to another thread is refused:
+ * both are cap faults in the receive phase (missing capability, no bits left). */
+int test_fault_recv_without_right_or_on_foreign_binding(void)
+{
+    struct recv_cap r1 = {0}, r2 = {0};
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), n = tc_obj(seL4_NotificationObject, 0);
+    seL4_CPtr other = tc_obj(seL4_TCBObject, 0), fault_ep = tc_obj(seL4_EndpointObject, 0);
+    seL4_CPtr f1 = tc_slot(), f2 = tc_slot();
+    CHECK(ep && n && other && fault_ep && f1 && f2);
+    CHECK_OK(seL4_CNode_Mint(ROOT, f1, DEPTH, ROOT, fault_ep, DEPTH, seL4_AllRights, 1));
+    CHECK_OK(seL4_CNode_Mint(ROOT, f2, DEPTH, ROOT, fault_ep, DEPTH, seL4_AllRights, 2));
+    CHECK_OK(seL4_TCB_BindNotification(other, n));
+    plat_thread_t *t1 = tc_thread("writeonly", recv_on_ep_slot, &r1, f1);
+    plat_thread_t *t2 = tc_thread("foreign", recv_on_ep_slot, &r2, f2);
+    CHECK(t1 && t2);
+    CHECK_OK(tc_give(t1, EP, ep, seL4_CanWrite, 0));
+    CHECK_OK(tc_give(t2, EP, n, seL4_AllRights, 0));
+    CHECK_OK(plat_thread_start(t1));
+    CHECK_OK(plat_thread_start(t2));
+    for (int i = 0; i < 2; i++) {
+        seL4_Word fb;
+        seL4_MessageInfo_t f = seL4_Recv(fault_ep, &fb);
+        CHECK(fb == 1 || fb == 2);
+        CHECK_EQ(check_recv_cap_fault(f, EP), 0);
+    }
+    CHECK_EQ(plat_thread_join(t1), -1);
+    CHECK_EQ(plat_thread_join(t2), -1);
+    return 0;
+}
+
+static void call_with_bad_extra_cap(void *arg)
+{
+    (void)arg;
+    seL4_SetCap(0, 1ul << 40);
+    seL4_Call(EP, seL4_MessageInfo_new(0, 0, 1, 0));
+}
+
+/* An extra cap pointer that does not resolve: the Call faults before anything is sent. */
+int test_fault_bad_extra_cap(void)
+{
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), fault_ep = tc_obj(seL4_EndpointObject, 0);
+    CHECK(ep && fault_ep);
+    plat_thread_t *t = tc_thread("caller", call_with_bad_extra_cap, NULL, fault_ep);
+    CHECK(t);
+    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0x1));
+    CHECK_OK(plat_thread_start(t));
+    seL4_Word fb;
+    seL4_MessageInfo_t f = seL4_Recv(fault_ep, &fb);
+    CHECK_EQ(seL4_MessageInfo_get_label(f), seL4_Fault_CapFault);
+    CHECK_EQ(seL4_GetMR(seL4_CapFault_Addr), 1ul << 40);
+    CHECK_EQ(seL4_GetMR(seL4_CapFault_InRecvPhase), 0);
+    CHECK_EQ(seL4_GetMR(seL4_CapFault_LookupFailureType), seL4_GuardMismatch);
+    seL4_Word b = 7;
+    seL4_NBRecv(ep, &b);
+    CHECK_EQ(b, 0);
+    CHECK_EQ(plat_thread_join(t), -1);
+    return 0;
+}
+
+/* Revoking the untyped an endpoint came from destroys it and restarts its blocked receiver. */
+int test_fault_untyped_revoked_under_blocked_receiver(void)
+{
+    struct blocked b = {0};
+    seL4_CPtr ut = tc_obj(seL4_UntypedObject, 12), ep = tc_slot(), fault_ep = tc_obj(seL4_EndpointObject, 0);
+    CHECK(ut && ep && fault_ep);
+    CHECK_OK(seL4_Untyped_Retype(ut, seL4_EndpointObject, 0, ROOT, 0, 0, ep, 1));
+    plat_thread_t *t = tc_thread("receiver", recv_on_ep, &b, fault_ep);
+    CHECK(t);
+    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
+    CHECK_OK(plat_thread_start(t));
+    tc_yield(10);
+    CHECK_OK(seL4_CNode_Revoke(ROOT, ut, DEPTH));
+    CHECK(tc_slot_empty(ep));
+    seL4_Word fb;
+    seL4_MessageInfo_t f = seL4_Recv(fault_ep, &fb);
+    CHECK_EQ(check_recv_cap_fault(f, EP), 0);
+    CHECK_EQ(plat_thread_join(t), -1);
+    return 0;
+}

@@ -107,3 +107,79 @@ int test_frame_access_after_revoke_is_vm_fault(void)
     CHECK_EQ(w[0], 1);
     return 0;
 }
+
+struct unmapper {
+    volatile seL4_Word *addr;
+    seL4_Error unmap_err;
+    int done;
+};
+
+static void map_unmap_touch(void *arg)
+{
+    struct unmapper *m = arg;
+    void *p = 0;
+    if (plat_frame_map(FRAME, &p) != seL4_NoError) {
+        return;
+    }
+    m->addr = p;
+    m->addr[0] = 1;
+    m->unmap_err = plat_frame_unmap(FRAME);
+    (void)m->addr[0]; /* a VM fault (a read) */
+    m->done = 1;
+}
+
+int test_frame_unmap_then_access_faults(void)
+{
+    struct unmapper m = {0};
+    seL4_CPtr frame = tc_obj(seL4_X86_4K, 0), fault_ep = tc_obj(seL4_EndpointObject, 0);
+    CHECK(frame && fault_ep);
+    plat_thread_t *t = tc_thread("unmapper", map_unmap_touch, &m, fault_ep);
+    CHECK(t);
+    CHECK_OK(tc_give(t, FRAME, frame, seL4_AllRights, 0));
+    CHECK_OK(plat_thread_start(t));
+    seL4_Word fb;
+    seL4_MessageInfo_t f = seL4_Recv(fault_ep, &fb);
+    CHECK_EQ(seL4_MessageInfo_get_label(f), seL4_Fault_VMFault);
+    CHECK_EQ(seL4_MessageInfo_get_length(f), seL4_VMFault_Length);
+    CHECK_EQ(seL4_GetMR(seL4_VMFault_FSR) & 0x2, 0); /* a read */
+    CHECK_EQ(plat_thread_join(t), -1);
+    CHECK_OK(m.unmap_err);
+    CHECK_EQ(seL4_GetMR(seL4_VMFault_Addr), (seL4_Word)m.addr);
+    CHECK_EQ(m.done, 0);
+    CHECK_EQ(plat_frame_unmap(seL4_CapInitThreadTCB), seL4_InvalidCapability);
+    return 0;
+}
+
+static void write_readonly(void *arg)
+{
+    struct unmapper *m = arg;
+    void *p = 0;
+    if ((m->unmap_err = plat_frame_map(FRAME, &p)) != seL4_NoError) {
+        return;
+    }
+    m->addr = p;
+    if (m->addr[5] == 0) {
+        m->addr[5] = 1; /* a VM fault: the mapping is read-only */
+    }
+    m->done = 1;
+}
+
+int test_frame_readonly_cap_maps_readonly(void)
+{
+    struct unmapper m = {0};
+    seL4_CPtr frame = tc_obj(seL4_X86_4K, 0), fault_ep = tc_obj(seL4_EndpointObject, 0);
+    CHECK(frame && fault_ep);
+    plat_thread_t *t = tc_thread("reader", write_readonly, &m, fault_ep);
+    CHECK(t);
+    CHECK_OK(tc_give(t, FRAME, frame, seL4_CanRead, 0));
+    CHECK_OK(plat_thread_start(t));
+    seL4_Word fb;
+    seL4_MessageInfo_t f = seL4_Recv(fault_ep, &fb);
+    CHECK_EQ(seL4_MessageInfo_get_label(f), seL4_Fault_VMFault);
+    CHECK_EQ(seL4_GetMR(seL4_VMFault_FSR) & 0x3, 0x3); /* a write to a present page */
+    CHECK_EQ(plat_thread_join(t), -1);
+    CHECK_OK(m.unmap_err);
+    CHECK_EQ(seL4_GetMR(seL4_VMFault_Addr), (seL4_Word)(m.addr + 5));
+    CHECK_EQ(m.done, 0);
+    return 0;
+}

@@ -174,3 +174,51 @@ int test_ntfn_signal_to_deleted_notification(void)
     CHECK(tc_slot_empty(n));
     return 0;
 }
+
+struct bound_caller {
+    seL4_Word reply_label, signal_badge;
+};
+
+static void bound_call_then_recv(void *arg)
+{
+    struct bound_caller *b = arg;
+    seL4_MessageInfo_t r = seL4_Call(EP, seL4_MessageInfo_new(0, 0, 0, 0));
+    b->reply_label = seL4_MessageInfo_get_label(r);
+    seL4_Recv(EP, &b->signal_badge);
+}
+
+/* A bound thread waiting for a reply is not woken by a signal; the signal waits for its Recv. */
+int test_ntfn_bound_thread_not_woken_during_call(void)
+{
+    struct bound_caller b = {0};
+    seL4_CPtr n = tc_obj(seL4_NotificationObject, 0), ep = tc_obj(seL4_EndpointObject, 0);
+    seL4_CPtr sig = tc_slot();
+    CHECK(n && ep && sig);
+    CHECK_OK(seL4_CNode_Mint(ROOT, sig, DEPTH, ROOT, n, DEPTH, seL4_AllRights, 0x40));
+    plat_thread_t *t = tc_thread("bound", bound_call_then_recv, &b, 0);
+    CHECK(t);
+    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
+    CHECK_OK(seL4_TCB_BindNotification(plat_thread_tcb(t), n));
+    CHECK_OK(plat_thread_start(t));
+    seL4_Word badge;
+    seL4_Recv(ep, &badge);
+    seL4_Signal(sig);
+    seL4_Reply(seL4_MessageInfo_new(5, 0, 0, 0));
+    CHECK_EQ(plat_thread_join(t), 0);
+    CHECK_EQ(b.reply_label, 5);
+    CHECK_EQ(b.signal_badge, 0x40);
+    return 0;
+}
+
+/* Deleting a bound notification unbinds it; the TCB can be bound again. */
+int test_ntfn_delete_unbinds(void)
+{
+    seL4_CPtr n = tc_obj(seL4_NotificationObject, 0), n2 = tc_obj(seL4_NotificationObject, 0);
+    seL4_CPtr tcb = tc_obj(seL4_TCBObject, 0);
+    CHECK(n && n2 && tcb);
+    CHECK_OK(seL4_TCB_BindNotification(tcb, n));
+    CHECK_EQ(seL4_TCB_BindNotification(tcb, n2), seL4_IllegalOperation);
+    CHECK_OK(seL4_CNode_Delete(ROOT, n, DEPTH));
+    CHECK_OK(seL4_TCB_BindNotification(tcb, n2));
+    return 0;
+}

@@ -208,3 +208,32 @@ int test_xfer_reply_without_grant(void)
 {
     return reply_transfer(seL4_CapRights_new(1, 0, 1, 1), 0);
 }
+
+/* Extra caps that cannot be derived are not transferred: an empty slot, an untyped with children. */
+int test_xfer_underivable_caps_are_not_sent(void)
+{
+    struct receiver r1 = {0}, r2 = {0};
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), empty = tc_slot(), ut = tc_obj(seL4_UntypedObject, 12);
+    seL4_CPtr child = tc_slot();
+    CHECK(ep && empty && ut && child);
+    CHECK_OK(seL4_Untyped_Retype(ut, seL4_NotificationObject, 0, ROOT, 0, 0, child, 1));
+    plat_thread_t *t1 = start_receiver(&r1, ep, seL4_AllRights);
+    CHECK(t1);
+    CHECK_OK(plat_thread_start(t1));
+    seL4_SetCap(0, empty);
+    seL4_Call(ep, seL4_MessageInfo_new(1, 0, 1, 0));
+    CHECK_EQ(plat_thread_join(t1), 0);
+    CHECK_EQ(r1.label, 1);
+    CHECK_EQ(r1.extra, 0);
+    CHECK(tc_slot_empty_in(plat_thread_cnode(t1), RECV_SLOT));
+    plat_thread_t *t2 = start_receiver(&r2, ep, seL4_AllRights);
+    CHECK(t2);
+    CHECK_OK(plat_thread_start(t2));
+    seL4_SetCap(0, ut);
+    seL4_Call(ep, seL4_MessageInfo_new(2, 0, 1, 0));
+    CHECK_EQ(plat_thread_join(t2), 0);
+    CHECK_EQ(r2.label, 2);
+    CHECK_EQ(r2.extra, 0);
+    CHECK(tc_slot_empty_in(plat_thread_cnode(t2), RECV_SLOT));
+    return 0;
+}

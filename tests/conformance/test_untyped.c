@@ -89,3 +89,38 @@ int test_untyped_retype_argument_errors(void)
     CHECK_OK(seL4_CNode_Copy(ROOT, dest, DEPTH, cn, 15, 4, seL4_AllRights)); /* cn has no guard */
     return 0;
 }
+
+/* A child untyped covering all of its parent closes the parent until the child is gone. */
+int test_untyped_child_covering_parent(void)
+{
+    seL4_CPtr ut = tc_obj(seL4_UntypedObject, 12), child = tc_slot(), ep = tc_slot();
+    CHECK(ut && child && ep);
+    CHECK_OK(seL4_Untyped_Retype(ut, seL4_UntypedObject, 12, ROOT, 0, 0, child, 1));
+    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_EndpointObject, 0, ROOT, 0, 0, ep, 1), seL4_NotEnoughMemory);
+    CHECK_EQ(seL4_GetMR(0), 0);
+    CHECK_OK(seL4_Untyped_Retype(child, seL4_EndpointObject, 0, ROOT, 0, 0, ep, 1));
+    /* revoking the parent takes the child and the child's objects */
+    CHECK_OK(seL4_CNode_Revoke(ROOT, ut, DEPTH));
+    CHECK(tc_slot_empty(child));
+    CHECK(tc_slot_empty(ep));
+    CHECK_OK(seL4_Untyped_Retype(ut, seL4_EndpointObject, 0, ROOT, 0, 0, ep, 1));
+    return 0;
+}
+
+/* Memory handed out again is cleared: a frame retyped after a reset reads zero. */
+int test_untyped_reused_memory_is_zeroed(void)
+{
+    seL4_CPtr ut = tc_obj(seL4_UntypedObject, 12), f = tc_slot();
+    CHECK(ut && f);
+    CHECK_OK(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, f, 1));
+    void *p = 0;
+    CHECK_OK(plat_frame_map(f, &p));
+    volatile seL4_Word *w = p;
+    w[10] = 0x1234;
+    CHECK_OK(seL4_CNode_Delete(ROOT, f, DEPTH));
+    CHECK_OK(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, f, 1));
+    CHECK_OK(plat_frame_map(f, &p));
+    w = p;
+    CHECK_EQ(w[10], 0);
+    return 0;
+}

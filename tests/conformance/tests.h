@@ -19,6 +19,10 @@
     T(ep_saved_caller_is_one_shot)                                                                         \
     T(ep_call_empty_slot_returns_error)                                                                    \
     T(ep_call_readonly_cap_returns_error)                                                                  \
+    T(ep_nbrecv_takes_queued_sender)                                                                       \
+    T(ep_recv_drops_unanswered_reply_cap)                                                                  \
+    T(ep_deleted_under_blocked_senders)                                                                    \
+    T(ep_cancel_badged_sends)                                                                              \
     T(xfer_grant_transfers_cap)                                                                            \
     T(xfer_without_grant_drops_cap)                                                                        \
     T(xfer_full_receive_slot)                                                                              \
@@ -26,23 +30,39 @@
     T(xfer_unwrap_then_transfer)                                                                           \
     T(xfer_reply_with_grant)                                                                               \
     T(xfer_reply_without_grant)                                                                            \
+    T(xfer_underivable_caps_are_not_sent)                                                                  \
     T(ntfn_signal_wait)                                                                                    \
     T(ntfn_badges_or)                                                                                      \
     T(ntfn_poll_empty)                                                                                     \
     T(ntfn_bound_recv_gets_signal_and_message)                                                             \
     T(ntfn_bind_errors)                                                                                    \
     T(ntfn_signal_to_deleted_notification)                                                                 \
+    T(ntfn_bound_thread_not_woken_during_call)                                                             \
+    T(ntfn_delete_unbinds)                                                                                 \
     T(cnode_mint_badge_and_rights)                                                                         \
     T(cnode_copy_errors)                                                                                   \
     T(cnode_move_and_mutate)                                                                               \
     T(cnode_revoke_deletes_descendants_everywhere)                                                         \
+    T(cnode_untyped_copy_and_save_caller_errors)                                                           \
     T(untyped_retype_objects)                                                                              \
     T(untyped_retype_out_of_memory)                                                                        \
     T(untyped_retype_argument_errors)                                                                      \
+    T(untyped_child_covering_parent)                                                                       \
+    T(untyped_reused_memory_is_zeroed)                                                                     \
     T(fault_recv_on_empty_slot)                                                                            \
     T(fault_revoked_cap_used_by_blocked_thread)                                                            \
+    T(fault_call_bad_cptr)                                                                                 \
+    T(fault_reply_restarts_thread)                                                                         \
+    T(fault_without_handler_leaves_thread_inactive)                                                        \
+    T(fault_recv_without_right_or_on_foreign_binding)                                                      \
+    T(fault_bad_extra_cap)                                                                                 \
+    T(fault_untyped_revoked_under_blocked_receiver)                                                        \
     T(frame_shared_mapping)                                                                                \
-    T(frame_access_after_revoke_is_vm_fault)
+    T(frame_access_after_revoke_is_vm_fault)                                                               \
+    T(frame_unmap_then_access_faults)                                                                      \
+    T(frame_readonly_cap_maps_readonly)                                                                    \
+    T(tcb_priority_and_yield)                                                                              \
+    T(tcb_suspend_and_resume)
 
 #define T(name) int test_##name(void);
 CONFORMANCE_TESTS(T)

@@ -165,6 +165,8 @@ tcb_t *kernel_enter(seL4_Word pc);
 void kernel_exit(void);
 
 /* ---- thread.c: thread states, sleeping and waking, message transfer ---- */
+#define SIM_SPIN_NS 10000
+extern uint64_t sim_spin_cycles;
 void setThreadState(tcb_t *t, thread_state_t ts);
 void sim_wake(tcb_t *t);
 bool isBlocked(const tcb_t *t);

@@ -159,6 +159,12 @@ void plat_init(void)
 #endif
     pthread_mutex_init(&ks_mutex, &ma);
     tsc_hz = calibrate_tsc();
+    uint64_t spin_ns = SIM_SPIN_NS;
+    const char *env = getenv("SEL4SIM_SPIN_NS");
+    if (env) {
+        spin_ns = strtoull(env, NULL, 10);
+    }
+    sim_spin_cycles = tsc_hz / 1000000ull * spin_ns / 1000ull;
     frame_init();
     fault_init();
 

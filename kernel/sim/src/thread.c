@@ -11,9 +11,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* How long a blocked thread spins before it sleeps: a futex wake-up costs tens of microseconds,
- * a spinning hand-off a fraction of one. Kept short so an idle thread does not burn its core. */
-#define SIM_SPIN_ITERATIONS 4000
+/* How long a blocked thread spins before it sleeps, in TSC cycles (plat_init sets it from
+ * SIM_SPIN_NS): a futex wake-up costs tens of microseconds, a spinning hand-off a fraction of one;
+ * the spin is kept well below the cost of a wake-up so an idle thread does not burn its core. */
+uint64_t sim_spin_cycles = 20000;
 
 static long futex(_Atomic uint32_t *uaddr, int op, uint32_t val)
 {
@@ -83,13 +84,14 @@ void sim_wait_while_blocked(tcb_t *t)
         atomic_store_explicit(&t->wake, 0, memory_order_relaxed);
         ks_unlock();
         bool woken = false;
-        for (int i = 0; i < SIM_SPIN_ITERATIONS; i++) {
+        uint64_t start = plat_cycles();
+        do {
             if (atomic_load_explicit(&t->wake, memory_order_acquire)) {
                 woken = true;
                 break;
             }
             cpu_relax();
-        }
+        } while (plat_cycles() - start < sim_spin_cycles);
         if (!woken) {
             uint32_t expected = 0;
             if (atomic_compare_exchange_strong_explicit(&t->wake, &expected, 2, memory_order_acq_rel,
