@@ -10,11 +10,11 @@
 #            instruction per virtual ns) instead of following the host clock
 # --timeout  wall-clock bound in seconds (default 900); on expiry the status is 124
 # --log      where the serial output goes (default: IMAGE.log next to the image)
-# --results  write the results JSON the image prints between the lines
-#            "==== sel4bridge results begin ====" and "==== sel4bridge results end ====",
-#            with the QEMU mode added to its "run" object
+# --results  a directory: the results document the image printed (the harness's markers) goes
+#            to DIR/<run_id>.json and DIR/latest.json with the QEMU mode recorded
+#            (harness/extract_results.py), and its HTML report beside it (harness/report.py)
 #
-# Exit status: the image's (plat_exit), 124 on timeout, 125 when QEMU itself failed.
+# Exit status: the image's (plat_exit), 124 on timeout, 125 when QEMU (or the results) failed.
 set -euo pipefail
 
 kernel="${SEL4_PREFIX:+$SEL4_PREFIX/bin/kernel.elf}"
@@ -50,7 +50,8 @@ objcopy -O elf32-i386 "$kernel" "$tmp/kernel32.elf"
 
 # The CPU: a Nehalem with 1 GiB pages (seL4's KernelHugePage); TCG provides neither PCID nor
 # XSAVE, hence KernelSupportPCID=OFF and KernelFPU=FXSAVE in the kernel configuration.
-qemu=(qemu-system-x86_64 -machine pc -cpu Nehalem,+pdpe1gb,enforce -m 1G -smp 1
+cpu_model="Nehalem,+pdpe1gb"
+qemu=(qemu-system-x86_64 -machine pc -cpu "$cpu_model,enforce" -m 1G -smp 1
       -display none -monitor none -serial stdio -no-reboot
       -device isa-debug-exit,iobase=0xf4,iosize=0x04
       -kernel "$tmp/kernel32.elf" -initrd "$image")
@@ -62,6 +63,7 @@ else
 fi
 echo "sel4-run: $(qemu-system-x86_64 --version | head -1); mode $mode; image $image" >&2
 
+started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 set +e
 timeout --foreground -k 10 "$timeout_s" "${qemu[@]}" </dev/null | tr -d '\r' | tee "$log"
 rc=${PIPESTATUS[0]}
@@ -77,29 +79,17 @@ else
   status=125
 fi
 
-if [ -n "$results" ]; then
-  /usr/bin/python3 - "$log" "$results" "$mode" <<'PY'
-import json, sys
-log, out, mode = sys.argv[1:4]
-lines, inside, found = [], False, False
-for line in open(log, errors="replace"):
-    line = line.rstrip("\n")
-    if line == "==== sel4bridge results begin ====":
-        inside, found, lines = True, True, []
-    elif line == "==== sel4bridge results end ====":
-        inside = False
-    elif inside:
-        lines.append(line)
-if not found:
-    sys.exit("sel4-run: no results in the serial log")
-doc = json.loads("\n".join(lines))
-run = doc.setdefault("run", {})
-run["qemu_mode"] = mode
-with open(out, "w") as f:
-    json.dump(doc, f, indent=2)
-    f.write("\n")
-print(f"sel4-run: results written to {out}", file=sys.stderr)
-PY
+if [ -n "$results" ] && [ "$status" != 124 ] && [ "$status" != 125 ]; then
+  # The harness's own tools: the document between its markers, with what only this side knows
+  # (when, which emulated CPU, the QEMU mode), then the HTML report beside it.
+  here=$(cd "$(dirname "$0")/.." && pwd)
+  if [ "$timing" = 1 ]; then icount="shift=0"; else icount="off"; fi
+  /usr/bin/python3 "$here/harness/extract_results.py" "$log" --out "$results" \
+      --started-at "$started_at" --cpu "QEMU $cpu_model (TCG)" --qemu-accel tcg \
+      --qemu-icount "$icount" --qemu-machine pc || status=125
+  if [ "$status" != 125 ]; then
+    /usr/bin/python3 "$here/harness/report.py" "$results/latest.json" >&2 || status=125
+  fi
 fi
 echo "sel4-run: image status $status" >&2
 exit "$status"
