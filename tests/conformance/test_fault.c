@@ -59,6 +59,16 @@ static void recv_on_ep(void *arg)
     b->returned = 1;
 }
 
+/* Serve one call, then wait in the same ReplyRecv: when the caller has its reply, this thread is
+ * certainly blocked in Recv (the reply and the receive are one system call). */
+static void serve_then_recv(void *arg)
+{
+    struct blocked *b = arg;
+    seL4_Recv(EP, &b->badge);
+    seL4_ReplyRecv(EP, seL4_MessageInfo_new(0, 0, 0, 0), &b->badge);
+    b->returned = 1;
+}
+
 /* A thread blocked in Recv on its copy of an endpoint; the copy is revoked (the object lives on,
  * the thread stays blocked), then the last cap goes: the endpoint is destroyed, the receiver
  * restarts its Recv, finds its slot empty and faults. */
@@ -66,20 +76,22 @@ int test_fault_revoked_cap_used_by_blocked_thread(void)
 {
     struct blocked b = {0};
     seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), fault_ep = tc_obj(seL4_EndpointObject, 0);
-    CHECK(ep && fault_ep);
-    plat_thread_t *t = tc_thread("receiver", recv_on_ep, &b, fault_ep);
+    seL4_CPtr fep = tc_slot();
+    CHECK(ep && fault_ep && fep);
+    CHECK_OK(seL4_CNode_Mint(ROOT, fep, DEPTH, ROOT, fault_ep, DEPTH, seL4_AllRights, 0xf));
+    plat_thread_t *t = tc_thread("receiver", serve_then_recv, &b, fep);
     CHECK(t);
     CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
     CHECK_OK(plat_thread_start(t));
-    tc_yield(10);
+    seL4_Call(ep, seL4_MessageInfo_new(0, 0, 0, 0));
     CHECK_OK(seL4_CNode_Revoke(ROOT, ep, DEPTH));
     CHECK(tc_slot_empty_in(plat_thread_cnode(t), EP));
     seL4_Word fb = 1;
     seL4_NBRecv(fault_ep, &fb);
-    CHECK_EQ(fb, 0); /* no fault yet: the endpoint still exists */
+    CHECK_EQ(fb, 0); /* no fault: the endpoint still exists and the thread is still queued on it */
     CHECK_OK(seL4_CNode_Delete(ROOT, ep, DEPTH));
     seL4_MessageInfo_t f = seL4_Recv(fault_ep, &fb);
-    CHECK_EQ(fb, 0);
+    CHECK_EQ(fb, 0xf);
     CHECK_EQ(check_recv_cap_fault(f, EP), 0);
     CHECK_EQ(plat_thread_join(t), -1);
     CHECK_EQ(b.returned, 0);
@@ -235,5 +247,26 @@ int test_fault_untyped_revoked_under_blocked_receiver(void)
     seL4_MessageInfo_t f = seL4_Recv(fault_ep, &fb);
     CHECK_EQ(check_recv_cap_fault(f, EP), 0);
     CHECK_EQ(plat_thread_join(t), -1);
+    return 0;
+}
+
+/* Revoking the cap a receiver blocked with does not unblock it: it stays queued on the endpoint
+ * object, which still exists, and the next message reaches it. */
+int test_fault_none_while_object_lives(void)
+{
+    struct blocked b = {0};
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), fault_ep = tc_obj(seL4_EndpointObject, 0);
+    CHECK(ep && fault_ep);
+    plat_thread_t *t = tc_thread("receiver", serve_then_recv, &b, fault_ep);
+    CHECK(t);
+    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0x3));
+    CHECK_OK(plat_thread_start(t));
+    seL4_Call(ep, seL4_MessageInfo_new(0, 0, 0, 0));
+    CHECK_OK(seL4_CNode_Revoke(ROOT, ep, DEPTH));
+    CHECK(tc_slot_empty_in(plat_thread_cnode(t), EP));
+    seL4_Send(ep, seL4_MessageInfo_new(9, 0, 0, 0));
+    CHECK_EQ(plat_thread_join(t), 0);
+    CHECK_EQ(b.returned, 1);
+    CHECK_EQ(b.badge, 0);
     return 0;
 }

@@ -51,6 +51,7 @@
     T(untyped_reused_memory_is_zeroed)                                                                     \
     T(fault_recv_on_empty_slot)                                                                            \
     T(fault_revoked_cap_used_by_blocked_thread)                                                            \
+    T(fault_none_while_object_lives)                                                                       \
     T(fault_call_bad_cptr)                                                                                 \
     T(fault_reply_restarts_thread)                                                                         \
     T(fault_without_handler_leaves_thread_inactive)                                                        \

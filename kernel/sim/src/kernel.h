@@ -131,6 +131,7 @@ struct tcb {
     bool killed;           /* the TCB was destroyed: the pthread leaves at its next kernel entry */
     bool exited;           /* the thread function returned */
     bool faulted;          /* a fault was raised (plat_thread_join returns -1) */
+    bool resume_after_syscall; /* suspended after its system call completed (updateRestartPC) */
     bool has_pthread, started, is_root;
     pthread_t pthread;
     sigjmp_buf exit_jmp;

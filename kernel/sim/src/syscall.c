@@ -30,6 +30,7 @@ tcb_t *kernel_enter(seL4_Word pc)
         /* suspended while running user code: it stops here until resumed */
         sim_wait_while_blocked(t);
     }
+    t->resume_after_syscall = false;
     t->state = ThreadState_Running;
     t->restart_pc = pc;
     return t;
@@ -205,14 +206,17 @@ static void handleRecv(bool isBlocking, seL4_CPtr cptr, tcb_t *t)
     }
 }
 
-/* Run one system call to completion for the current thread, re-executing it after a Restart. */
+/* Run one system call to completion for the current thread, re-executing it after a Restart
+ * (unless it had completed before the thread was suspended and resumed). */
 #define RUN_SYSCALL(t, body)                                                                               \
     do {                                                                                                   \
         do {                                                                                               \
             (t)->state = ThreadState_Running;                                                              \
             body;                                                                                          \
             sim_wait_while_blocked(t);                                                                     \
-        } while ((t)->state == ThreadState_Restart);                                                       \
+        } while ((t)->state == ThreadState_Restart && !(t)->resume_after_syscall);                         \
+        (t)->resume_after_syscall = false;                                                                 \
+        (t)->state = ThreadState_Running;                                                                  \
     } while (0)
 
 void seL4_Send(seL4_CPtr dest, seL4_MessageInfo_t msgInfo)

@@ -71,6 +71,10 @@ void deleteCallerCap(tcb_t *receiver)
 void suspend(tcb_t *t)
 {
     cancelIPC(t);
+    if (t->state == ThreadState_Running) {
+        /* updateRestartPC: a thread whose system call has completed resumes after it, not in it */
+        t->resume_after_syscall = true;
+    }
     setThreadState(t, ThreadState_Inactive);
 }
 
