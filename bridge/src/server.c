@@ -142,17 +142,14 @@ static sb_status_t op_revoke(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
     if (target == 0) {
         target = c->session;
     }
-    if (target != c->session && c->session != s->cfg.admin_session) {
-        return fail(a, SB_ERR_BAD_ARGUMENT, 0); /* another's bundle: admin only */
-    }
-    if (target > s->cfg.max_sessions) {
+    /* Another session's bundle: the admin's right only, and only an open one. A refusal about
+     * the target is badArgument (field 0), never badSession/revoked, which speak of the caller. */
+    if (target != c->session &&
+        (c->session != s->cfg.admin_session || target > s->cfg.max_sessions ||
+         sb_session(s, target)->state != SB_SESSION_OPEN)) {
         return fail(a, SB_ERR_BAD_ARGUMENT, 0);
     }
-    sb_server_session_t *ss = sb_session(s, target);
-    if (ss->state != SB_SESSION_OPEN) {
-        return fail(a, ss->state == SB_SESSION_REVOKED ? SB_ERR_REVOKED : SB_ERR_BAD_SESSION, 0);
-    }
-    a->u.caps_revoked = ss->caps;
+    a->u.caps_revoked = sb_session(s, target)->caps;
     return sb_bundle_revoke(s, target, SB_SESSION_REVOKED);
 }
 

@@ -188,6 +188,10 @@ sb_status_t sb_bundle_grant(sb_server_t *s, uint32_t session, uint32_t caps, uin
     sb_queue_init(ss->completion_ring, s->cfg.ring_start);
     (void)sb_queue_consumer_attach(&ss->requests, ss->request_ring, depth);
     (void)sb_queue_producer_attach(&ss->completions, ss->completion_ring, depth);
+    if (phase == SB_PHASE_SIGNAL_WHEN_ASKED) {
+        /* We start asleep on this ring: the client's first request must kick. */
+        sb_queue_request_signal(&ss->requests);
+    }
 
     /* Slot order is the layout op_open reports: frames, then kick, then completion. */
     st = put(s, bundle, 0, bits, sb_session_slot(s, session, SB_SLOT_REQUEST_FRAME), seL4_ReadWrite);

@@ -59,6 +59,7 @@ typedef struct sb_client {
     sb_queue_producer_t requests;
     sb_queue_consumer_t completions;
     uint32_t in_flight; /* submitted and not yet reaped; never above the ring depth */
+    uint64_t kicks;     /* kicks sent (Phase 2 sends fewer than requests when the server is busy) */
     void *frames[SB_BUNDLE_MAX];
 } sb_client_t;
 
@@ -128,6 +129,7 @@ static inline sb_status_t sb_client_ring_status(sb_queue_status_t q)
 /* Signal the server's notification with our kick bit. */
 static inline void sb_client_kick(sb_client_t *c)
 {
+    c->kicks++;
     seL4_Signal(c->kick);
 }
 

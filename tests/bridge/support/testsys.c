@@ -53,9 +53,27 @@ static void server_main(void *arg)
 static void server_signal(void *ctx, seL4_Word bits)
 {
     ts_server_t *s = ctx;
+    for (uint32_t n = 1; n < 22; n++) {
+        if (bits & TS_REVOKE_BIT(n)) {
+            if (sb_server_revoke(&s->server, n) == SB_OK) {
+                s->revokes[n]++;
+            }
+        }
+    }
     if (bits & TS_STOP_BIT) {
         sb_server_stop(&s->server);
     }
+}
+
+void ts_server_revoke(ts_server_t *s, uint32_t session)
+{
+    if (!s->revoke_caps[session]) {
+        s->revoke_caps[session] = plat_slot_alloc();
+        seL4_CNode_Mint(seL4_CapInitThreadCNode, s->revoke_caps[session], seL4_WordBits,
+                        seL4_CapInitThreadCNode, s->ntfn, seL4_WordBits, seL4_CanWrite,
+                        TS_REVOKE_BIT(session));
+    }
+    seL4_Signal(s->revoke_caps[session]);
 }
 
 int ts_server_start(ts_server_t *s)
@@ -119,6 +137,13 @@ int ts_server_stop(ts_server_t *s)
     for (unsigned i = 0; i < sizeof mine / sizeof mine[0]; i++) {
         seL4_CNode_Delete(seL4_CapInitThreadCNode, mine[i], seL4_WordBits);
         plat_slot_free(mine[i]);
+    }
+    for (unsigned n = 0; n < 22; n++) {
+        if (s->revoke_caps[n]) {
+            seL4_CNode_Delete(seL4_CapInitThreadCNode, s->revoke_caps[n], seL4_WordBits);
+            plat_slot_free(s->revoke_caps[n]);
+            s->revoke_caps[n] = 0;
+        }
     }
     return r;
 }

@@ -27,6 +27,8 @@
 #define TS_SERVER_CNODE_BITS 11
 #define TS_CLIENT_CNODE_BITS 8
 #define TS_STOP_BIT ((seL4_Word)1 << 40) /* an application signal bit: stop the serve loop */
+/* Application signal bits asking the server thread to revoke session n (1..21) at once. */
+#define TS_REVOKE_BIT(n) ((seL4_Word)1 << (41 + (n)))
 
 typedef struct ts_server {
     sb_server_config_t cfg; /* sizes and request handler: set before ts_server_start. The
@@ -39,7 +41,13 @@ typedef struct ts_server {
     sb_status_t run_status;
     plat_thread_t *thread;
     seL4_CPtr ep, ntfn, ready, stop; /* root slots */
+    seL4_CPtr revoke_caps[22];       /* root slots, made on first use */
+    unsigned revokes[22];            /* revocations done by the server thread, per session */
 } ts_server_t;
+
+/* Have the server thread revoke @session's bundle (sb_server_revoke) as soon as it sees the
+ * signal; asynchronous, like any notification. */
+void ts_server_revoke(ts_server_t *s, uint32_t session);
 
 /* Start a server thread running sb_server_run on @s->cfg's sizes; returns once its init is done
  * (check s->init_status). @s must stay alive until ts_server_stop. */
