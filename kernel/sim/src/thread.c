@@ -7,6 +7,7 @@
 #include "kernel.h"
 
 #include <linux/futex.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -83,15 +84,21 @@ void sim_wait_while_blocked(tcb_t *t)
         }
         atomic_store_explicit(&t->wake, 0, memory_order_relaxed);
         ks_unlock();
+        /* Spin: first with pause only; after a 64th of the budget (~150 ns) also yield the CPU, in case
+         * the thread that will wake us shares our core (then spinning would only delay it). */
         bool woken = false;
-        uint64_t start = plat_cycles();
+        uint64_t start = plat_cycles(), now = start;
         do {
             if (atomic_load_explicit(&t->wake, memory_order_acquire)) {
                 woken = true;
                 break;
             }
             cpu_relax();
-        } while (plat_cycles() - start < sim_spin_cycles);
+            now = plat_cycles();
+            if (now - start > sim_spin_cycles / 64) {
+                sched_yield();
+            }
+        } while (now - start < sim_spin_cycles);
         if (!woken) {
             uint32_t expected = 0;
             if (atomic_compare_exchange_strong_explicit(&t->wake, &expected, 2, memory_order_acq_rel,
