@@ -6,11 +6,14 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sel4bridge/plat.h>
 
@@ -40,6 +43,8 @@ static void usage(FILE *f)
             "  --out DIR       results directory (default ./results)\n"
             "  --pin POLICY    split (timing thread CPU 0, peer CPU 1; the default), same, none\n"
             "  --no-linux      skip the Linux baselines\n"
+            "  --timeout S     a case still running after S seconds is reported hung and the run\n"
+            "                  ends with what it has (default 120 with --quick, else 900)\n"
             "  --list          list the cases and exit\n"
             "Exit status: 0 ok; 1 a correctness check failed; 2 usage; 3 a measurement failed.\n",
             QUICK_N, FULL_N, (unsigned)BENCH_MAX_SAMPLES);
@@ -175,9 +180,133 @@ static int make_dirs(const char *dir)
     return 0;
 }
 
+#define MAX_CASES 64u
+
+/* The run as a whole: what finish() needs, whether from main or from the watchdog. */
+static struct {
+    bench_run_info_t info;
+    char finished[32];
+    const char *out;
+    const bench_case_t *cases[MAX_CASES];
+    uint32_t ncases;
+    uint32_t nlx;
+    _Atomic uint32_t current; /* the case being measured; UINT32_MAX when none */
+    _Atomic uint32_t done;    /* cases finished */
+    pthread_mutex_t finishing; /* held by whoever writes the results: main or the watchdog */
+} run = {.current = UINT32_MAX, .finishing = PTHREAD_MUTEX_INITIALIZER};
+
+static uint64_t now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec;
+}
+
+/* Table, documents, exit status. With @hung, cases from run.done on are reported as failed. */
+static int finish(uint32_t nr, bool hung)
+{
+    host_utc_now(run.finished, sizeof(run.finished));
+    print_table(results, nr, linux_results, run.nlx, run.info.timer_hz);
+    char name[64];
+    snprintf(name, sizeof(name), "%s.json", run.info.run_id);
+    if (make_dirs(run.out) != 0 || write_document(run.out, name, &run.info, nr, run.nlx) != 0 ||
+        write_document(run.out, "latest.json", &run.info, nr, run.nlx) != 0) {
+        return EXIT_FAILED;
+    }
+    fprintf(stderr, "sel4bridge-bench: wrote %s/%s and %s/latest.json\n", run.out, name, run.out);
+
+    bool failed = hung;
+    for (uint32_t i = 0; i < nr; i++) {
+        failed |= results[i].bridge.status == BENCH_FAILED ||
+                  results[i].baseline.status == BENCH_FAILED;
+    }
+    for (uint32_t i = 0; i < run.nlx; i++) {
+        failed |= linux_results[i].status == BENCH_FAILED;
+    }
+    if (!bench_results_ok(results, nr, linux_results, run.nlx)) {
+        fprintf(stderr, "sel4bridge-bench: CORRECTNESS CHECK FAILED (see correctness in %s/%s)\n",
+                run.out, name);
+        return EXIT_CORRECTNESS;
+    }
+    if (failed) {
+        fprintf(stderr, "sel4bridge-bench: a measurement failed (see status_reason)\n");
+        return EXIT_FAILED;
+    }
+    return 0;
+}
+
+static void mark_not_run(bench_measurement_t *m, const bench_impl_t *impl, bench_unit_t unit,
+                         const char *why)
+{
+    if (m->status == BENCH_MEASURED && m->summary.stats.n > 0) {
+        return; /* finished before the hang */
+    }
+    memset(m, 0, sizeof(*m));
+    m->name = impl ? impl->name : "none";
+    m->description = impl ? impl->description : NULL;
+    m->unit = unit;
+    m->status = impl && impl->measure ? BENCH_FAILED : BENCH_NOT_MEASURED;
+    m->status_reason = impl && impl->measure ? why : (impl ? impl->not_measured_reason : why);
+}
+
+/*
+ * A measurement that never ends (a lost wake-up in an implementation, a deadlock) must not leave
+ * the run without results: after @limit seconds in one case the watchdog reports that case as
+ * hung, the rest as not run, writes everything measured so far, and ends the process.
+ */
+static uint32_t watchdog_limit;
+static void *watchdog(void *arg)
+{
+    (void)arg;
+    uint32_t last = UINT32_MAX;
+    uint64_t since = now_s();
+    for (;;) {
+        sleep(1);
+        uint32_t cur = atomic_load(&run.current);
+        if (cur != last) {
+            last = cur;
+            since = now_s();
+            continue;
+        }
+        if (cur == UINT32_MAX || now_s() - since < watchdog_limit) {
+            continue;
+        }
+        if (pthread_mutex_trylock(&run.finishing) != 0) {
+            return NULL; /* main is already writing the results */
+        }
+        static char why[160];
+        snprintf(why, sizeof(why), "did not finish within %u s: the measurement hung (a lost "
+                 "wake-up or a deadlock); the process was ended", watchdog_limit);
+        fprintf(stderr, "sel4bridge-bench: %s/%s %s\n", run.cases[cur]->task,
+                run.cases[cur]->variant, why);
+        for (uint32_t i = cur; i < run.ncases; i++) {
+            const bench_case_t *c = run.cases[i];
+            const char *reason = i == cur ? why : "not run: an earlier measurement hung";
+            results[i].c = c;
+            mark_not_run(&results[i].baseline, c->baseline, c->unit, reason);
+            mark_not_run(&results[i].bridge, c->bridge, c->unit, reason);
+            bench_judge(&results[i]);
+        }
+        fflush(stdout);
+        int rc = finish(run.ncases, true);
+        fflush(stdout);
+        fflush(stderr);
+        _exit(rc == 0 ? EXIT_FAILED : rc);
+    }
+}
+
+static void watchdog_start(uint32_t limit)
+{
+    watchdog_limit = limit;
+    pthread_t t;
+    if (pthread_create(&t, NULL, watchdog, NULL) == 0) {
+        pthread_detach(t);
+    }
+}
+
 int main(int argc, char **argv)
 {
-    uint32_t n = FULL_N, warmup = 0;
+    uint32_t n = FULL_N, warmup = 0, timeout_s = 0;
     bool quick = false, custom = false, linux_on = true, list = false;
     const char *out = "results";
     pin_policy_t pin = PIN_SPLIT;
@@ -186,6 +315,7 @@ int main(int argc, char **argv)
         {"warmup", required_argument, NULL, 'w'}, {"out", required_argument, NULL, 'o'},
         {"pin", required_argument, NULL, 'p'},  {"no-linux", no_argument, NULL, 'L'},
         {"list", no_argument, NULL, 'l'},       {"help", no_argument, NULL, 'h'},
+        {"timeout", required_argument, NULL, 't'},
         {NULL, 0, NULL, 0},
     };
     int o;
@@ -231,6 +361,13 @@ int main(int argc, char **argv)
         case 'L':
             linux_on = false;
             break;
+        case 't':
+            timeout_s = (uint32_t)strtoul(optarg, &end, 10);
+            if (*end || timeout_s == 0) {
+                fprintf(stderr, "sel4bridge-bench: --timeout wants seconds, not '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
         case 'l':
             list = true;
             break;
@@ -268,7 +405,7 @@ int main(int argc, char **argv)
         warmup = n / 10u < 100u ? 100u : n / 10u;
     }
 
-    char run_id[40], started[32], finished[32], cpu[256], commit[48], cmdline[1024] = "";
+    char run_id[40], started[32], cpu[256], commit[48], cmdline[1024] = "";
     host_uuid4(run_id, sizeof(run_id));
     host_utc_now(started, sizeof(started));
     for (int i = 0; i < argc; i++) {
@@ -288,15 +425,6 @@ int main(int argc, char **argv)
     fprintf(stderr, "sel4bridge-bench: run %s, n=%u, warm-up %u, timer overhead %llu cycles, "
                     "%s\n", run_id, n, warmup, (unsigned long long)cfg.overhead, pin_describe());
 
-    uint32_t nr = 0;
-    for (uint32_t c = 0; c < bench_case_count && nr < sizeof(results) / sizeof(results[0]); c++) {
-        if (selected(&bench_cases[c], sel, nsel) && (!quick || bench_cases[c].quick)) {
-            bench_run_case(&cfg, &bench_cases[c], &results[nr++]);
-        }
-    }
-    uint32_t nlx = linux_on ? linux_baselines_run(&cfg, linux_results) : 0;
-    host_utc_now(finished, sizeof(finished));
-
     int dirty;
     static const bench_kv_t kernel_config[] = {
         {"model", BENCH_KV_STRING, "sim", 0, false},
@@ -308,10 +436,10 @@ int main(int argc, char **argv)
         {"max_prio", BENCH_KV_NUMBER, NULL, seL4_MaxPrio, false},
         {"build", BENCH_KV_STRING, SB_BUILD_TYPE, 0, false},
     };
-    bench_run_info_t info = {
+    run.info = (bench_run_info_t){
         .run_id = run_id,
         .started_at = started,
-        .finished_at = finished,
+        .finished_at = run.finished,
         .kernel = "sim",
         .arch = SB_ARCH,
         .platform = "linux",
@@ -333,34 +461,21 @@ int main(int argc, char **argv)
         .timer_overhead_method = BENCH_OVERHEAD_METHOD,
         .argv = cmdline,
     };
+    run.out = out;
+    for (uint32_t c = 0; c < bench_case_count && run.ncases < MAX_CASES; c++) {
+        if (selected(&bench_cases[c], sel, nsel) && (!quick || bench_cases[c].quick)) {
+            run.cases[run.ncases++] = &bench_cases[c];
+        }
+    }
+    watchdog_start(timeout_s ? timeout_s : (quick ? 120u : 900u));
 
-    print_table(results, nr, linux_results, nlx, cfg.timer_hz);
-
-    char name[64];
-    snprintf(name, sizeof(name), "%s.json", run_id);
-    if (make_dirs(out) != 0 || write_document(out, name, &info, nr, nlx) != 0 ||
-        write_document(out, "latest.json", &info, nr, nlx) != 0) {
-        return EXIT_FAILED;
+    for (uint32_t i = 0; i < run.ncases; i++) {
+        atomic_store(&run.current, i);
+        bench_run_case(&cfg, run.cases[i], &results[i]);
+        atomic_store(&run.done, i + 1u);
     }
-    fprintf(stderr, "sel4bridge-bench: wrote %s/%s and %s/latest.json\n", out, name, out);
-
-    bool ok = bench_results_ok(results, nr, linux_results, nlx);
-    bool failed = false;
-    for (uint32_t i = 0; i < nr; i++) {
-        failed |= results[i].bridge.status == BENCH_FAILED ||
-                  results[i].baseline.status == BENCH_FAILED;
-    }
-    for (uint32_t i = 0; i < nlx; i++) {
-        failed |= linux_results[i].status == BENCH_FAILED;
-    }
-    if (!ok) {
-        fprintf(stderr, "sel4bridge-bench: CORRECTNESS CHECK FAILED (see correctness in %s/%s)\n",
-                out, name);
-        return EXIT_CORRECTNESS;
-    }
-    if (failed) {
-        fprintf(stderr, "sel4bridge-bench: a measurement failed (see status_reason)\n");
-        return EXIT_FAILED;
-    }
-    return 0;
+    atomic_store(&run.current, UINT32_MAX);
+    run.nlx = linux_on ? linux_baselines_run(&cfg, linux_results) : 0;
+    pthread_mutex_lock(&run.finishing);
+    return finish(run.ncases, false);
 }

@@ -20,6 +20,9 @@ const bench_case_t bench_cases[] = {
 
     {"grant", "bridge", "open a session, bundle of k caps mapped and ready", {2, 0},
      BENCH_UNIT_CYCLES, 1, RATIO(3.0, "p50 at most 3x two raw cap transfers"),
+     &bench_bridge_grant_small, &bench_raw_cap_transfers, true},
+    {"grant", "bridge", "open a session, bundle of k caps mapped and ready", {4, 0},
+     BENCH_UNIT_CYCLES, 1, RATIO(2.5, "p50 at most 2.5x four raw cap transfers"),
      &bench_bridge_grant, &bench_raw_cap_transfers, true},
     {"grant", "bridge", "open a session, bundle of k caps mapped and ready", {8, 0},
      BENCH_UNIT_CYCLES, 1, RATIO(1.5, "p50 at most 1.5x eight raw cap transfers"),
@@ -50,6 +53,9 @@ const bench_case_t bench_cases[] = {
 
     {"revoke", "bridge", "revoke a bundle of k caps, then prove none usable", {1, 0},
      BENCH_UNIT_CYCLES, 1, RATIO(2.0, "p50 at most 2x raw revoke of a cap with 1 copy; 0 violations"),
+     &bench_bridge_revoke_small, &bench_raw_revoke, true},
+    {"revoke", "bridge", "revoke a bundle of k caps, then prove none usable", {4, 0},
+     BENCH_UNIT_CYCLES, 1, RATIO(2.0, "p50 at most 2x raw revoke of a cap with 4 copies; 0 violations"),
      &bench_bridge_revoke, &bench_raw_revoke, true},
     {"revoke", "bridge", "revoke a bundle of k caps, then prove none usable", {8, 0},
      BENCH_UNIT_CYCLES, 1, RATIO(2.0, "p50 at most 2x raw revoke of a cap with 8 copies; 0 violations"),

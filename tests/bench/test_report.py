@@ -3,6 +3,7 @@
 every section, a CDF and a histogram per measured task, says plainly which bridge variants were
 not measured, shows no figure for them, and loads nothing from the network. With --render it also
 has headless Chromium draw the page (skipped, exit 77, when Chromium is not installed)."""
+import html
 import json
 import os
 import re
@@ -62,7 +63,7 @@ def main():
             svgs = block.count("<svg")
             check(svgs == (2 if measured else 0), f"task {i}: {svgs} plots")
             if t["status"] == "not_measured":
-                check("not measured" in block and (t["status_reason"] or "") in block,
+                check("not measured" in block and html.escape(t["status_reason"] or "") in block,
                       f"task {i}: not-measured bridge variant not said so")
             if t["status"] == "measured":
                 check(f'{t["stats"]["p50"]:,}' in block, f"task {i}: bridge p50 not shown")

@@ -11,12 +11,14 @@ extern const bench_impl_t bench_raw_signal_wait;
 extern const bench_impl_t bench_raw_pingpong;
 extern const bench_impl_t bench_raw_revoke;
 
-/* Through the bridge (bridge.c). */
+/* Through the bridge (bridge.c; bridge_stub.c in a build without the bridge library). */
 extern const bench_impl_t bench_bridge_call;
 extern const bench_impl_t bench_bridge_cap_call;
 extern const bench_impl_t bench_bridge_grant;
+extern const bench_impl_t bench_bridge_grant_small; /* k below the bridge's smallest bundle */
 extern const bench_impl_t bench_bridge_notify;
 extern const bench_impl_t bench_bridge_kick_phase1;
 extern const bench_impl_t bench_bridge_kick_phase2;
 extern const bench_impl_t bench_bridge_kick_batched;
 extern const bench_impl_t bench_bridge_revoke;
+extern const bench_impl_t bench_bridge_revoke_small;
