@@ -412,19 +412,8 @@ BRIDGE_IMPL(notify, "bridge_notify", V_NOTIFY,
             "server handler done -> completion posted and signalled -> client woken and reaped");
 BRIDGE_IMPL(kick_phase1, "bridge_kick_phase1", V_KICK1,
             "submit (kick every enqueue), server wakes, null request, completion, client reaps");
-/*
- * Phase 2 is measured by bench_bridge_kick_phase2_impl below; it is not yet the case's
- * implementation because the bridge at this commit does not ask for a kick when it opens a
- * Phase 2 session, so the client's first request is never kicked and the run would hang (the
- * watchdog would end it). With that fixed in the bridge, point bench_bridge_kick_phase2 here.
- */
-BRIDGE_IMPL(kick_phase2_impl, "bridge_kick_phase2", V_KICK2,
+BRIDGE_IMPL(kick_phase2, "bridge_kick_phase2", V_KICK2,
             "the same, signalling only when the peer asked (Phase 2)");
-const bench_impl_t bench_bridge_kick_phase2 = {
-    "bridge_kick_phase2", NULL, NULL, NULL, NULL,
-    "not measured at this commit: the bridge's Phase 2 session does not ask for the first kick "
-    "(the server sets no signal request at open), so the first request waits forever",
-};
 BRIDGE_IMPL(kick_batched, "bridge_kick_batched", V_BATCH,
             "b requests with one tail update and at most one kick, until all b are reaped");
 BRIDGE_IMPL(revoke, "bridge_revoke", V_REVOKE,
