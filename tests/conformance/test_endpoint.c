@@ -497,3 +497,130 @@ int test_ep_cancel_badged_sends(void)
     CHECK_EQ(seL4_CNode_CancelBadgedSends(ROOT, weak, DEPTH), seL4_IllegalOperation);
     return 0;
 }
+
+/* seL4_Call on a notification cap signals it and returns an empty success reply. */
+int test_ep_call_on_notification_signals(void)
+{
+    seL4_CPtr n = tc_obj(seL4_NotificationObject, 0), badged = tc_slot();
+    CHECK(n && badged);
+    CHECK_OK(seL4_CNode_Mint(ROOT, badged, DEPTH, ROOT, n, DEPTH, seL4_AllRights, 0x9));
+    seL4_MessageInfo_t r = seL4_Call(badged, seL4_MessageInfo_new(3, 0, 0, 2));
+    CHECK_EQ(r.words[0], seL4_MessageInfo_new(0, 0, 0, 0).words[0]);
+    seL4_Word b;
+    seL4_Poll(n, &b);
+    CHECK_EQ(b, 0x9);
+    return 0;
+}
+
+struct waiting {
+    seL4_Word badge, label;
+};
+
+/* Serve one call, then wait in the same ReplyRecv; record what the wait returns. */
+static void serve_then_wait(void *arg)
+{
+    struct waiting *w = arg;
+    seL4_Word badge;
+    seL4_Recv(EP, &badge);
+    seL4_MessageInfo_t info = seL4_ReplyRecv(EP, seL4_MessageInfo_new(0, 0, 0, 0), &w->badge);
+    w->label = seL4_MessageInfo_get_label(info);
+}
+
+/* NBSend reaches a receiver that is already waiting (the earlier Call's reply proves it waits). */
+int test_ep_nbsend_reaches_waiting_receiver(void)
+{
+    struct waiting w = {0};
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), badged = tc_slot();
+    CHECK(ep && badged);
+    CHECK_OK(seL4_CNode_Mint(ROOT, badged, DEPTH, ROOT, ep, DEPTH, seL4_AllRights, 0x12));
+    plat_thread_t *t = tc_thread("receiver", serve_then_wait, &w, 0);
+    CHECK(t);
+    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
+    CHECK_OK(plat_thread_start(t));
+    seL4_Call(ep, seL4_MessageInfo_new(0, 0, 0, 0));
+    seL4_NBSend(badged, seL4_MessageInfo_new(44, 0, 0, 0));
+    CHECK_EQ(plat_thread_join(t), 0);
+    CHECK_EQ(w.badge, 0x12);
+    CHECK_EQ(w.label, 44);
+    return 0;
+}
+
+#define CLIENTS 4
+#define CALLS_EACH 500
+
+struct multi {
+    seL4_Word served[CLIENTS + 1];
+    seL4_Word wrong;
+};
+
+static void serve_counting(void *arg)
+{
+    struct multi *m = arg;
+    seL4_Word badge, total = 0;
+    seL4_MessageInfo_t info = seL4_Recv(EP, &badge);
+    while (total < CLIENTS * CALLS_EACH) {
+        if (badge >= 1 && badge <= CLIENTS && seL4_GetMR(0) == badge * 1000 + m->served[badge]) {
+            m->served[badge]++;
+        } else {
+            m->wrong++;
+        }
+        total++;
+        seL4_SetMR(0, seL4_GetMR(0) + 1);
+        if (total == CLIENTS * CALLS_EACH) {
+            seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 1));
+            break;
+        }
+        info = seL4_ReplyRecv(EP, seL4_MessageInfo_new(0, 0, 0, 1), &badge);
+    }
+    (void)info;
+}
+
+struct client_loop {
+    seL4_Word id, bad;
+};
+
+static void call_many(void *arg)
+{
+    struct client_loop *c = arg;
+    for (seL4_Word i = 0; i < CALLS_EACH; i++) {
+        seL4_SetMR(0, c->id * 1000 + i);
+        seL4_Call(EP, seL4_MessageInfo_new(0, 0, 0, 1));
+        if (seL4_GetMR(0) != c->id * 1000 + i + 1) {
+            c->bad++;
+        }
+    }
+}
+
+/* Several clients call one server concurrently: every call is answered once, to its caller, in
+ * each client's order. */
+int test_ep_many_clients_one_server(void)
+{
+    struct multi m = {{0}, 0};
+    struct client_loop c[CLIENTS];
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
+    CHECK(ep);
+    plat_thread_t *srv = tc_thread("server", serve_counting, &m, 0);
+    CHECK(srv);
+    CHECK_OK(tc_give(srv, EP, ep, seL4_AllRights, 0));
+    plat_thread_t *cl[CLIENTS];
+    for (int i = 0; i < CLIENTS; i++) {
+        c[i] = (struct client_loop){.id = (seL4_Word)i + 1, .bad = 0};
+        cl[i] = tc_thread("client", call_many, &c[i], 0);
+        CHECK(cl[i]);
+        CHECK_OK(tc_give(cl[i], EP, ep, seL4_AllRights, (seL4_Word)i + 1));
+    }
+    CHECK_OK(plat_thread_start(srv));
+    for (int i = 0; i < CLIENTS; i++) {
+        CHECK_OK(plat_thread_start(cl[i]));
+    }
+    for (int i = 0; i < CLIENTS; i++) {
+        CHECK_EQ(plat_thread_join(cl[i]), 0);
+        CHECK_EQ(c[i].bad, 0);
+    }
+    CHECK_EQ(plat_thread_join(srv), 0);
+    CHECK_EQ(m.wrong, 0);
+    for (int i = 1; i <= CLIENTS; i++) {
+        CHECK_EQ(m.served[i], CALLS_EACH);
+    }
+    return 0;
+}

@@ -270,3 +270,20 @@ int test_fault_none_while_object_lives(void)
     CHECK_EQ(b.badge, 0);
     return 0;
 }
+
+/* A fault endpoint cap without Grant or GrantReply cannot carry a fault: a double fault. */
+int test_fault_handler_cap_needs_grant(void)
+{
+    seL4_Word badge = 0;
+    seL4_CPtr fault_ep = tc_obj(seL4_EndpointObject, 0), weak = tc_slot();
+    CHECK(fault_ep && weak);
+    CHECK_OK(seL4_CNode_Mint(ROOT, weak, DEPTH, ROOT, fault_ep, DEPTH, seL4_CanWrite, 0x5));
+    plat_thread_t *t = tc_thread("faulter", recv_on_empty, &badge, weak);
+    CHECK(t);
+    CHECK_OK(plat_thread_start(t));
+    CHECK_EQ(plat_thread_join(t), -1);
+    seL4_Word fb = 1;
+    seL4_NBRecv(fault_ep, &fb);
+    CHECK_EQ(fb, 0);
+    return 0;
+}

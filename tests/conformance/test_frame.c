@@ -183,3 +183,48 @@ int test_frame_readonly_cap_maps_readonly(void)
     CHECK_EQ(m.done, 0);
     return 0;
 }
+
+struct retouch {
+    volatile seL4_Word *addr;
+    int done;
+};
+
+static void touch_unmapped(void *arg)
+{
+    struct retouch *m = arg;
+    void *p = 0;
+    if (plat_frame_map(FRAME, &p) != seL4_NoError || plat_frame_unmap(FRAME) != seL4_NoError) {
+        return;
+    }
+    m->addr = p;
+    m->addr[1] = 7; /* faults; retried after each reply */
+    m->done = 1;
+}
+
+/* Replying to a VM fault restarts the faulting access: with the page still gone, it faults again
+ * at the same address. A cap without Read maps nothing a thread can touch. */
+int test_frame_fault_reply_retries_access(void)
+{
+    struct retouch m = {0};
+    seL4_CPtr frame = tc_obj(seL4_X86_4K, 0), fault_ep = tc_obj(seL4_EndpointObject, 0);
+    CHECK(frame && fault_ep);
+    plat_thread_t *t = tc_thread("toucher", touch_unmapped, &m, fault_ep);
+    CHECK(t);
+    CHECK_OK(tc_give(t, FRAME, frame, seL4_AllRights, 0));
+    CHECK_OK(plat_thread_start(t));
+    seL4_Word fb, addr = 0;
+    for (int i = 0; i < 3; i++) {
+        seL4_MessageInfo_t f = seL4_Recv(fault_ep, &fb);
+        CHECK_EQ(seL4_MessageInfo_get_label(f), seL4_Fault_VMFault);
+        if (i == 0) {
+            addr = seL4_GetMR(seL4_VMFault_Addr);
+        }
+        CHECK_EQ(seL4_GetMR(seL4_VMFault_Addr), addr);
+        if (i < 2) {
+            seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 0));
+        }
+    }
+    CHECK_EQ(plat_thread_join(t), -1);
+    CHECK_EQ(m.done, 0);
+    return 0;
+}

@@ -237,3 +237,61 @@ int test_xfer_underivable_caps_are_not_sent(void)
     CHECK(tc_slot_empty_in(plat_thread_cnode(t2), RECV_SLOT));
     return 0;
 }
+
+/* Any cap to the endpoint the message travels on is unwrapped, an unbadged one to badge 0; a cap
+ * to another endpoint is transferred. */
+int test_xfer_unwrap_unbadged_and_transfer_other_endpoint(void)
+{
+    struct receiver r = {0};
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), other = tc_obj(seL4_EndpointObject, 0);
+    seL4_CPtr other_badged = tc_slot();
+    CHECK(ep && other && other_badged);
+    CHECK_OK(seL4_CNode_Mint(ROOT, other_badged, DEPTH, ROOT, other, DEPTH, seL4_AllRights, 0x8));
+    plat_thread_t *t = start_receiver(&r, ep, seL4_AllRights);
+    CHECK(t);
+    CHECK_OK(plat_thread_start(t));
+    seL4_SetCap(0, ep);
+    seL4_SetCap(1, other_badged);
+    seL4_Call(ep, seL4_MessageInfo_new(0, 0, 2, 0));
+    CHECK_EQ(plat_thread_join(t), 0);
+    CHECK_EQ(r.extra, 2);
+    CHECK_EQ(r.unwrapped, 1);
+    CHECK_EQ(r.badge0, 0);
+    /* the transferred cap is badged (it cannot be minted again) and derived from ours */
+    seL4_CPtr probe = tc_slot();
+    CHECK_EQ(seL4_CNode_Mint(ROOT, probe, DEPTH, plat_thread_cnode(t), RECV_SLOT, DEPTH, seL4_AllRights, 1),
+             seL4_IllegalOperation);
+    CHECK_OK(seL4_CNode_Revoke(ROOT, other_badged, DEPTH));
+    CHECK(tc_slot_empty_in(plat_thread_cnode(t), RECV_SLOT));
+    return 0;
+}
+
+static void receive_with_bad_path(void *arg)
+{
+    struct receiver *r = arg;
+    seL4_Word badge;
+    /* a receive path whose CNode cap pointer names an endpoint, not a CNode */
+    seL4_SetCapReceivePath(EP, RECV_SLOT, DEPTH);
+    seL4_MessageInfo_t info = seL4_Recv(EP, &badge);
+    r->extra = seL4_MessageInfo_get_extraCaps(info);
+    r->label = seL4_MessageInfo_get_label(info);
+    seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 0));
+}
+
+int test_xfer_unusable_receive_path(void)
+{
+    struct receiver r = {0};
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), n = tc_obj(seL4_NotificationObject, 0);
+    CHECK(ep && n);
+    plat_thread_t *t = tc_thread("receiver", receive_with_bad_path, &r, 0);
+    CHECK(t);
+    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
+    CHECK_OK(plat_thread_start(t));
+    seL4_SetCap(0, n);
+    seL4_Call(ep, seL4_MessageInfo_new(5, 0, 1, 0));
+    CHECK_EQ(plat_thread_join(t), 0);
+    CHECK_EQ(r.label, 5);
+    CHECK_EQ(r.extra, 0);
+    CHECK(tc_slot_empty_in(plat_thread_cnode(t), RECV_SLOT));
+    return 0;
+}

@@ -23,6 +23,9 @@
     T(ep_recv_drops_unanswered_reply_cap)                                                                  \
     T(ep_deleted_under_blocked_senders)                                                                    \
     T(ep_cancel_badged_sends)                                                                              \
+    T(ep_call_on_notification_signals)                                                                     \
+    T(ep_nbsend_reaches_waiting_receiver)                                                                  \
+    T(ep_many_clients_one_server)                                                                          \
     T(xfer_grant_transfers_cap)                                                                            \
     T(xfer_without_grant_drops_cap)                                                                        \
     T(xfer_full_receive_slot)                                                                              \
@@ -31,6 +34,8 @@
     T(xfer_reply_with_grant)                                                                               \
     T(xfer_reply_without_grant)                                                                            \
     T(xfer_underivable_caps_are_not_sent)                                                                  \
+    T(xfer_unwrap_unbadged_and_transfer_other_endpoint)                                                    \
+    T(xfer_unusable_receive_path)                                                                          \
     T(ntfn_signal_wait)                                                                                    \
     T(ntfn_badges_or)                                                                                      \
     T(ntfn_poll_empty)                                                                                     \
@@ -44,6 +49,7 @@
     T(cnode_move_and_mutate)                                                                               \
     T(cnode_revoke_deletes_descendants_everywhere)                                                         \
     T(cnode_untyped_copy_and_save_caller_errors)                                                           \
+    T(cnode_delete_destroys_contents)                                                                      \
     T(untyped_retype_objects)                                                                              \
     T(untyped_retype_out_of_memory)                                                                        \
     T(untyped_retype_argument_errors)                                                                      \
@@ -58,10 +64,12 @@
     T(fault_recv_without_right_or_on_foreign_binding)                                                      \
     T(fault_bad_extra_cap)                                                                                 \
     T(fault_untyped_revoked_under_blocked_receiver)                                                        \
+    T(fault_handler_cap_needs_grant)                                                                       \
     T(frame_shared_mapping)                                                                                \
     T(frame_access_after_revoke_is_vm_fault)                                                               \
     T(frame_unmap_then_access_faults)                                                                      \
     T(frame_readonly_cap_maps_readonly)                                                                    \
+    T(frame_fault_reply_retries_access)                                                                    \
     T(tcb_priority_and_yield)                                                                              \
     T(tcb_suspend_and_resume)
 

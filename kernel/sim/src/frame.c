@@ -49,7 +49,7 @@ void frame_clear(seL4_Word paddr, seL4_Word bytes)
     }
 }
 
-/* Map the frame cap in @slot read-write (or read-only if the cap lacks write) at a fresh address. */
+/* Map the frame cap in @slot at a fresh address with the rights the cap allows. */
 exception_t frame_map(cte_t *slot, seL4_Word *vaddr)
 {
     cap_t *cap = &slot->cap;
@@ -58,16 +58,13 @@ exception_t frame_map(cte_t *slot, seL4_Word *vaddr)
         current_syscall_error = (syscall_error_t){.type = seL4_InvalidArgument, .invalid_argument_number = 0};
         return EXCEPTION_SYSCALL_ERROR;
     }
-    if (!cap->can_receive) {
-        current_syscall_error = (syscall_error_t){.type = seL4_InvalidArgument, .invalid_argument_number = 1};
-        return EXCEPTION_SYSCALL_ERROR;
-    }
     if (arena_next + BIT(seL4_PageBits) > arena_base + SIM_ARENA_BYTES) {
         sim_fatal("mapping arena exhausted");
     }
     uintptr_t va = arena_next;
     arena_next += BIT(seL4_PageBits);
-    int prot = PROT_READ | (cap->can_send ? PROT_WRITE : 0);
+    /* maskVMRights: read-write, read-only, or kernel-only (mapped, but every access faults) */
+    int prot = cap->can_receive ? (PROT_READ | (cap->can_send ? PROT_WRITE : 0)) : PROT_NONE;
     void *m = mmap((void *)va, BIT(seL4_PageBits), prot, MAP_SHARED | MAP_FIXED, ram_fd, (off_t)(cap->paddr - SIM_RAM_BASE));
     if (m == MAP_FAILED) {
         sim_fatal("cannot map a frame: %s", strerror(errno));
