@@ -155,3 +155,31 @@ int test_cnode_delete_destroys_contents(void)
     CHECK_OK(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, big, 1));
     return 0;
 }
+
+/* Lookups walk CNodes level by level: a CNode cap inside a CNode is followed while bits remain. */
+int test_cnode_two_level_lookup(void)
+{
+    seL4_CPtr a = tc_obj(seL4_CapTableObject, 4), b = tc_obj(seL4_CapTableObject, 4);
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), dest = tc_slot();
+    CHECK(a && b && ep && dest);
+    /* a[2] = b, b[5] = ep; both CNodes unguarded, 4 bits each */
+    CHECK_OK(seL4_CNode_Copy(a, 2, 4, ROOT, b, DEPTH, seL4_AllRights));
+    CHECK_OK(seL4_CNode_Mint(b, 5, 4, ROOT, ep, DEPTH, seL4_AllRights, 0x25));
+    CHECK_OK(seL4_CNode_Copy(ROOT, dest, DEPTH, a, (2 << 4) | 5, 8, seL4_AllRights));
+    CHECK_OK(seL4_CNode_Delete(ROOT, dest, DEPTH));
+    /* 6 bits: the second level needs 4 but only 2 are left */
+    CHECK_EQ(seL4_CNode_Copy(ROOT, dest, DEPTH, a, (2 << 2) | 1, 6, seL4_AllRights), seL4_FailedLookup);
+    CHECK_EQ(seL4_GetMR(0), 1);
+    CHECK_EQ(seL4_GetMR(1), seL4_DepthMismatch);
+    CHECK_EQ(seL4_GetMR(2), 2);
+    CHECK_EQ(seL4_GetMR(3), 4);
+    /* 4 bits stop at the CNode cap itself, which can be copied as any cap */
+    CHECK_OK(seL4_CNode_Copy(ROOT, dest, DEPTH, a, 2, 4, seL4_AllRights));
+    CHECK_OK(seL4_CNode_Copy(dest, 6, 4, b, 5, 4, seL4_AllRights));
+    /* both copies in b descend from ep: revoking it empties them */
+    CHECK_OK(seL4_CNode_Revoke(ROOT, ep, DEPTH));
+    seL4_CPtr probe = tc_slot();
+    CHECK_EQ(seL4_CNode_Copy(ROOT, probe, DEPTH, b, 6, 4, seL4_AllRights), seL4_FailedLookup);
+    CHECK_EQ(seL4_CNode_Copy(ROOT, probe, DEPTH, b, 5, 4, seL4_AllRights), seL4_FailedLookup);
+    return 0;
+}

@@ -50,6 +50,7 @@
     T(cnode_revoke_deletes_descendants_everywhere)                                                         \
     T(cnode_untyped_copy_and_save_caller_errors)                                                           \
     T(cnode_delete_destroys_contents)                                                                      \
+    T(cnode_two_level_lookup)                                                                              \
     T(untyped_retype_objects)                                                                              \
     T(untyped_retype_out_of_memory)                                                                        \
     T(untyped_retype_argument_errors)                                                                      \

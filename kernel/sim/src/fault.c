@@ -140,15 +140,19 @@ void handleFault(tcb_t *t)
  * SIGSEGV on a mapping-arena address is a VM fault of the current thread: it is delivered as a
  * fault IPC and the thread waits, inside the handler, for the handler's reply; returning from the
  * signal handler then retries the access, as seL4 restarts the faulting instruction. Any other
- * SIGSEGV is a real crash and is re-raised with the default action.
+ * SIGSEGV is a real crash: it goes to the handler installed before ours.
  */
+static struct sigaction previous_segv;
+
 static void segv_handler(int sig, siginfo_t *si, void *uctx)
 {
     int saved_errno = errno;
     uintptr_t addr = (uintptr_t)si->si_addr;
     tcb_t *t = ks_cur_thread;
     if (!t || !frame_is_model_address(addr)) {
-        signal(sig, SIG_DFL);
+        /* not ours: put back whoever handled SIGSEGV before (a sanitizer, or the default) and let
+         * the access fault again */
+        sigaction(sig, &previous_segv, NULL);
         errno = saved_errno;
         return;
     }
@@ -178,7 +182,7 @@ void fault_init(void)
     sa.sa_sigaction = segv_handler;
     sa.sa_flags = SA_SIGINFO | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGSEGV, &sa, NULL) != 0) {
+    if (sigaction(SIGSEGV, &sa, &previous_segv) != 0) {
         sim_fatal("cannot install the SIGSEGV handler");
     }
 }
