@@ -1,0 +1,397 @@
+/*
+ * An adversarial client among honest ones. It sends wrong labels, wrong lengths, malformed
+ * bodies, random bytes, unexpected caps and caps of every type; it writes garbage into its rings,
+ * pushes ring indices past the ring's size, kicks in storms, lies in the synchronous kick, keeps
+ * calling and kicking after its bundle was revoked, plants caps (and the bundle CNode itself) in
+ * its bundle CNode, and opens and closes sessions in a loop. Each attack gets its documented
+ * answer; the server never stops serving, and the honest clients' results are exact.
+ */
+#include "workload.h"
+
+#include <bridge.capnp.h>
+#include <sel4bridge/codec.h>
+
+#define HONEST 4
+#define ADVERSARY 9
+#define ADMIN 10
+#define RING_PER_CLIENT 6000
+#define CALLS_PER_CLIENT 2000
+#define SCRATCH (TS_SLOT_BASE + SB_BUNDLE_MAX + 2) /* the adversary's own receive slot */
+#define PLANT (SCRATCH + 1)
+
+static wl_count_t counts[HONEST];
+static wl_plan_t plans[HONEST];
+static ts_server_t srv;
+static unsigned attacks;
+
+/* ---- Raw calls: the adversary writes the message registers itself. ---- */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+typedef struct {
+    seL4_Word label, length, extra_caps;
+    uint64_t words[4];
+} reply_t;
+
+/* Call with @label, @len words from @w, @ncaps caps from @caps; the reply, its cap deleted. */
+static reply_t raw(seL4_Word label, seL4_Word len, const uint64_t *w, unsigned ncaps,
+                   const seL4_CPtr *caps)
+{
+    for (seL4_Word i = 0; i < len && i < seL4_MsgMaxLength; i++) {
+        seL4_SetMR((int)i, w ? w[i] : rnd());
+    }
+    for (unsigned i = 0; i < ncaps; i++) {
+        seL4_SetCap((int)i, caps[i]);
+    }
+    seL4_SetCapReceivePath(seL4_CapInitThreadCNode, SCRATCH, seL4_WordBits);
+    seL4_MessageInfo_t info =
+        seL4_Call(TS_SLOT_EP, seL4_MessageInfo_new(label, 0, ncaps, len));
+    reply_t r = {seL4_MessageInfo_get_label(info), seL4_MessageInfo_get_length(info),
+                 seL4_MessageInfo_get_extraCaps(info), {0}};
+    for (unsigned i = 0; i < 4; i++) {
+        r.words[i] = seL4_GetMR((int)i);
+    }
+    seL4_CNode_Delete(seL4_CapInitThreadCNode, SCRATCH, seL4_WordBits);
+    attacks++;
+    return r;
+}
+
+/* The Error body's detail (0 when the reply is not an Error). */
+static uint32_t detail(const reply_t *r)
+{
+    sb_codec_reader_t rd;
+    sb_codec_struct_t root;
+    sb_codec_reader_init(&rd, r->words, r->length);
+    if (r->label == SB_OK || sb_codec_read_root(&rd, &root) != SB_CODEC_OK) {
+        return 0;
+    }
+    return bridge_Error_get_detail((bridge_Error_reader_t){root});
+}
+
+#define EXPECT(r, want_label, want_detail, what)                                                   \
+    TS_CHECK((r).label == (want_label) && detail(&(r)) == (uint32_t)(want_detail),                \
+             "%s: label %lu detail %u, want %s detail %u", what, (unsigned long)(r).label,         \
+             detail(&(r)), sb_status_name(want_label), (unsigned)(want_detail))
+
+static const uint64_t EMPTY_ROOT = 0; /* a null root pointer: the empty struct */
+
+static void attack_messages(void)
+{
+    uint64_t w[4] = {0};
+    reply_t r;
+    /* No session yet: refused by badge (the body is not even read). */
+    r = raw(bridge_Op_ping, 1, &EMPTY_ROOT, 0, NULL);
+    EXPECT(r, SB_ERR_BAD_SESSION, 0, "ping without a session");
+    r = raw(bridge_Op_kick, 2, w, 0, NULL);
+    EXPECT(r, SB_ERR_BAD_SESSION, 0, "kick call without a session");
+    /* Open with a raw OpenSessionRequest {k = 4, depth 8, phase 1}. */
+    w[0] = sb_codec_struct_ptr(0, 1, 0);
+    w[1] = 4 | (8u << 16);
+    r = raw(bridge_Op_openSession, 2, w, 0, NULL);
+    EXPECT(r, SB_OK, 0, "raw open");
+    TS_CHECK(r.extra_caps == 1, "the bundle came");
+
+    /* Labels that are no operation. */
+    static const seL4_Word labels[] = {7, 8, 100, 0xffff, 0xfffffffffffffull};
+    for (unsigned i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+        r = raw(labels[i], 1, &EMPTY_ROOT, 0, NULL);
+        EXPECT(r, SB_ERR_BAD_OP, 0, "unknown label");
+    }
+    /* Lengths: none, or longer than any request (up to seL4_MsgMaxLength). */
+    static const seL4_Word lengths[] = {0, 5, 64, seL4_MsgMaxLength};
+    for (unsigned i = 0; i < sizeof lengths / sizeof lengths[0]; i++) {
+        r = raw(bridge_Op_ping, lengths[i], NULL, 0, NULL);
+        EXPECT(r, SB_ERR_BAD_MESSAGE, SB_ERR_BAD_LENGTH, "ping of a wrong length");
+        r = raw(bridge_Op_capCall, lengths[i], NULL, 0, NULL);
+        TS_CHECK(r.label == SB_ERR_BAD_CAP, "capCall without its cap is refused first");
+    }
+    /* Bodies the codec refuses: each says why in Error.detail (a codec status). */
+    struct {
+        uint64_t root, data;
+        seL4_Word len;
+        sb_codec_status_t why;
+    } bodies[] = {
+        {sb_codec_struct_ptr(0, 1, 0), 0, 1, SB_CODEC_OUT_OF_BOUNDS},   /* data beyond the end */
+        {sb_codec_struct_ptr(200, 1, 0), 0, 2, SB_CODEC_OUT_OF_BOUNDS}, /* far off */
+        {sb_codec_struct_ptr(-5, 1, 0), 0, 2, SB_CODEC_OUT_OF_BOUNDS},  /* before the start */
+        {SB_CODEC_PTR_FAR | (1u << 3), 0, 2, SB_CODEC_FAR_POINTER},
+        {SB_CODEC_PTR_OTHER, 0, 2, SB_CODEC_CAP_POINTER},
+        {sb_codec_list_ptr(0, SB_CODEC_ELEM_BYTE, 8), 0, 2, SB_CODEC_WRONG_POINTER_KIND},
+    };
+    for (unsigned i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+        uint64_t b[2] = {bodies[i].root, bodies[i].data};
+        r = raw(bridge_Op_revokeBundle, bodies[i].len, b, 0, NULL);
+        EXPECT(r, SB_ERR_BAD_MESSAGE, bodies[i].why, "malformed body");
+    }
+    /* Well-formed, out of range. */
+    w[0] = sb_codec_struct_ptr(0, 1, 0);
+    w[1] = 0; /* RevokeBundleRequest {session = 0} would be fine; try another session */
+    w[1] = 3;
+    r = raw(bridge_Op_revokeBundle, 2, w, 0, NULL);
+    EXPECT(r, SB_ERR_BAD_ARGUMENT, 0, "revoke another's bundle without the admin badge");
+    w[1] = 0xffffffffu;
+    r = raw(bridge_Op_revokeBundle, 2, w, 0, NULL);
+    EXPECT(r, SB_ERR_BAD_ARGUMENT, 0, "revoke a session id beyond the limit");
+    r = raw(bridge_Op_openSession, 1, &EMPTY_ROOT, 0, NULL);
+    EXPECT(r, SB_ERR_SESSION_EXISTS, 0, "open twice");
+    /* A struct bigger than ours (a newer client's): the fields we know are read. */
+    uint64_t big[4] = {sb_codec_struct_ptr(0, 3, 0), 42, 0x1234, 0x5678};
+    r = raw(bridge_Op_capCall, 4, big, 1, (seL4_CPtr[]){TS_SLOT_NTFN});
+    TS_CHECK(r.label == SB_OK && r.words[1] == 42, "a longer capCall body is read: %lu",
+             (unsigned long)r.label);
+
+    /* Caps where none belongs: refused and deleted; the next cap is received normally. */
+    seL4_CPtr three[3] = {TS_SLOT_NTFN, TS_SLOT_FRAME, TS_SLOT_EP};
+    r = raw(bridge_Op_ping, 1, &EMPTY_ROOT, 1, three);
+    EXPECT(r, SB_ERR_BAD_CAP, SB_ERR_UNEXPECTED_CAP, "ping with a cap");
+    r = raw(bridge_Op_stats, 1, &EMPTY_ROOT, 3, three);
+    EXPECT(r, SB_ERR_BAD_CAP, SB_ERR_UNEXPECTED_CAP, "stats with three caps");
+    r = raw(bridge_Op_closeSession, 1, &EMPTY_ROOT, 1, (seL4_CPtr[]){TS_SLOT_EP});
+    EXPECT(r, SB_ERR_BAD_CAP, SB_ERR_UNEXPECTED_CAP, "close with our own endpoint (unwrapped)");
+    /* Caps of every type we hold: capCall takes any cap, reports it, deletes it. */
+    seL4_CPtr any[] = {TS_SLOT_NTFN, TS_SLOT_FRAME, seL4_CapInitThreadCNode, seL4_CapInitThreadTCB,
+                       TS_SLOT_TO_ROOT, TS_SLOT_EP};
+    for (unsigned i = 0; i < sizeof any / sizeof any[0]; i++) {
+        w[0] = sb_codec_struct_ptr(0, 1, 0);
+        w[1] = 1000 + i;
+        r = raw(bridge_Op_capCall, 2, w, 1, &any[i]);
+        TS_CHECK(r.label == SB_OK && r.words[1] == 1000 + i, "capCall with cap %u: %lu", i,
+                 (unsigned long)r.label);
+    }
+    /* The synchronous kick lies about its producer index: read, never trusted. */
+    w[0] = sb_codec_struct_ptr(0, 1, 0);
+    w[1] = 123456;
+    r = raw(bridge_Op_kick, 2, w, 0, NULL);
+    EXPECT(r, SB_OK, 0, "kick call with a lie");
+    r = raw(bridge_Op_closeSession, 1, &EMPTY_ROOT, 0, NULL);
+    EXPECT(r, SB_OK, 0, "raw close");
+
+    /* Random bytes: random labels (mostly real ops), lengths, words and a cap now and then.
+     * Whatever it is, the answer is a wire status in at most 4 words. */
+    for (int i = 0; i < 3000; i++) {
+        seL4_Word label = rnd() % 9;
+        seL4_Word len = rnd() % 7;
+        unsigned ncaps = rnd() % 4 == 0;
+        r = raw(label, len, NULL, ncaps, (seL4_CPtr[]){TS_SLOT_NTFN});
+        TS_CHECK(r.label < SB_WIRE_STATUS_COUNT && r.length <= 4 && r.extra_caps <= 1,
+                 "random call %d: label %lu length %lu", i, (unsigned long)r.label,
+                 (unsigned long)r.length);
+    }
+    raw(bridge_Op_closeSession, 1, &EMPTY_ROOT, 0, NULL); /* whatever the dice left open */
+}
+
+/* ---- The rings: garbage, impossible indices, storms. ---- */
+
+static void attack_rings(sb_client_t *c)
+{
+    sb_queue_entry_t done;
+    /* Garbage entries at valid indices: each is answered (the handler refuses unknown ops). */
+    TS_CHECK_STATUS(sb_client_open(c, 4, 8, SB_PHASE_KICK_EVERY_ENQUEUE), SB_OK);
+    for (int i = 0; i < 200; i++) {
+        sb_queue_entry_t rq = {.id = rnd(), .op = (uint32_t)rnd(), .status = (uint32_t)rnd(),
+                               .arg = {rnd(), rnd()}};
+        if (rq.op == WL_OP) {
+            rq.op++;
+        }
+        TS_CHECK_STATUS(sb_client_submit(c, &rq), SB_OK);
+        sb_status_t st;
+        while ((st = sb_client_reap(c, &done)) == SB_ERR_RING_EMPTY) {
+            sb_client_wait(c);
+        }
+        TS_CHECK(st == SB_OK && done.id == rq.id && done.status == SB_ERR_UNKNOWN_REQUEST,
+                 "garbage entry %d answered", i);
+    }
+    /* A storm of kicks on an empty ring. */
+    for (int i = 0; i < 5000; i++) {
+        sb_client_kick(c);
+    }
+    TS_CHECK_STATUS(sb_client_ping(c), SB_OK);
+    /* The Phase 2 flag is the consumer's to write; we scribble on the server's. Harmless. */
+    atomic_store(&c->requests.ring->signal_wanted, 0xdeadbeef);
+    TS_CHECK_STATUS(sb_client_ping(c), SB_OK);
+
+    /* The request ring's tail pushed past the ring's size: the server revokes the bundle. */
+    atomic_store(&c->requests.ring->tail, c->requests.tail + 1000);
+    sb_client_kick(c);
+    /* seL4 delivers the pending kick before the next call (the bound notification is looked at
+     * first), so the ping below is answered after the server has seen the ring. */
+    TS_CHECK_STATUS(sb_client_ping(c), SB_ERR_REVOKED);
+    TS_CHECK(!c->open, "the client knows");
+
+    /* The completion ring's head pushed past its tail: found when the server posts. */
+    TS_CHECK_STATUS(sb_client_open(c, 4, 8, SB_PHASE_KICK_EVERY_ENQUEUE), SB_OK);
+    atomic_store(&c->completions.ring->head, 77777);
+    sb_queue_entry_t rq = {.id = 1, .op = WL_OP};
+    TS_CHECK_STATUS(sb_client_submit(c, &rq), SB_OK);
+    TS_CHECK_STATUS(sb_client_ping(c), SB_ERR_REVOKED);
+
+    /* A tail that moved backwards (fewer than zero entries): also impossible. */
+    TS_CHECK_STATUS(sb_client_open(c, 4, 8, SB_PHASE_SIGNAL_WHEN_ASKED), SB_OK);
+    atomic_store(&c->requests.ring->tail, c->requests.tail - 1);
+    sb_client_kick(c);
+    TS_CHECK_STATUS(sb_client_ping(c), SB_ERR_REVOKED);
+}
+
+/* ---- After the server revoked our bundle. ---- */
+
+static void attack_after_revoke(ts_client_t *tc)
+{
+    sb_client_t *c = &tc->client;
+    TS_CHECK_STATUS(sb_client_open(c, 6, 8, SB_PHASE_KICK_EVERY_ENQUEUE), SB_OK);
+    seL4_CPtr kick = c->kick;
+    ts_sync(); /* the root has the server revoke us */
+    /* Kicks through the empty slot go nowhere; calls say what happened. */
+    for (int i = 0; i < 100; i++) {
+        seL4_Signal(kick);
+    }
+    reply_t r = raw(bridge_Op_ping, 1, &EMPTY_ROOT, 0, NULL);
+    EXPECT(r, SB_ERR_REVOKED, 0, "ping after revoke");
+    uint64_t w[2] = {sb_codec_struct_ptr(0, 1, 0), 9};
+    r = raw(bridge_Op_capCall, 2, w, 1, (seL4_CPtr[]){TS_SLOT_FRAME});
+    EXPECT(r, SB_ERR_REVOKED, 0, "capCall after revoke (its cap deleted)");
+    r = raw(bridge_Op_kick, 2, w, 0, NULL);
+    EXPECT(r, SB_ERR_REVOKED, 0, "kick call after revoke");
+    r = raw(bridge_Op_revokeBundle, 2, (uint64_t[]){sb_codec_struct_ptr(0, 1, 0), 0}, 0, NULL);
+    EXPECT(r, SB_ERR_REVOKED, 0, "revoke after revoke");
+    TS_CHECK_STATUS(sb_client_ping(c), SB_ERR_REVOKED);
+    TS_CHECK(!c->open && c->revoked, "the library knows");
+}
+
+/* ---- The bundle CNode: caps planted in it, the CNode in itself, a slot emptied. ---- */
+
+static void attack_bundle_cnode(void)
+{
+    uint64_t w[2] = {sb_codec_struct_ptr(0, 1, 0), 5 | (8u << 16)};
+    reply_t r = raw(bridge_Op_openSession, 2, w, 0, NULL);
+    /* raw() deletes the received cap; open again keeping it, in PLANT. */
+    EXPECT(r, SB_OK, 0, "open for the planting");
+    r = raw(bridge_Op_closeSession, 1, &EMPTY_ROOT, 0, NULL);
+    for (uint64_t i = 0; i < 2; i++) {
+        seL4_SetMR(0, w[0]);
+        seL4_SetMR(1, w[1]);
+        seL4_SetCapReceivePath(seL4_CapInitThreadCNode, PLANT, seL4_WordBits);
+        seL4_MessageInfo_t info =
+            seL4_Call(TS_SLOT_EP, seL4_MessageInfo_new(bridge_Op_openSession, 0, 0, 2));
+        TS_CHECK(seL4_MessageInfo_get_label(info) == SB_OK &&
+                     seL4_MessageInfo_get_extraCaps(info) == 1,
+                 "open keeping the CNode");
+        /* radix 3: slots 5..7 are unused. Plant our endpoint, our frame and the CNode itself. */
+        TS_CHECK(seL4_CNode_Copy(PLANT, 5, 3, seL4_CapInitThreadCNode, TS_SLOT_EP, seL4_WordBits,
+                                 seL4_AllRights) == seL4_NoError,
+                 "plant an endpoint");
+        TS_CHECK(seL4_CNode_Copy(PLANT, 6, 3, seL4_CapInitThreadCNode, TS_SLOT_FRAME,
+                                 seL4_WordBits, seL4_AllRights) == seL4_NoError,
+                 "plant a frame");
+        if (i == 1) {
+            TS_CHECK(seL4_CNode_Copy(PLANT, 7, 3, seL4_CapInitThreadCNode, PLANT, seL4_WordBits,
+                                     seL4_AllRights) == seL4_NoError,
+                     "plant the CNode in itself");
+        }
+        /* And take one of the server's caps out of it. */
+        TS_CHECK(seL4_CNode_Delete(PLANT, 0, 3) == seL4_NoError, "delete bundle slot 0");
+        r = raw(bridge_Op_closeSession, 1, &EMPTY_ROOT, 0, NULL);
+        EXPECT(r, SB_OK, 0, "close: the server revokes the planted CNode");
+        TS_CHECK(seL4_CNode_Copy(seL4_CapInitThreadCNode, SCRATCH, seL4_WordBits,
+                                 seL4_CapInitThreadCNode, PLANT, seL4_WordBits,
+                                 seL4_AllRights) == seL4_FailedLookup,
+                 "our copy of the bundle CNode is gone");
+    }
+}
+
+static void adversary(ts_client_t *tc)
+{
+    sb_client_t *c = &tc->client;
+    TS_CHECK_STATUS(ts_client_setup(tc), SB_OK);
+    attack_messages();
+    attack_rings(c);
+    sb_client_close(c, NULL);
+    attack_after_revoke(tc);
+    sb_client_close(c, NULL);
+    attack_bundle_cnode();
+    /* Open and close in a loop: nothing may leak. */
+    for (int i = 0; i < 300; i++) {
+        uint16_t k = (uint16_t)(4 + rnd() % 5);
+        TS_CHECK_STATUS(sb_client_open(c, k, 0, (sb_phase_t)(rnd() & 1)), SB_OK);
+        TS_CHECK_STATUS(sb_client_close(c, NULL), SB_OK);
+    }
+    plat_printf("adversary: %u raw calls, plus ring attacks and 300 open/close\n", attacks);
+    tc->result = 0;
+}
+
+static void honest(ts_client_t *tc)
+{
+    unsigned i = (unsigned)(uintptr_t)tc->arg;
+    if (ts_client_setup(tc) != SB_OK) {
+        return;
+    }
+    wl_run(&tc->client, &plans[i], &counts[i]);
+    tc->result = 0;
+}
+
+int main(void)
+{
+    plat_init();
+    srv.cfg = (sb_server_config_t){.max_sessions = ADMIN, .max_bundle = 8, .pool_frames = 24,
+                                   .default_depth = 32, .admin_session = ADMIN,
+                                   .request = wl_handler};
+    TS_CHECK(ts_server_start(&srv) == 0 && srv.init_status == SB_OK, "server");
+    static ts_client_t h[HONEST], a;
+    for (unsigned i = 0; i < HONEST; i++) {
+        plans[i] = wl_plan_for(i * 2 + 1, RING_PER_CLIENT, CALLS_PER_CLIENT);
+        wl_check_order(i + 1, true);
+        TS_CHECK(ts_client_create(&srv, &h[i], i + 1, ts_client_rights(), honest,
+                                  (void *)(uintptr_t)i, 0) == 0,
+                 "honest %u", i);
+    }
+    TS_CHECK(ts_client_create(&srv, &a, ADVERSARY, ts_client_rights(), adversary, NULL, 0) == 0,
+             "adversary");
+    ts_client_start(&a);
+    for (unsigned i = 0; i < HONEST; i++) {
+        ts_client_start(&h[i]);
+    }
+    ts_await(&a);
+    /* Asynchronous, but ordered: seL4 delivers this signal to the server before any call the
+     * adversary makes after we release it. */
+    ts_server_revoke(&srv, ADVERSARY);
+    ts_release(&a);
+    TS_CHECK(ts_client_join(&a) == 0 && a.result == 0, "the adversary ran to its end");
+    uint64_t answered = 0, sent = 0, lost = 0, dup = 0, wrong = 0;
+    for (unsigned i = 0; i < HONEST; i++) {
+        TS_CHECK(ts_client_join(&h[i]) == 0 && h[i].result == 0, "honest %u ran", i);
+        wl_count_t *n = &counts[i];
+        TS_CHECK(n->failure == SB_OK, "honest %u: %s", i, sb_status_name(n->failure));
+        sent += n->ring_sent + n->calls_sent;
+        answered += n->ring_answered + n->calls_answered;
+        lost += n->ring_lost + n->calls_sent - n->calls_answered - n->calls_wrong;
+        dup += n->ring_duplicated;
+        wrong += n->ring_wrong + n->calls_wrong;
+        TS_CHECK(n->served == RING_PER_CLIENT, "honest %u served %lu", i, (unsigned long)n->served);
+        ts_client_destroy(&h[i]);
+    }
+    plat_printf("honest clients beside it: requests %lu, answered %lu, lost %lu, duplicated %lu, "
+                "wrong %lu\n",
+                (unsigned long)sent, (unsigned long)answered, (unsigned long)lost,
+                (unsigned long)dup, (unsigned long)wrong);
+    TS_CHECK(sent == HONEST * (uint64_t)(RING_PER_CLIENT + CALLS_PER_CLIENT) && answered == sent &&
+                 lost == 0 && dup == 0 && wrong == 0 && wl_order_errors() == 0,
+             "the honest clients saw no change");
+    TS_CHECK(ts_slot_empty(srv.thread, TS_SLOT_BASE), "the server's receive slot is empty");
+    TS_CHECK(srv.server.pool_free_count == 24, "every pool frame back: %u",
+             srv.server.pool_free_count);
+    sb_server_stats_t st = sb_server_stats(&srv.server);
+    TS_CHECK(st.open_sessions == 0, "sessions left open: %u", st.open_sessions);
+    plat_printf("server: %lu calls (%u refused), %lu ring requests, %u bundles revoked, "
+                "%lu kicks ignored\n",
+                (unsigned long)st.calls, st.errors, (unsigned long)st.ring_requests,
+                st.revoked_bundles, (unsigned long)st.kicks_ignored);
+    ts_client_destroy(&a);
+    TS_CHECK(ts_server_stop(&srv) == 0, "the server is still serving, and stops when asked");
+    ts_exit("integration_adversary");
+}

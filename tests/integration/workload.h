@@ -1,0 +1,48 @@
+/*
+ * The honest client of the integration tests: ring requests and control calls interleaved, every
+ * answer checked for identity, order and result, and counted — sent, answered, lost, duplicated —
+ * so that a test can add the clients up and compare with the server's own count.
+ */
+#pragma once
+
+#include "support/testsys.h"
+
+#define WL_OP 7 /* the op honest clients send: result[0] = 2 * arg[0] + 1, result[1] = id */
+
+typedef enum {
+    WL_ONE_AT_A_TIME, /* submit, wait, reap */
+    WL_PIPELINED,     /* keep the ring full to its depth */
+    WL_BATCHED,       /* batches with one kick each */
+    WL_KICK_CALL,     /* publish without a signal, then the synchronous kick */
+} wl_mode_t;
+
+typedef struct wl_plan {
+    sb_phase_t phase;
+    uint16_t depth;
+    wl_mode_t mode;
+    uint32_t batch;       /* for WL_BATCHED */
+    uint64_t ring;        /* ring requests to send */
+    uint64_t calls;       /* control calls to make (ping and capCall, alternately) */
+} wl_plan_t;
+
+typedef struct wl_count {
+    uint64_t ring_sent, ring_answered, ring_lost, ring_duplicated, ring_wrong;
+    uint64_t calls_sent, calls_answered, calls_wrong;
+    uint64_t extra_calls; /* open, close, stats: answered calls outside the plan */
+    uint64_t served;      /* CloseSessionReply.served: the server's count of our ring requests */
+    sb_status_t failure;  /* first unexpected status, SB_OK if none */
+} wl_count_t;
+
+/* Run @plan on @c (already set up, no session open); open, run, close. */
+void wl_run(sb_client_t *c, const wl_plan_t *plan, wl_count_t *count);
+
+/* The server side: answer WL_OP, and check that each session's ids arrive as 1, 2, 3, ... */
+sb_status_t wl_handler(void *ctx, uint32_t session, const sb_queue_entry_t *rq, uint64_t result[2]);
+/* Sessions whose order the handler checks (the adversary's are not). */
+void wl_check_order(uint32_t session, bool on);
+/* Ring requests the handler saw out of order, over all checked sessions. */
+uint64_t wl_order_errors(void);
+
+/* A standard mix of plans, one per client index (phases, modes, depths, batches). */
+wl_plan_t wl_plan_for(unsigned index, uint64_t ring, uint64_t calls);
+const char *wl_plan_name(const wl_plan_t *plan);
