@@ -107,7 +107,51 @@ typedef struct sb_queue_consumer {
     uint32_t head; /* the consumer's own index; the copy in the frame is only written */
 } sb_queue_consumer_t;
 
+/*
+ * ACSL vocabulary of the contracts below (comments to a compiler; Frama-C WP proves every
+ * function of this file against its contract: proofs/frama-c).
+ *   sb_depth_ok(d)       d is a depth sb_queue_depth_valid() accepts.
+ *   sb_dist(from, to)    entries from index @from up to index @to, counted modulo 2^32, as the
+ *                        code counts them; an honest peer keeps it within [0, depth].
+ *   sb_entry_zero(e)     every field of @e is 0.
+ *   sb_*_ok(h)           the handle and its ring are valid, apart, and the depth is accepted.
+ * The contracts assume nothing about the peer's index in the ring: any uint32_t is allowed, and
+ * the behaviours say what happens for each.
+ */
+/*@
+  predicate sb_depth_ok(integer d) =
+    d == 1 || d == 2 || d == 4 || d == 8 || d == 16 || d == 32 || d == 64;
+
+  logic integer sb_dist(integer from, integer to) = (uint32_t)(to - from);
+
+  logic integer sb_min(integer a, integer b) = a < b ? a : b;
+
+  // The j-th slot from slot s0 on, going round a ring of depth d (for s0 < d and j <= d).
+  logic integer sb_slot_after(integer s0, integer j, integer d) =
+    s0 + j < d ? s0 + j : s0 + j - d;
+
+  // Going round, the first d slots from any slot are all different.
+  lemma sb_slot_after_injective:
+    \forall integer s0, i, j, d; 0 <= s0 < d && 0 <= j < i < d ==>
+      sb_slot_after(s0, i, d) != sb_slot_after(s0, j, d);
+
+  // Slot k is one of the n slots from slot s0 on (n <= d).
+  predicate sb_slot_taken(integer k, integer s0, integer n, integer d) =
+    (s0 <= k < s0 + n && k < d) || k < s0 + n - d;
+
+  predicate sb_entry_zero(sb_queue_entry_t e) =
+    e.id == 0 && e.op == 0 && e.status == 0 && e.arg[0] == 0 && e.arg[1] == 0;
+
+  predicate sb_producer_ok(sb_queue_producer_t *p) =
+    \valid(p) && \valid(p->ring) && \separated(p, p->ring) && sb_depth_ok(p->depth);
+
+  predicate sb_consumer_ok(sb_queue_consumer_t *c) =
+    \valid(c) && \valid(c->ring) && \separated(c, c->ring) && sb_depth_ok(c->depth);
+*/
+
 /* The name of a status, for messages. */
+/*@ assigns \result \from s;
+    ensures \valid_read(\result); */
 static inline const char *sb_queue_status_name(sb_queue_status_t s)
 {
     switch (s) {
@@ -126,6 +170,8 @@ static inline const char *sb_queue_status_name(sb_queue_status_t s)
 }
 
 /* A one-line message saying what a status means. */
+/*@ assigns \result \from s;
+    ensures \valid_read(\result); */
 static inline const char *sb_queue_status_message(sb_queue_status_t s)
 {
     switch (s) {
@@ -147,9 +193,25 @@ static inline const char *sb_queue_status_message(sb_queue_status_t s)
  * True when @depth can be a ring's depth: a power of two (so that it divides 2^32 and slots stay
  * consecutive when an index wraps) no larger than SB_QUEUE_MAX_DEPTH.
  */
+/*@ assigns \nothing;
+    ensures \result <==> sb_depth_ok(depth); */
 static inline bool sb_queue_depth_valid(uint32_t depth)
 {
-    return depth != 0 && depth <= SB_QUEUE_MAX_DEPTH && (depth & (depth - 1)) == 0;
+    /* Listed rather than computed with (depth & (depth - 1)): the provers reason about a list
+     * of constants, not about bits. */
+    _Static_assert(SB_QUEUE_MAX_DEPTH == 64, "the list below ends at SB_QUEUE_MAX_DEPTH");
+    switch (depth) {
+    case 1:
+    case 2:
+    case 4:
+    case 8:
+    case 16:
+    case 32:
+    case 64:
+        return true;
+    default:
+        return false;
+    }
 }
 
 /*
@@ -159,11 +221,20 @@ static inline bool sb_queue_depth_valid(uint32_t depth)
  * the wrap. Relaxed stores suffice: the frame reaches the peer through a capability transfer,
  * a kernel call that orders everything before it.
  */
+/*@ requires \valid(ring);
+    assigns ring->entries[0 .. SB_QUEUE_MAX_DEPTH - 1], ring->tail, ring->head,
+            ring->signal_wanted;
+    ensures ring->tail == start && ring->head == start && ring->signal_wanted == 0;
+    ensures \forall integer i; 0 <= i < SB_QUEUE_MAX_DEPTH ==> sb_entry_zero(ring->entries[i]);
+*/
 static inline void sb_queue_init(sb_queue_t *ring, uint32_t start)
 {
-    static const sb_queue_entry_t zero;
+    /*@ loop invariant 0 <= i <= SB_QUEUE_MAX_DEPTH;
+        loop invariant \forall integer k; 0 <= k < i ==> sb_entry_zero(ring->entries[k]);
+        loop assigns i, ring->entries[0 .. SB_QUEUE_MAX_DEPTH - 1];
+        loop variant SB_QUEUE_MAX_DEPTH - i; */
     for (uint32_t i = 0; i < SB_QUEUE_MAX_DEPTH; i++) {
-        ring->entries[i] = zero;
+        ring->entries[i] = (sb_queue_entry_t){0};
     }
     atomic_store_explicit(&ring->tail, start, memory_order_relaxed);
     atomic_store_explicit(&ring->head, start, memory_order_relaxed);
@@ -175,6 +246,19 @@ static inline void sb_queue_init(sb_queue_t *ring, uint32_t start)
  * once, here; whatever value a hostile peer left there, every later operation checks it against
  * the consumer's head before touching an entry.
  */
+/*@ requires \valid(p) && \valid(ring) && \separated(p, ring);
+    assigns *p;
+    behavior bad_depth:
+      assumes !sb_depth_ok(depth);
+      assigns \nothing;
+      ensures \result == SB_QUEUE_BAD_DEPTH;
+    behavior attached:
+      assumes sb_depth_ok(depth);
+      ensures \result == SB_QUEUE_OK && sb_producer_ok(p);
+      ensures p->ring == ring && p->depth == depth && p->tail == ring->tail;
+    complete behaviors;
+    disjoint behaviors;
+*/
 static inline sb_queue_status_t sb_queue_producer_attach(sb_queue_producer_t *p, sb_queue_t *ring,
                                                          uint32_t depth)
 {
@@ -188,6 +272,19 @@ static inline sb_queue_status_t sb_queue_producer_attach(sb_queue_producer_t *p,
 }
 
 /* Make a consumer handle on @ring of @depth entries; the head is taken from the frame once. */
+/*@ requires \valid(c) && \valid(ring) && \separated(c, ring);
+    assigns *c;
+    behavior bad_depth:
+      assumes !sb_depth_ok(depth);
+      assigns \nothing;
+      ensures \result == SB_QUEUE_BAD_DEPTH;
+    behavior attached:
+      assumes sb_depth_ok(depth);
+      ensures \result == SB_QUEUE_OK && sb_consumer_ok(c);
+      ensures c->ring == ring && c->depth == depth && c->head == ring->head;
+    complete behaviors;
+    disjoint behaviors;
+*/
 static inline sb_queue_status_t sb_queue_consumer_attach(sb_queue_consumer_t *c, sb_queue_t *ring,
                                                          uint32_t depth)
 {
@@ -204,6 +301,18 @@ static inline sb_queue_status_t sb_queue_consumer_attach(sb_queue_consumer_t *c,
  * Producer: how many entries are in flight (published and not yet consumed), in *@length.
  * SB_QUEUE_CORRUPT when the consumer's head is not within depth entries behind our tail.
  */
+/*@ requires sb_producer_ok(p) && \valid(length) && \separated(length, p, p->ring);
+    assigns *length;
+    behavior corrupt:
+      assumes sb_dist(p->ring->head, p->tail) > p->depth;
+      assigns \nothing;
+      ensures \result == SB_QUEUE_CORRUPT;
+    behavior counted:
+      assumes sb_dist(p->ring->head, p->tail) <= p->depth;
+      ensures \result == SB_QUEUE_OK && *length == sb_dist(p->ring->head, p->tail);
+    complete behaviors;
+    disjoint behaviors;
+*/
 static inline sb_queue_status_t sb_queue_producer_length(const sb_queue_producer_t *p,
                                                          uint32_t *length)
 {
@@ -218,6 +327,9 @@ static inline sb_queue_status_t sb_queue_producer_length(const sb_queue_producer
 }
 
 /* Producer: true when no slot is free; also true when the ring is corrupt (enqueue says which). */
+/*@ requires sb_producer_ok(p);
+    assigns \nothing;
+    ensures \result <==> sb_dist(p->ring->head, p->tail) >= p->depth; */
 static inline bool sb_queue_full(const sb_queue_producer_t *p)
 {
     uint32_t used;
@@ -229,6 +341,24 @@ static inline bool sb_queue_full(const sb_queue_producer_t *p)
  * consumer's head is impossible. Phase 1: kick after every SB_QUEUE_OK; Phase 2: kick only if
  * sb_queue_require_signal() says so.
  */
+/*@ requires sb_producer_ok(p) && \valid_read(entry) && \separated(entry, p, p->ring);
+    assigns p->tail, p->ring->tail, p->ring->entries[p->tail % p->depth];
+    behavior corrupt:
+      assumes sb_dist(p->ring->head, p->tail) > p->depth;
+      assigns \nothing;
+      ensures \result == SB_QUEUE_CORRUPT;
+    behavior full:
+      assumes sb_dist(p->ring->head, p->tail) == p->depth;
+      assigns \nothing;
+      ensures \result == SB_QUEUE_FULL;
+    behavior published:
+      assumes sb_dist(p->ring->head, p->tail) < p->depth;
+      ensures \result == SB_QUEUE_OK;
+      ensures p->ring->entries[\old(p->tail) % p->depth] == *entry;
+      ensures p->tail == (uint32_t)(\old(p->tail) + 1) && p->ring->tail == p->tail;
+    complete behaviors;
+    disjoint behaviors;
+*/
 static inline sb_queue_status_t sb_queue_enqueue(sb_queue_producer_t *p,
                                                  const sb_queue_entry_t *entry)
 {
@@ -253,23 +383,62 @@ static inline sb_queue_status_t sb_queue_enqueue(sb_queue_producer_t *p,
  * many (fewer than @n when the ring fills, possibly 0). SB_QUEUE_CORRUPT (and *@done = 0) when
  * the consumer's head is impossible.
  */
+/*@ requires sb_producer_ok(p) && \valid(done) && \valid_read(entries + (0 .. n - 1));
+    requires \separated(done, p, p->ring, entries + (0 .. n - 1));
+    requires \separated(entries + (0 .. n - 1), p, p->ring);
+    assigns *done, p->tail, p->ring->tail, p->ring->entries[0 .. SB_QUEUE_MAX_DEPTH - 1];
+    behavior corrupt:
+      assumes sb_dist(p->ring->head, p->tail) > p->depth;
+      assigns *done;
+      ensures \result == SB_QUEUE_CORRUPT && *done == 0;
+    behavior published:
+      assumes sb_dist(p->ring->head, p->tail) <= p->depth;
+      ensures \result == SB_QUEUE_OK;
+      ensures *done == sb_min(n, p->depth - sb_dist(\old(p->ring->head), \old(p->tail)));
+      ensures p->tail == (uint32_t)(\old(p->tail) + *done) && p->ring->tail == p->tail;
+      ensures \forall integer j; 0 <= j < *done ==>
+        p->ring->entries[sb_slot_after(\old(p->tail) % p->depth, j, p->depth)] == \old(entries[j]);
+      ensures \forall integer k; 0 <= k < SB_QUEUE_MAX_DEPTH ==>
+        !sb_slot_taken(k, \old(p->tail) % p->depth, *done, p->depth) ==>
+        p->ring->entries[k] == \old(p->ring->entries[k]);
+    complete behaviors;
+    disjoint behaviors;
+*/
 static inline sb_queue_status_t sb_queue_enqueue_batch(sb_queue_producer_t *p,
                                                        const sb_queue_entry_t *entries,
                                                        uint32_t n, uint32_t *done)
 {
+    sb_queue_t *ring = p->ring;
+    uint32_t depth = p->depth;
     /* Acquire: as in sb_queue_enqueue. */
-    uint32_t head = atomic_load_explicit(&p->ring->head, memory_order_acquire);
+    uint32_t head = atomic_load_explicit(&ring->head, memory_order_acquire);
     uint32_t used = p->tail - head;
     *done = 0;
-    if (used > p->depth) {
+    if (used > depth) {
         return SB_QUEUE_CORRUPT;
     }
-    uint32_t count = p->depth - used;
+    uint32_t count = depth - used;
     if (n < count) {
         count = n;
     }
+    /* The slot goes round on its own, so it never leaves [0, depth) whatever the index does. */
+    const uint32_t first = p->tail % depth;
+    uint32_t slot = first;
+    /*@ loop invariant 0 <= i <= count <= depth;
+        loop invariant 0 <= slot < depth;
+        loop invariant i < depth ==> slot == sb_slot_after(first, i, depth);
+        loop invariant \forall integer j; 0 <= j < i ==>
+          ring->entries[sb_slot_after(first, j, depth)] == \at(entries[j], Pre);
+        loop invariant \forall integer k; 0 <= k < SB_QUEUE_MAX_DEPTH ==>
+          !sb_slot_taken(k, first, i, depth) ==>
+          ring->entries[k] == \at(ring->entries[k], LoopEntry);
+        loop assigns i, slot, ring->entries[0 .. SB_QUEUE_MAX_DEPTH - 1];
+        loop variant count - i; */
     for (uint32_t i = 0; i < count; i++) {
-        p->ring->entries[(p->tail + i) % p->depth] = entries[i];
+        ring->entries[slot] = entries[i];
+        /*@ assert \forall integer k; 0 <= k < SB_QUEUE_MAX_DEPTH && k != slot ==>
+              ring->entries[k] == \at(ring->entries[k], LoopCurrent); */
+        slot = slot + 1 == depth ? 0 : slot + 1;
     }
     p->tail += count;
     /* Release: all count entries are visible before the tail that publishes them. */
@@ -282,6 +451,18 @@ static inline sb_queue_status_t sb_queue_enqueue_batch(sb_queue_producer_t *p,
  * Consumer: how many published entries wait to be dequeued, in *@length. SB_QUEUE_CORRUPT when
  * the producer's tail is not within depth entries ahead of our head.
  */
+/*@ requires sb_consumer_ok(c) && \valid(length) && \separated(length, c, c->ring);
+    assigns *length;
+    behavior corrupt:
+      assumes sb_dist(c->head, c->ring->tail) > c->depth;
+      assigns \nothing;
+      ensures \result == SB_QUEUE_CORRUPT;
+    behavior counted:
+      assumes sb_dist(c->head, c->ring->tail) <= c->depth;
+      ensures \result == SB_QUEUE_OK && *length == sb_dist(c->head, c->ring->tail);
+    complete behaviors;
+    disjoint behaviors;
+*/
 static inline sb_queue_status_t sb_queue_length(const sb_queue_consumer_t *c, uint32_t *length)
 {
     /* Acquire: pairs with the producer's release of tail, so the entries counted are readable. */
@@ -298,6 +479,9 @@ static inline sb_queue_status_t sb_queue_length(const sb_queue_consumer_t *c, ui
  * Consumer: true when nothing is published. A corrupt ring reads as not empty, so that a consumer
  * that re-checks before sleeping goes on to sb_queue_dequeue() and learns SB_QUEUE_CORRUPT.
  */
+/*@ requires sb_consumer_ok(c);
+    assigns \nothing;
+    ensures \result <==> sb_dist(c->head, c->ring->tail) == 0; */
 static inline bool sb_queue_empty(const sb_queue_consumer_t *c)
 {
     uint32_t avail;
@@ -308,6 +492,24 @@ static inline bool sb_queue_empty(const sb_queue_consumer_t *c)
  * Consumer: take the oldest published entry into *@entry (a private copy). SB_QUEUE_EMPTY when
  * none; SB_QUEUE_CORRUPT when the producer's tail is impossible.
  */
+/*@ requires sb_consumer_ok(c) && \valid(entry) && \separated(entry, c, c->ring);
+    assigns c->head, c->ring->head, *entry;
+    behavior corrupt:
+      assumes sb_dist(c->head, c->ring->tail) > c->depth;
+      assigns \nothing;
+      ensures \result == SB_QUEUE_CORRUPT;
+    behavior empty:
+      assumes sb_dist(c->head, c->ring->tail) == 0;
+      assigns \nothing;
+      ensures \result == SB_QUEUE_EMPTY;
+    behavior taken:
+      assumes 0 < sb_dist(c->head, c->ring->tail) <= c->depth;
+      ensures \result == SB_QUEUE_OK;
+      ensures *entry == \old(c->ring->entries[c->head % c->depth]);
+      ensures c->head == (uint32_t)(\old(c->head) + 1) && c->ring->head == c->head;
+    complete behaviors;
+    disjoint behaviors;
+*/
 static inline sb_queue_status_t sb_queue_dequeue(sb_queue_consumer_t *c, sb_queue_entry_t *entry)
 {
     /* Acquire: pairs with the producer's release of tail; the entry below is fully written. */
@@ -331,23 +533,54 @@ static inline sb_queue_status_t sb_queue_dequeue(sb_queue_consumer_t *c, sb_queu
  * update; *@done says how many (0 when none is published). SB_QUEUE_CORRUPT (and *@done = 0)
  * when the producer's tail is impossible.
  */
+/*@ requires sb_consumer_ok(c) && \valid(done) && \valid(entries + (0 .. n - 1));
+    requires \separated(done, c, c->ring, entries + (0 .. n - 1));
+    requires \separated(entries + (0 .. n - 1), c, c->ring);
+    assigns *done, c->head, c->ring->head, entries[0 .. n - 1];
+    behavior corrupt:
+      assumes sb_dist(c->head, c->ring->tail) > c->depth;
+      assigns *done;
+      ensures \result == SB_QUEUE_CORRUPT && *done == 0;
+    behavior taken:
+      assumes sb_dist(c->head, c->ring->tail) <= c->depth;
+      ensures \result == SB_QUEUE_OK;
+      ensures *done == sb_min(n, sb_dist(\old(c->head), \old(c->ring->tail)));
+      ensures c->head == (uint32_t)(\old(c->head) + *done) && c->ring->head == c->head;
+      ensures \forall integer j; 0 <= j < *done ==>
+        entries[j] == \old(c->ring->entries[sb_slot_after(c->head % c->depth, j, c->depth)]);
+    complete behaviors;
+    disjoint behaviors;
+*/
 static inline sb_queue_status_t sb_queue_dequeue_batch(sb_queue_consumer_t *c,
                                                        sb_queue_entry_t *entries, uint32_t n,
                                                        uint32_t *done)
 {
+    const sb_queue_t *ring = c->ring;
+    uint32_t depth = c->depth;
     /* Acquire: as in sb_queue_dequeue. */
-    uint32_t tail = atomic_load_explicit(&c->ring->tail, memory_order_acquire);
+    uint32_t tail = atomic_load_explicit(&ring->tail, memory_order_acquire);
     uint32_t avail = tail - c->head;
     *done = 0;
-    if (avail > c->depth) {
+    if (avail > depth) {
         return SB_QUEUE_CORRUPT;
     }
     uint32_t count = avail;
     if (n < count) {
         count = n;
     }
+    const uint32_t first = c->head % depth;
+    uint32_t slot = first;
+    /*@ loop invariant 0 <= i <= count <= depth;
+        loop invariant 0 <= slot < depth;
+        loop invariant i < depth ==> slot == sb_slot_after(first, i, depth);
+        loop invariant \forall integer j; 0 <= j < i ==>
+          entries[j] == \at(ring->entries[sb_slot_after(first, j, depth)], LoopEntry);
+        loop assigns i, slot, entries[0 .. n - 1];
+        loop variant count - i; */
     for (uint32_t i = 0; i < count; i++) {
-        entries[i] = c->ring->entries[(c->head + i) % c->depth];
+        entries[i] = ring->entries[slot];
+        /*@ assert \forall integer j; 0 <= j < i ==> entries[j] == \at(entries[j], LoopCurrent); */
+        slot = slot + 1 == depth ? 0 : slot + 1;
     }
     c->head += count;
     /* Release: our reads of all count entries happen before their slots can be reused. */
@@ -382,6 +615,9 @@ static inline sb_queue_status_t sb_queue_dequeue_batch(sb_queue_consumer_t *c,
  */
 
 /* Consumer: ask the producer to signal after its next publish. Ends with a seq_cst fence. */
+/*@ requires sb_consumer_ok(c);
+    assigns c->ring->signal_wanted;
+    ensures c->ring->signal_wanted == 1; */
 static inline void sb_queue_request_signal(sb_queue_consumer_t *c)
 {
     atomic_store_explicit(&c->ring->signal_wanted, 1, memory_order_relaxed);
@@ -390,12 +626,18 @@ static inline void sb_queue_request_signal(sb_queue_consumer_t *c)
 }
 
 /* Consumer: withdraw the request (awake again, or the re-check found work). */
+/*@ requires sb_consumer_ok(c);
+    assigns c->ring->signal_wanted;
+    ensures c->ring->signal_wanted == 0; */
 static inline void sb_queue_cancel_signal(sb_queue_consumer_t *c)
 {
     atomic_store_explicit(&c->ring->signal_wanted, 0, memory_order_relaxed);
 }
 
 /* Producer: after publishing, true when the consumer asked to be signalled. */
+/*@ requires sb_producer_ok(p);
+    assigns \nothing;
+    ensures \result <==> p->ring->signal_wanted != 0; */
 static inline bool sb_queue_require_signal(const sb_queue_producer_t *p)
 {
     /* seq_cst fence: our release store of tail is ordered before the load of the flag. */
