@@ -171,19 +171,21 @@ static void reply_with_cap(void *arg)
     seL4_Reply(seL4_MessageInfo_new(0, 0, 1, 1));
 }
 
-/* The reply's cap transfer is governed by the Grant right of the cap the replier received on. */
-static int reply_transfer(seL4_CapRights_t server_rights, seL4_Word expect_extra)
+/* The reply's cap transfer is governed by the Grant right of the cap the replier received on
+ * (setupCallerCap records it in the reply cap); the caller needs only Grant or GrantReply. */
+static int reply_transfer(seL4_CapRights_t client_rights, seL4_CapRights_t server_rights, seL4_Word expect_extra)
 {
     seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), ntfn = tc_obj(seL4_NotificationObject, 0);
-    seL4_CPtr recv = tc_slot();
-    CHECK(ep && ntfn && recv);
+    seL4_CPtr recv = tc_slot(), client = tc_slot();
+    CHECK(ep && ntfn && recv && client);
+    CHECK_OK(seL4_CNode_Copy(ROOT, client, DEPTH, ROOT, ep, DEPTH, client_rights));
     plat_thread_t *t = tc_thread("replier", reply_with_cap, NULL, 0);
     CHECK(t);
     CHECK_OK(tc_give(t, EP, ep, server_rights, 0));
     CHECK_OK(tc_give(t, OCCUPANT, ntfn, seL4_AllRights, 0x2));
     CHECK_OK(plat_thread_start(t));
     seL4_SetCapReceivePath(ROOT, recv, DEPTH);
-    seL4_MessageInfo_t r = seL4_Call(ep, seL4_MessageInfo_new(0, 0, 0, 0));
+    seL4_MessageInfo_t r = seL4_Call(client, seL4_MessageInfo_new(0, 0, 0, 0));
     CHECK_EQ(plat_thread_join(t), 0);
     CHECK_EQ(seL4_MessageInfo_get_length(r), 1);
     CHECK_EQ(seL4_GetMR(0), 0x600d);
@@ -201,12 +203,17 @@ static int reply_transfer(seL4_CapRights_t server_rights, seL4_Word expect_extra
 
 int test_xfer_reply_with_grant(void)
 {
-    return reply_transfer(seL4_AllRights, 1);
+    return reply_transfer(seL4_AllRights, seL4_AllRights, 1);
 }
 
 int test_xfer_reply_without_grant(void)
 {
-    return reply_transfer(seL4_CapRights_new(1, 0, 1, 1), 0);
+    return reply_transfer(seL4_AllRights, seL4_CapRights_new(1, 0, 1, 1), 0);
+}
+
+int test_xfer_reply_to_grantreply_caller(void)
+{
+    return reply_transfer(seL4_CapRights_new(1, 0, 0, 1), seL4_AllRights, 1);
 }
 
 /* Extra caps that cannot be derived are not transferred: an empty slot, an untyped with children. */

@@ -33,6 +33,7 @@
     T(xfer_unwrap_then_transfer)                                                                           \
     T(xfer_reply_with_grant)                                                                               \
     T(xfer_reply_without_grant)                                                                            \
+    T(xfer_reply_to_grantreply_caller)                                                                     \
     T(xfer_underivable_caps_are_not_sent)                                                                  \
     T(xfer_unwrap_unbadged_and_transfer_other_endpoint)                                                    \
     T(xfer_unusable_receive_path)                                                                          \

@@ -170,6 +170,7 @@ void kernel_exit(void);
 extern uint64_t sim_spin_cycles;
 void setThreadState(tcb_t *t, thread_state_t ts);
 void sim_wake(tcb_t *t);
+void sim_flush_wakes(void);
 bool isBlocked(const tcb_t *t);
 void sim_wait_while_blocked(tcb_t *t);
 _Noreturn void sim_thread_leave(tcb_t *t);

@@ -49,6 +49,7 @@ void ks_lock(void)
 void ks_unlock(void)
 {
     pthread_mutex_unlock(&ks_mutex);
+    sim_flush_wakes();
 }
 
 void sim_fatal(const char *fmt, ...)

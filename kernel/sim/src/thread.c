@@ -52,12 +52,32 @@ void sim_wake(tcb_t *t)
     }
 }
 
+/* Threads made runnable while the kernel lock is held are woken once it is released, so that the
+ * woken thread does not find the lock still taken. A late wake-up is harmless: a woken thread
+ * re-checks its state under the lock, and TCB memory is recycled, never unmapped. */
+#define PENDING_WAKES 8
+static __thread tcb_t *pending_wakes[PENDING_WAKES];
+static __thread unsigned n_pending_wakes;
+
+void sim_flush_wakes(void)
+{
+    unsigned n = n_pending_wakes;
+    n_pending_wakes = 0;
+    for (unsigned i = 0; i < n; i++) {
+        sim_wake(pending_wakes[i]);
+    }
+}
+
 /* setThreadState: the model's scheduler is Linux; making a blocked thread runnable wakes it. */
 void setThreadState(tcb_t *t, thread_state_t ts)
 {
     t->state = ts;
     if (t != ks_cur_thread && !isBlocked(t)) {
-        sim_wake(t);
+        if (n_pending_wakes < PENDING_WAKES) {
+            pending_wakes[n_pending_wakes++] = t;
+        } else {
+            sim_wake(t);
+        }
     }
 }
 
