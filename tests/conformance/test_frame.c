@@ -44,8 +44,11 @@ int test_frame_shared_mapping(void)
     CHECK((void *)m.addr != p);
     CHECK_EQ(m.seen, 0xf00d);
     CHECK_EQ(w[2], 0x5eed);
-    /* not a frame */
-    CHECK_EQ(plat_frame_map(seL4_CapInitThreadTCB, &q), seL4_InvalidCapability);
+    /* not a frame: an empty slot, another object */
+    seL4_CPtr empty = tc_slot();
+    CHECK(empty);
+    CHECK_EQ(plat_frame_map(empty, &q), seL4_InvalidCapability);
+    CHECK_EQ(plat_frame_map(seL4_CapInitThreadTCB, &q), seL4_IllegalOperation);
     return 0;
 }
 
@@ -146,7 +149,7 @@ int test_frame_unmap_then_access_faults(void)
     CHECK_OK(m.unmap_err);
     CHECK_EQ(seL4_GetMR(seL4_VMFault_Addr), (seL4_Word)m.addr);
     CHECK_EQ(m.done, 0);
-    CHECK_EQ(plat_frame_unmap(seL4_CapInitThreadTCB), seL4_InvalidCapability);
+    CHECK_EQ(plat_frame_unmap(seL4_CapInitThreadTCB), seL4_IllegalOperation);
     return 0;
 }
 

@@ -424,6 +424,13 @@ void plat_thread_destroy(plat_thread_t *pt)
 
 /* ---- frames ---- */
 
+/* The error of invoking a frame method on a cap that is not a frame: an empty slot is an invalid
+ * capability; any other object's decoder does not know the method (seL4_IllegalOperation). */
+static seL4_Error not_a_frame(const cap_t *cap)
+{
+    return cap->type == cap_null_cap ? seL4_InvalidCapability : seL4_IllegalOperation;
+}
+
 seL4_Error plat_frame_map(seL4_CPtr frame, void **vaddr)
 {
     tcb_t *t = kernel_enter((seL4_Word)__builtin_return_address(0));
@@ -433,7 +440,7 @@ seL4_Error plat_frame_map(seL4_CPtr frame, void **vaddr)
     if (lu.status != EXCEPTION_NONE) {
         err = seL4_FailedLookup;
     } else if (lu.slot->cap.type != cap_frame_cap) {
-        err = seL4_InvalidCapability;
+        err = not_a_frame(&lu.slot->cap);
     } else if (vs.status != EXCEPTION_NONE || vs.slot->cap.type != cap_vspace_cap) {
         err = seL4_InvalidCapability;
     } else {
@@ -456,7 +463,7 @@ seL4_Error plat_frame_unmap(seL4_CPtr frame)
     if (lu.status != EXCEPTION_NONE) {
         err = seL4_FailedLookup;
     } else if (lu.slot->cap.type != cap_frame_cap) {
-        err = seL4_InvalidCapability;
+        err = not_a_frame(&lu.slot->cap);
     } else if (lu.slot->cap.mapped_vaddr) {
         frame_unmap(&lu.slot->cap);
     }
