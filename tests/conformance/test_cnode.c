@@ -183,3 +183,19 @@ int test_cnode_two_level_lookup(void)
     CHECK_EQ(seL4_CNode_Copy(ROOT, probe, DEPTH, b, 5, 4, seL4_AllRights), seL4_FailedLookup);
     return 0;
 }
+
+/* Minting badge 0 is a plain copy: not a new badge (it can still be minted with one later) and
+ * not a parent of anything. */
+int test_cnode_mint_badge_zero(void)
+{
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), zero = tc_slot(), five = tc_slot();
+    CHECK(ep && zero && five);
+    CHECK_OK(seL4_CNode_Mint(ROOT, zero, DEPTH, ROOT, ep, DEPTH, seL4_AllRights, 0));
+    CHECK_OK(seL4_CNode_Mint(ROOT, five, DEPTH, ROOT, zero, DEPTH, seL4_AllRights, 5));
+    CHECK_OK(seL4_CNode_Revoke(ROOT, zero, DEPTH));
+    CHECK(!tc_slot_empty(five));
+    CHECK_OK(seL4_CNode_Revoke(ROOT, ep, DEPTH));
+    CHECK(tc_slot_empty(zero));
+    CHECK(tc_slot_empty(five));
+    return 0;
+}

@@ -624,3 +624,96 @@ int test_ep_many_clients_one_server(void)
     }
     return 0;
 }
+
+/* A saved reply cap is never copied (deriveCap yields nothing: seL4_IllegalOperation), but it
+ * moves; deleting it leaves the caller blocked for good. */
+int test_ep_reply_cap_moves_but_does_not_copy(void)
+{
+    struct caller c = {0};
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), saved = tc_slot(), copy = tc_slot(), moved = tc_slot();
+    CHECK(ep && saved && copy && moved);
+    plat_thread_t *t = tc_thread("caller", call_once, &c, 0);
+    CHECK(t);
+    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
+    CHECK_OK(plat_thread_start(t));
+    seL4_Word badge;
+    seL4_Recv(ep, &badge);
+    CHECK_OK(seL4_CNode_SaveCaller(ROOT, saved, DEPTH));
+    CHECK_EQ(seL4_CNode_Copy(ROOT, copy, DEPTH, ROOT, saved, DEPTH, seL4_AllRights), seL4_IllegalOperation);
+    CHECK(tc_slot_empty(copy));
+    CHECK_OK(seL4_CNode_Move(ROOT, moved, DEPTH, ROOT, saved, DEPTH));
+    CHECK(tc_slot_empty(saved));
+    CHECK_OK(seL4_CNode_Delete(ROOT, moved, DEPTH));
+    seL4_Send(moved, seL4_MessageInfo_new(1, 0, 0, 0)); /* an empty slot now: nothing happens */
+    tc_yield(100);
+    CHECK_EQ(c.returned, 0);
+    return 0;
+}
+
+/* Suspending a thread blocked on a reply deletes its reply cap; resuming it re-executes its
+ * seL4_Call, so the server receives the same call a second time. */
+int test_ep_resumed_caller_calls_again(void)
+{
+    struct caller c = {0};
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), saved = tc_slot();
+    CHECK(ep && saved);
+    plat_thread_t *t = tc_thread("caller", call_once, &c, 0);
+    CHECK(t);
+    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0x21));
+    CHECK_OK(plat_thread_start(t));
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge);
+    CHECK_EQ(badge, 0x21);
+    CHECK_EQ(seL4_MessageInfo_get_label(info), 4);
+    CHECK_OK(seL4_TCB_Suspend(plat_thread_tcb(t)));
+    CHECK_OK(seL4_CNode_SaveCaller(ROOT, saved, DEPTH));
+    CHECK(tc_slot_empty(saved));
+    CHECK_OK(seL4_TCB_Resume(plat_thread_tcb(t)));
+    badge = 0;
+    info = seL4_Recv(ep, &badge);
+    CHECK_EQ(badge, 0x21);
+    CHECK_EQ(seL4_MessageInfo_get_label(info), 4);
+    seL4_Reply(seL4_MessageInfo_new(8, 0, 0, 0));
+    CHECK_EQ(plat_thread_join(t), 0);
+    CHECK_EQ(c.label, 8);
+    return 0;
+}
+
+struct bad_extra {
+    int done;
+};
+
+static void nbsend_bad_extra_then_send(void *arg)
+{
+    struct bad_extra *b = arg;
+    seL4_SetCap(0, 1ul << 40);
+    seL4_NBSend(EP, seL4_MessageInfo_new(1, 0, 1, 0)); /* non-blocking: no fault, nothing sent */
+    seL4_Send(EP, seL4_MessageInfo_new(2, 0, 0, 0));
+    b->done = 1;
+}
+
+/* An extra cap pointer that does not resolve fails an NBSend silently (a blocking send faults). */
+int test_ep_nbsend_bad_extra_cap_is_dropped(void)
+{
+    struct bad_extra b = {0};
+    struct waiting w = {0};
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), fault_ep = tc_obj(seL4_EndpointObject, 0);
+    CHECK(ep && fault_ep);
+    plat_thread_t *rcv = tc_thread("receiver", serve_then_wait, &w, 0);
+    plat_thread_t *snd = tc_thread("sender", nbsend_bad_extra_then_send, &b, fault_ep);
+    CHECK(rcv && snd);
+    CHECK_OK(tc_give(rcv, EP, ep, seL4_AllRights, 0));
+    CHECK_OK(tc_give(snd, EP, ep, seL4_AllRights, 0x3));
+    CHECK_OK(plat_thread_start(rcv));
+    seL4_Call(ep, seL4_MessageInfo_new(0, 0, 0, 0)); /* the receiver now waits */
+    CHECK_OK(plat_thread_start(snd));
+    CHECK_EQ(plat_thread_join(rcv), 0);
+    CHECK_EQ(plat_thread_join(snd), 0);
+    CHECK_EQ(b.done, 1);
+    CHECK_EQ(w.label, 2);
+    CHECK_EQ(w.badge, 0x3);
+    seL4_Word fb = 9;
+    seL4_NBRecv(fault_ep, &fb);
+    CHECK_EQ(fb, 0);
+    return 0;
+}

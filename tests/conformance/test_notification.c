@@ -222,3 +222,44 @@ int test_ntfn_delete_unbinds(void)
     CHECK_OK(seL4_TCB_BindNotification(tcb, n2));
     return 0;
 }
+
+/* A signal through an unbadged cap still makes the notification active: Wait returns at once,
+ * with badge 0, and consumes it. */
+int test_ntfn_unbadged_signal_wakes_with_zero(void)
+{
+    seL4_CPtr n = tc_obj(seL4_NotificationObject, 0);
+    CHECK(n);
+    seL4_Signal(n);
+    seL4_Word b = 0x77;
+    seL4_Wait(n, &b);
+    CHECK_EQ(b, 0);
+    return 0;
+}
+
+static void wait_and_record(void *arg)
+{
+    struct waiter *w = arg;
+    seL4_Wait(NTFN, &w->badge);
+    w->badge2 = 1;
+}
+
+/* A waiter destroyed while it waits leaves the queue; the notification goes on working. */
+int test_ntfn_waiter_destroyed(void)
+{
+    struct waiter w = {0};
+    seL4_CPtr n = tc_obj(seL4_NotificationObject, 0), b3 = tc_slot();
+    CHECK(n && b3);
+    CHECK_OK(seL4_CNode_Mint(ROOT, b3, DEPTH, ROOT, n, DEPTH, seL4_AllRights, 0x3));
+    plat_thread_t *t = tc_thread("waiter", wait_and_record, &w, 0);
+    CHECK(t);
+    CHECK_OK(tc_give(t, NTFN, n, seL4_AllRights, 0));
+    CHECK_OK(plat_thread_start(t));
+    tc_yield(10);
+    tc_destroy(t);
+    CHECK_EQ(w.badge2, 0);
+    seL4_Signal(b3);
+    seL4_Word b = 0;
+    seL4_Poll(n, &b);
+    CHECK_EQ(b, 0x3);
+    return 0;
+}

@@ -124,3 +124,23 @@ int test_untyped_reused_memory_is_zeroed(void)
     CHECK_EQ(w[10], 0);
     return 0;
 }
+
+/* Several objects at once fill consecutive slots; one occupied slot in the window fails the whole
+ * retype before anything is made. */
+int test_untyped_retype_window(void)
+{
+    seL4_CPtr ut = tc_obj(seL4_UntypedObject, 12), cn = tc_obj(seL4_CapTableObject, 3), n = tc_slot();
+    CHECK(ut && cn && n);
+    CHECK_OK(seL4_Untyped_Retype(ut, seL4_NotificationObject, 0, ROOT, cn, DEPTH, 5, 1));
+    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_NotificationObject, 0, ROOT, cn, DEPTH, 2, 4), seL4_DeleteFirst);
+    CHECK_EQ(seL4_CNode_Copy(ROOT, n, DEPTH, cn, 2, 3, seL4_AllRights), seL4_FailedLookup);
+    CHECK_OK(seL4_Untyped_Retype(ut, seL4_NotificationObject, 0, ROOT, cn, DEPTH, 0, 4));
+    for (seL4_Word i = 0; i < 4; i++) {
+        CHECK_OK(seL4_CNode_Copy(ROOT, n, DEPTH, cn, i, 3, seL4_AllRights));
+        CHECK_OK(seL4_CNode_Delete(ROOT, n, DEPTH));
+    }
+    /* 5 notifications of 32 bytes used 160 of 4096 bytes */
+    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, n, 1), seL4_NotEnoughMemory);
+    CHECK_EQ(seL4_GetMR(0), 4096 - 5 * 32);
+    return 0;
+}

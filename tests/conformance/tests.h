@@ -26,6 +26,9 @@
     T(ep_call_on_notification_signals)                                                                     \
     T(ep_nbsend_reaches_waiting_receiver)                                                                  \
     T(ep_many_clients_one_server)                                                                          \
+    T(ep_reply_cap_moves_but_does_not_copy)                                                                \
+    T(ep_resumed_caller_calls_again)                                                                       \
+    T(ep_nbsend_bad_extra_cap_is_dropped)                                                                  \
     T(xfer_grant_transfers_cap)                                                                            \
     T(xfer_without_grant_drops_cap)                                                                        \
     T(xfer_full_receive_slot)                                                                              \
@@ -45,6 +48,8 @@
     T(ntfn_signal_to_deleted_notification)                                                                 \
     T(ntfn_bound_thread_not_woken_during_call)                                                             \
     T(ntfn_delete_unbinds)                                                                                 \
+    T(ntfn_unbadged_signal_wakes_with_zero)                                                                \
+    T(ntfn_waiter_destroyed)                                                                               \
     T(cnode_mint_badge_and_rights)                                                                         \
     T(cnode_copy_errors)                                                                                   \
     T(cnode_move_and_mutate)                                                                               \
@@ -52,11 +57,13 @@
     T(cnode_untyped_copy_and_save_caller_errors)                                                           \
     T(cnode_delete_destroys_contents)                                                                      \
     T(cnode_two_level_lookup)                                                                              \
+    T(cnode_mint_badge_zero)                                                                               \
     T(untyped_retype_objects)                                                                              \
     T(untyped_retype_out_of_memory)                                                                        \
     T(untyped_retype_argument_errors)                                                                      \
     T(untyped_child_covering_parent)                                                                       \
     T(untyped_reused_memory_is_zeroed)                                                                     \
+    T(untyped_retype_window)                                                                               \
     T(fault_recv_on_empty_slot)                                                                            \
     T(fault_revoked_cap_used_by_blocked_thread)                                                            \
     T(fault_none_while_object_lives)                                                                       \
