@@ -297,7 +297,8 @@ def outliers_text(m, limit=12):
         return ""
     shown = ", ".join(f"#{x['index']}: {fmt(x['value'])}" for x in o[:limit])
     more = m.get("outlier_count", len(o)) - min(len(o), limit)
-    return (f'<p class="note">{esc(m["name"])} outliers (sample index: value): {shown}'
+    return (f'<p class="note">{esc(m.get("implementation", m["name"]))} outliers '
+            f'(sample index: value): {shown}'
             f'{f" … and {more} more" if more > 0 else ""}</p>')
 
 
