@@ -30,7 +30,7 @@ static bool cap_is_physical(const cap_t *c)
 
 bool isFrameType(seL4_Word type)
 {
-    return type == seL4_X86_4K || type == seL4_X86_LargePageObject;
+    return type == seL4_X86_4K || type == seL4_X86_LargePageObject || type == seL4_X64_HugePageObject;
 }
 
 /* deriveCap: what a copy of @cap looks like; untyped caps only while they have no children,
@@ -180,6 +180,8 @@ seL4_Word getObjectSize(seL4_Word type, seL4_Word user_size)
         return seL4_SlotBits + user_size;
     case seL4_X86_LargePageObject:
         return seL4_LargePageBits;
+    case seL4_X64_HugePageObject:
+        return seL4_HugePageBits;
     default: /* 4K frames and the 4K paging structures */
         return seL4_PageBits;
     }

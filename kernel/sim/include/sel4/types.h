@@ -44,6 +44,7 @@ typedef seL4_Word seL4_Domain;
 #define seL4_PML4Bits 12
 #define seL4_VSpaceBits seL4_PML4Bits
 #define seL4_LargePageBits 21
+#define seL4_HugePageBits 30
 #define seL4_MinUntypedBits 4
 #define seL4_MaxUntypedBits 47
 #define seL4_FastMessageRegisters 4
@@ -86,7 +87,11 @@ typedef enum {
     SEL4_FORCE_LONG_ENUM(seL4_LookupFailureType),
 } seL4_LookupFailureType;
 
-/* objecttype.h + sel4_arch/objecttype.h (x86_64, no huge pages) + arch/objecttype.h (x86) */
+/*
+ * objecttype.h + sel4_arch/objecttype.h + arch/objecttype.h, numbered as in the x86_64 kernel
+ * configuration the project expects (seL4's pc99 defaults: CONFIG_HUGE_PAGE and CONFIG_IOMMU on,
+ * CONFIG_VTX off); checked against the libsel4 of an installed seL4 16.0.0 build.
+ */
 typedef enum api_object {
     seL4_UntypedObject,
     seL4_TCBObject,
@@ -98,6 +103,7 @@ typedef enum api_object {
 typedef enum _mode_object {
     seL4_X86_PDPTObject = seL4_NonArchObjectTypeCount,
     seL4_X64_PML4Object,
+    seL4_X64_HugePageObject,
     seL4_ModeObjectTypeCount
 } seL4_seL4ArchObjectType;
 typedef enum _object {
@@ -105,6 +111,7 @@ typedef enum _object {
     seL4_X86_LargePageObject,
     seL4_X86_PageTableObject,
     seL4_X86_PageDirectoryObject,
+    seL4_X86_IOPageTableObject,
     seL4_ObjectTypeCount
 } seL4_ArchObjectType;
 typedef seL4_Word api_object_t;

@@ -1,0 +1,28 @@
+# Compiles libsel4_constants.c against the host model's <sel4/sel4.h> and against an installed
+# seL4's libsel4, runs both and fails unless they print the same values.
+#   cmake -DCC=<compiler> -DSRC=<libsel4_constants.c> -DSIM_INC=<kernel/sim/include>
+#         -DREAL_INC=<seL4 install>/libsel4/include -DOUT=<dir> -P check_constants.cmake
+foreach(side sim real)
+  if(side STREQUAL "sim")
+    set(inc ${SIM_INC})
+  else()
+    set(inc ${REAL_INC})
+  endif()
+  execute_process(COMMAND ${CC} -std=gnu11 -I${inc} ${SRC} -o ${OUT}/constants_${side}
+                  RESULT_VARIABLE rc ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "cannot build the ${side} side:\n${err}")
+  endif()
+  execute_process(COMMAND ${OUT}/constants_${side} OUTPUT_VARIABLE out_${side} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "the ${side} side did not run")
+  endif()
+endforeach()
+if(NOT out_sim STREQUAL out_real)
+  file(WRITE ${OUT}/constants_sim.txt "${out_sim}")
+  file(WRITE ${OUT}/constants_real.txt "${out_real}")
+  message(FATAL_ERROR "the host model's libsel4 constants differ from seL4's: diff ${OUT}/constants_sim.txt ${OUT}/constants_real.txt")
+endif()
+string(REGEX MATCHALL "\n" lines "${out_sim}")
+list(LENGTH lines n)
+message(STATUS "${n} libsel4 constants and layouts identical")
