@@ -93,7 +93,7 @@ void ts_sync(void);
 void ts_await(ts_client_t *c);
 void ts_release(ts_client_t *c);
 
-/* Spin for about @us microseconds on the cycle counter (never a pass/fail criterion). */
+/* Spin for about @us microseconds on the cycle counter, yielding (never a pass/fail criterion). */
 void ts_spin_us(uint64_t us);
 
 /* The rights a normal client's endpoint cap has: Write, Grant, GrantReply. */

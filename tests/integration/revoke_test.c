@@ -1,0 +1,250 @@
+/*
+ * Revocation under load: a victim client submits, kicks and reaps without pause while the server
+ * revokes its bundle at random moments, 100 times over, with honest clients busy beside it. Each
+ * time the victim either learns of it from a reply or its completion word (SB_ERR_REVOKED), or
+ * its next touch of the bundle faults (a VM fault on a ring, a cap fault on a wait) — both are
+ * seL4's semantics. The server must never process a request of a revoked bundle, the old slots
+ * must be empty, and the honest clients' results must stay exact.
+ */
+#include "workload.h"
+
+#include <stdatomic.h>
+
+#define HONEST 4
+#define VICTIM 5
+#define ROUNDS 100
+#define RING_PER_CLIENT 10000
+#define CALLS_PER_CLIENT 2000
+#define EP_REPORT TS_SLOT_EP2 /* the victim's cap to the root's report endpoint */
+#define REPORT_REPLY 100      /* label of a victim's report: "a reply said revoked" */
+#define REPORT_WAIT 101       /* "my completion word said revoked" */
+
+static ts_server_t srv;
+static wl_count_t counts[HONEST];
+static wl_plan_t plans[HONEST];
+
+/* The victim's bundle epoch: its n-th successful open made epoch n. Request ids carry it. */
+static atomic_uint victim_epoch;
+static atomic_uint victim_reaped;    /* completions reaped in the current epoch */
+static atomic_uint victim_stop;
+static atomic_uint_fast64_t victim_answered, victim_wrong;
+
+/* Server side (server thread only). */
+static uint64_t violations, victim_processed, victim_expect;
+static uint32_t victim_epoch_seen;
+
+static sb_status_t handler(void *ctx, uint32_t session, const sb_queue_entry_t *rq,
+                           uint64_t result[2])
+{
+    if (session != VICTIM) {
+        return wl_handler(ctx, session, rq, result);
+    }
+    uint32_t epoch = (uint32_t)(rq->id >> 32), seq = (uint32_t)rq->id;
+    /* srv.revokes[VICTIM] counts the bundles revoked so far (bundles 1..n); it is written by
+     * this thread, in the signal callback. A request of one of them must never get here. */
+    if (epoch <= srv.revokes[VICTIM]) {
+        violations++;
+    }
+    if (epoch != victim_epoch_seen) {
+        victim_epoch_seen = epoch;
+        victim_expect = 1;
+    }
+    if (seq != victim_expect++) {
+        violations++;
+    }
+    victim_processed++;
+    result[0] = rq->id ^ 0x5555;
+    return SB_OK;
+}
+
+static void report(seL4_Word label)
+{
+    seL4_Call(EP_REPORT, seL4_MessageInfo_new(label, 0, 0, 0));
+}
+
+static void victim(ts_client_t *tc)
+{
+    sb_client_t *c = &tc->client;
+    if (ts_client_setup(tc) != SB_OK) {
+        return;
+    }
+    while (!atomic_load(&victim_stop)) {
+        /* A new bundle: the session is revoked (or new), so open works. */
+        uint32_t epoch = atomic_load(&victim_epoch) + 1;
+        sb_phase_t phase = epoch & 1 ? SB_PHASE_KICK_EVERY_ENQUEUE : SB_PHASE_SIGNAL_WHEN_ASKED;
+        if (sb_client_open(c, 6, 16, phase) != SB_OK) {
+            tc->result = 2;
+            return;
+        }
+        atomic_store(&victim_epoch, epoch);
+        atomic_store(&victim_reaped, 0);
+        uint32_t next = 1, expect = 1;
+        sb_status_t st = SB_OK;
+        while (st == SB_OK) {
+            while (c->in_flight < 16) {
+                sb_queue_entry_t rq = {.id = ((uint64_t)epoch << 32) | next, .op = 1};
+                if ((st = sb_client_submit(c, &rq)) != SB_OK) {
+                    break;
+                }
+                next++;
+            }
+            sb_queue_entry_t done;
+            while (st == SB_OK && (st = sb_client_reap(c, &done)) == SB_OK) {
+                bool right = done.id == (((uint64_t)epoch << 32) | expect) &&
+                             done.arg[0] == (done.id ^ 0x5555) && done.status == SB_OK;
+                atomic_fetch_add(right ? &victim_answered : &victim_wrong, 1);
+                expect++;
+                /* Now and then a control call: the way to learn of a revoke without a wait. */
+                if ((atomic_fetch_add(&victim_reaped, 1) & 31) == 31) {
+                    if ((st = sb_client_ping(c)) == SB_ERR_REVOKED) {
+                        report(REPORT_REPLY);
+                    }
+                }
+            }
+            if (st == SB_ERR_RING_EMPTY && c->in_flight == 0) {
+                st = SB_OK; /* all answered: submit more rather than wait */
+            } else if (st == SB_ERR_RING_EMPTY) {
+                if ((st = sb_client_wait(c)) == SB_ERR_REVOKED) {
+                    report(REPORT_WAIT);
+                }
+            }
+        }
+        if (st != SB_ERR_REVOKED) {
+            tc->result = 3;
+            return;
+        }
+    }
+    tc->result = 0;
+}
+
+static void honest(ts_client_t *tc)
+{
+    unsigned i = (unsigned)(uintptr_t)tc->arg;
+    if (ts_client_setup(tc) != SB_OK) {
+        return;
+    }
+    wl_run(&tc->client, &plans[i], &counts[i]);
+    tc->result = 0;
+}
+
+static uint64_t rng = 88172645463325252u;
+static uint64_t rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static int new_victim(ts_client_t *v, seL4_CPtr report_ep)
+{
+    if (ts_client_create(&srv, v, VICTIM, ts_client_rights(), victim, NULL, report_ep) != 0) {
+        return -1;
+    }
+    seL4_CNode_Mint(plat_thread_cnode(v->thread), EP_REPORT, seL4_WordBits,
+                    seL4_CapInitThreadCNode, report_ep, seL4_WordBits, seL4_AllRights, VICTIM);
+    return ts_client_start(v);
+}
+
+int main(void)
+{
+    plat_init();
+    srv.cfg = (sb_server_config_t){.max_sessions = VICTIM, .max_bundle = 8, .pool_frames = 16,
+                                   .default_depth = 32, .request = handler};
+    TS_CHECK(ts_server_start(&srv) == 0 && srv.init_status == SB_OK, "server");
+    seL4_CPtr report_ep;
+    TS_CHECK(plat_obj_alloc(seL4_EndpointObject, 0, &report_ep) == seL4_NoError, "report ep");
+
+    static ts_client_t h[HONEST], v;
+    for (unsigned i = 0; i < HONEST; i++) {
+        plans[i] = wl_plan_for(i * 2, RING_PER_CLIENT, CALLS_PER_CLIENT);
+        wl_check_order(i + 1, true);
+        TS_CHECK(ts_client_create(&srv, &h[i], i + 1, ts_client_rights(), honest,
+                                  (void *)(uintptr_t)i, 0) == 0,
+                 "honest %u", i);
+        ts_client_start(&h[i]);
+    }
+    TS_CHECK(new_victim(&v, report_ep) == 0, "victim");
+
+    unsigned by_reply = 0, by_wait = 0, vm_faults = 0, cap_faults = 0, other = 0;
+    for (unsigned round = 1; round <= ROUNDS; round++) {
+        /* Let the victim get going in its new bundle, then revoke at a random moment. */
+        while (atomic_load(&victim_epoch) != round || atomic_load(&victim_reaped) < 40) {
+            seL4_Yield();
+        }
+        ts_spin_us(rnd() % 400);
+        ts_server_revoke(&srv, VICTIM);
+        seL4_Word badge = 0;
+        seL4_MessageInfo_t info = seL4_Recv(report_ep, &badge);
+        seL4_Word label = seL4_MessageInfo_get_label(info);
+        TS_CHECK(badge == VICTIM, "report badge %lu", (unsigned long)badge);
+        /* Whatever the outcome, the revoked bundle's slots in the victim's CSpace are empty. */
+        for (seL4_CPtr s = TS_SLOT_BASE; s <= TS_SLOT_BASE + 6; s++) {
+            TS_CHECK(ts_slot_empty(v.thread, s), "round %u: slot %lu empty", round,
+                     (unsigned long)s);
+        }
+        if (round == ROUNDS) {
+            atomic_store(&victim_stop, 1);
+        }
+        switch (label) {
+        case REPORT_REPLY:
+        case REPORT_WAIT:
+            by_reply += label == REPORT_REPLY;
+            by_wait += label == REPORT_WAIT;
+            seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 0)); /* go on: open again */
+            break;
+        case seL4_Fault_VMFault:
+        case seL4_Fault_CapFault:
+            vm_faults += label == seL4_Fault_VMFault;
+            cap_faults += label == seL4_Fault_CapFault;
+            ts_client_destroy(&v);
+            if (round < ROUNDS) {
+                TS_CHECK(new_victim(&v, report_ep) == 0, "a new victim");
+            }
+            break;
+        default:
+            other++;
+            TS_CHECK(false, "round %u: unexpected report label %lu", round, (unsigned long)label);
+            break;
+        }
+    }
+    if (v.thread) {
+        TS_CHECK(ts_client_join(&v) == 0 && v.result == 0, "the victim ended (result %d)",
+                 v.result);
+        ts_client_destroy(&v);
+    }
+
+    uint64_t sent = 0, answered = 0, lost = 0, dup = 0, wrong = 0;
+    for (unsigned i = 0; i < HONEST; i++) {
+        TS_CHECK(ts_client_join(&h[i]) == 0 && h[i].result == 0, "honest %u ran", i);
+        wl_count_t *n = &counts[i];
+        TS_CHECK(n->failure == SB_OK, "honest %u: %s", i, sb_status_name(n->failure));
+        sent += n->ring_sent + n->calls_sent;
+        answered += n->ring_answered + n->calls_answered;
+        lost += n->ring_lost + n->calls_sent - n->calls_answered - n->calls_wrong;
+        dup += n->ring_duplicated;
+        wrong += n->ring_wrong + n->calls_wrong;
+        ts_client_destroy(&h[i]);
+    }
+    TS_CHECK(ts_server_stop(&srv) == 0, "server stopped");
+    plat_printf("revocations %u: learnt from a reply %u, from the completion word %u; "
+                "VM faults %u, cap faults %u\n",
+                srv.revokes[VICTIM], by_reply, by_wait, vm_faults, cap_faults);
+    plat_printf("victim: %lu requests processed by the server, %lu answered right, %lu wrong; "
+                "requests of revoked bundles processed: %lu\n",
+                (unsigned long)victim_processed, (unsigned long)atomic_load(&victim_answered),
+                (unsigned long)atomic_load(&victim_wrong), (unsigned long)violations);
+    plat_printf("honest clients beside it: requests %lu, answered %lu, lost %lu, duplicated %lu, "
+                "wrong %lu\n",
+                (unsigned long)sent, (unsigned long)answered, (unsigned long)lost,
+                (unsigned long)dup, (unsigned long)wrong);
+    TS_CHECK(srv.revokes[VICTIM] == ROUNDS, "every revoke took effect: %u", srv.revokes[VICTIM]);
+    TS_CHECK(by_reply + by_wait + vm_faults + cap_faults == ROUNDS && other == 0, "outcomes");
+    TS_CHECK(violations == 0, "no request of a revoked bundle was processed");
+    TS_CHECK(atomic_load(&victim_wrong) == 0, "the victim's answers were right up to each revoke");
+    TS_CHECK(sent == HONEST * (uint64_t)(RING_PER_CLIENT + CALLS_PER_CLIENT) && answered == sent &&
+                 lost == 0 && dup == 0 && wrong == 0 && wl_order_errors() == 0,
+             "the honest clients saw no change");
+    TS_CHECK(srv.server.pool_free_count == 16, "pool frames back: %u", srv.server.pool_free_count);
+    ts_exit("integration_revoke");
+}
