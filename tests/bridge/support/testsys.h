@@ -42,7 +42,7 @@ typedef struct ts_server {
     plat_thread_t *thread;
     seL4_CPtr ep, ntfn, ready, stop; /* root slots */
     seL4_CPtr revoke_caps[22];       /* root slots, made on first use */
-    unsigned revokes[22];            /* revocations done by the server thread, per session */
+    _Atomic unsigned revokes[22];    /* revocations done by the server thread, per session */
 } ts_server_t;
 
 /* Have the server thread revoke @session's bundle (sb_server_revoke) as soon as it sees the
