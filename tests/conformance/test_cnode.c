@@ -199,3 +199,20 @@ int test_cnode_mint_badge_zero(void)
     CHECK(tc_slot_empty(five));
     return 0;
 }
+
+/* A move onto its own slot finds the destination occupied; a CNode's size is bounded. */
+int test_cnode_move_onto_itself_and_huge_cnode(void)
+{
+    seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), ut = tc_obj(seL4_UntypedObject, 12), dest = tc_slot();
+    CHECK(ep && ut && dest);
+    CHECK_EQ(seL4_CNode_Move(ROOT, ep, DEPTH, ROOT, ep, DEPTH), seL4_DeleteFirst);
+    CHECK(!tc_slot_empty(ep));
+    /* 2^60 slots of 32 bytes: larger than any untyped can be */
+    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_CapTableObject, 60, ROOT, 0, 0, dest, 1), seL4_RangeError);
+    CHECK_EQ(seL4_GetMR(0), 0);
+    CHECK_EQ(seL4_GetMR(1), seL4_MaxUntypedBits);
+    /* fits the range but not this untyped */
+    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_CapTableObject, 8, ROOT, 0, 0, dest, 1), seL4_NotEnoughMemory);
+    CHECK_EQ(seL4_GetMR(0), 4096);
+    return 0;
+}

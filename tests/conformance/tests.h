@@ -58,6 +58,7 @@
     T(cnode_delete_destroys_contents)                                                                      \
     T(cnode_two_level_lookup)                                                                              \
     T(cnode_mint_badge_zero)                                                                               \
+    T(cnode_move_onto_itself_and_huge_cnode)                                                               \
     T(untyped_retype_objects)                                                                              \
     T(untyped_retype_out_of_memory)                                                                        \
     T(untyped_retype_argument_errors)                                                                      \
