@@ -144,3 +144,16 @@ int test_untyped_retype_window(void)
     CHECK_EQ(seL4_GetMR(0), 4096 - 5 * 32);
     return 0;
 }
+
+/* A VSpace root made from untyped has no ASID yet: seL4 refuses to copy its cap. The initial
+ * thread's VSpace has one and copies. */
+int test_untyped_vspace_without_asid_does_not_copy(void)
+{
+    seL4_CPtr ut = tc_obj(seL4_UntypedObject, 13), pml4 = tc_slot(), copy = tc_slot();
+    CHECK(ut && pml4 && copy);
+    CHECK_OK(seL4_Untyped_Retype(ut, seL4_X64_PML4Object, 0, ROOT, 0, 0, pml4, 1));
+    CHECK_EQ(seL4_CNode_Copy(ROOT, copy, DEPTH, ROOT, pml4, DEPTH, seL4_AllRights), seL4_IllegalOperation);
+    CHECK(tc_slot_empty(copy));
+    CHECK_OK(seL4_CNode_Copy(ROOT, copy, DEPTH, ROOT, seL4_CapInitThreadVSpace, DEPTH, seL4_AllRights));
+    return 0;
+}

@@ -65,6 +65,7 @@
     T(untyped_child_covering_parent)                                                                       \
     T(untyped_reused_memory_is_zeroed)                                                                     \
     T(untyped_retype_window)                                                                               \
+    T(untyped_vspace_without_asid_does_not_copy)                                                           \
     T(fault_recv_on_empty_slot)                                                                            \
     T(fault_revoked_cap_used_by_blocked_thread)                                                            \
     T(fault_none_while_object_lives)                                                                       \

@@ -48,10 +48,11 @@ typedef struct cap {
      * write and can_receive for read; reply caps use can_grant (capReplyCanGrant). */
     bool can_send, can_receive, can_grant, can_grant_reply;
     seL4_Word radix, guard, guard_size; /* CNode */
-    seL4_Word free_index;               /* untyped: bytes already retyped (the watermark) */
+    seL4_Word free_index;               /* untyped: bytes already retyped (seL4 counts 16-byte units) */
     bool is_device;
     bool reply_master;
     seL4_Word mapped_vaddr; /* frame: where this cap's mapping lives, 0 when unmapped */
+    bool has_asid;          /* VSpace: assigned an ASID (only such a PML4 cap can be copied) */
 } cap_t;
 
 /* A CNode slot with its mapping-database (capability derivation tree) node: mdb_node_t. */

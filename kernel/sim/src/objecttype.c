@@ -34,7 +34,7 @@ bool isFrameType(seL4_Word type)
 }
 
 /* deriveCap: what a copy of @cap looks like; untyped caps only while they have no children,
- * reply caps never, frame copies start unmapped (Arch_deriveCap). */
+ * reply caps never, frame copies start unmapped, VSpaces only with an ASID (Arch_deriveCap). */
 derive_ret_t deriveCap(cte_t *slot, cap_t cap)
 {
     derive_ret_t r = {.status = EXCEPTION_NONE, .cap = cap};
@@ -50,6 +50,14 @@ derive_ret_t deriveCap(cte_t *slot, cap_t cap)
         break;
     case cap_frame_cap:
         r.cap.mapped_vaddr = 0;
+        break;
+    case cap_vspace_cap:
+        /* a PML4 without an ASID cannot be copied (Arch_deriveCap) */
+        if (!cap.has_asid) {
+            current_syscall_error = (syscall_error_t){.type = seL4_IllegalOperation};
+            r.status = EXCEPTION_SYSCALL_ERROR;
+            r.cap = cap_null_cap_new();
+        }
         break;
     default:
         break;

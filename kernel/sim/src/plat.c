@@ -178,6 +178,7 @@ void plat_init(void)
     cap_t vspace = createObject(seL4_X64_PML4Object, SIM_KERNEL_PADDR + (BIT(ROOT_CNODE_BITS + seL4_SlotBits)) +
                                                          BIT(seL4_TCBBits), 0, false);
     cap_t ram = createObject(seL4_UntypedObject, SIM_RAM_BASE, SIM_RAM_BITS, false);
+    vspace.has_asid = true; /* the initial thread's VSpace comes with its ASID */
 
     cte_t *cn = root_slot(seL4_CapInitThreadCNode);
     *cn = (cte_t){.cap = cnode, .revocable = true, .first_badged = true};
