@@ -42,6 +42,10 @@ static seL4_Error give(plat_thread_t *t, seL4_CPtr dest, seL4_CPtr src, seL4_Cap
 static void server_main(void *arg)
 {
     ts_server_t *s = arg;
+    if (s->main) {
+        s->main(s);
+        return;
+    }
     s->init_status = sb_server_init(&s->server, &s->cfg);
     seL4_Signal(TS_SLOT_READY);
     if (s->init_status == SB_OK) {
@@ -122,8 +126,10 @@ int ts_server_start(ts_server_t *s)
     if (plat_thread_start(t) != seL4_NoError) {
         return -1;
     }
-    seL4_Word badge;
-    seL4_Wait(s->ready, &badge);
+    if (!s->main) {
+        seL4_Word badge;
+        seL4_Wait(s->ready, &badge);
+    }
     return 0;
 }
 

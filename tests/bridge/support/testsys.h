@@ -34,6 +34,8 @@ typedef struct ts_server {
     sb_server_config_t cfg; /* sizes and request handler: set before ts_server_start. The
                                handler's ctx is this ts_server_t; the test's own data is user. */
     void *user;
+    void (*main)(struct ts_server *s); /* instead of init + run: the thread runs this; no wait
+                                          for init (a call simply queues until it receives) */
     seL4_Word untyped_bits; /* 0: sb_server_untyped_bits(&cfg) */
     seL4_Word slot_count;   /* 0: every slot of the server's CNode from TS_SLOT_BASE */
     sb_server_t server;

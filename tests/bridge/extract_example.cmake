@@ -1,0 +1,18 @@
+# Write the first ```c block of README.md's "## Bridge" section to OUT, so that the README's
+# example is compiled and run as a test. Usage: cmake -DIN=README.md -DOUT=file.c -P this
+file(READ "${IN}" readme)
+string(FIND "${readme}" "\n## Bridge\n" start)
+if(start EQUAL -1)
+  message(FATAL_ERROR "${IN}: no \"## Bridge\" section")
+endif()
+string(SUBSTRING "${readme}" ${start} -1 section)
+string(FIND "${section}" "```c\n" open)
+if(open EQUAL -1)
+  message(FATAL_ERROR "${IN}: the Bridge section has no ```c block")
+endif()
+math(EXPR open "${open} + 5")
+string(SUBSTRING "${section}" ${open} -1 rest)
+string(FIND "${rest}" "\n```" close)
+string(SUBSTRING "${rest}" 0 ${close} code)
+file(WRITE "${OUT}.tmp" "/* Extracted from README.md (## Bridge) at build time. Do not edit. */\n${code}\n")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
