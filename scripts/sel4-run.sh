@@ -11,8 +11,10 @@
 # --timeout  wall-clock bound in seconds (default 900); on expiry the status is 124
 # --log      where the serial output goes (default: IMAGE.log next to the image)
 # --results  a directory: the results document the image printed (the harness's markers) goes
-#            to DIR/<run_id>.json and DIR/latest.json with the QEMU mode recorded
-#            (harness/extract_results.py), and its HTML report beside it (harness/report.py)
+#            to DIR/<run_id>.json and DIR/latest.json with the QEMU mode and the kernel's
+#            configuration (from KERNEL's install, libsel4/include/kernel/gen_config.h)
+#            recorded (harness/extract_results.py), and its HTML report beside it
+#            (harness/report.py)
 #
 # Exit status: the image's (plat_exit), 124 on timeout, 125 when QEMU (or the results) failed.
 set -euo pipefail
@@ -81,12 +83,50 @@ fi
 
 if [ -n "$results" ] && [ "$status" != 124 ] && [ "$status" != 125 ]; then
   # The harness's own tools: the document between its markers, with what only this side knows
-  # (when, which emulated CPU, the QEMU mode), then the HTML report beside it.
+  # (when, which emulated CPU, the QEMU mode, the booted kernel's configuration), then the HTML
+  # report beside it.
   here=$(cd "$(dirname "$0")/.." && pwd)
-  if [ "$timing" = 1 ]; then icount="shift=0"; else icount="off"; fi
+  icount=()
+  if [ "$timing" = 1 ]; then icount=(--qemu-icount "shift=0"); fi
   /usr/bin/python3 "$here/harness/extract_results.py" "$log" --out "$results" \
       --started-at "$started_at" --cpu "QEMU $cpu_model (TCG)" --qemu-accel tcg \
-      --qemu-icount "$icount" --qemu-machine pc || status=125
+      "${icount[@]}" --qemu-machine pc || status=125
+  # The install the kernel came from says how it was configured (its libsel4's gen_config.h).
+  gen_config="$(dirname "$kernel")/../libsel4/include/kernel/gen_config.h"
+  if [ "$status" != 125 ]; then
+    /usr/bin/python3 - "$results/latest.json" "$gen_config" "$kernel" <<'PY' || status=125
+import json, os, re, sys
+latest, gen_config, kernel = sys.argv[1:4]
+doc = json.load(open(latest))
+cfg = {}
+if os.path.exists(gen_config):
+    defs = dict(re.findall(r"^#define CONFIG_(\w+)\s+(.*?)\s*$", open(gen_config).read(), re.M))
+    on = lambda name: name in defs  # seL4 leaves a boolean option that is off undefined
+    cfg = {
+        "KernelPlatform": defs.get("PLAT"), "KernelSel4Arch": defs.get("SEL4_ARCH"),
+        "KernelIsMCS": on("KERNEL_MCS"), "KernelMaxNumNodes": int(defs.get("MAX_NUM_NODES", 1)),
+        "KernelFastpath": on("FASTPATH"), "KernelDebugBuild": on("DEBUG_BUILD"),
+        "KernelPrinting": on("PRINTING"), "KernelVerificationBuild": on("VERIFICATION_BUILD"),
+        "KernelSkimWindow": on("KERNEL_SKIM_WINDOW"), "KernelSupportPCID": on("SUPPORT_PCID"),
+        "KernelFPU": defs.get("KERNEL_X86_FPU"), "KernelFSGSBase": defs.get("KERNEL_FSGS_BASE"),
+        "KernelX86MicroArch": defs.get("KERNEL_X86_MICRO_ARCH"),
+        "KernelMaxNumBootinfoUntypedCaps": int(defs.get("MAX_NUM_BOOTINFO_UNTYPED_CAPS", 0)),
+        "KernelRootCNodeSizeBits": int(defs.get("ROOT_CNODE_SIZE_BITS", 0)),
+        "KernelTimerTickMS": int(defs.get("TIMER_TICK_MS", 0)),
+        "KernelTimeSlice": int(defs.get("TIME_SLICE", 0)),
+    }
+    cfg["build"] = "debug" if cfg["KernelDebugBuild"] else "release"
+else:
+    print(f"sel4-run: {gen_config} not found: kernel configuration not recorded", file=sys.stderr)
+cfg["kernel_elf"] = os.path.abspath(kernel)
+doc["kernel_config"] = {**doc.get("kernel_config", {}), **cfg}
+text = json.dumps(doc, indent=2) + "\n"
+for path in (latest, os.path.join(os.path.dirname(latest), doc["run_id"] + ".json")):
+    with open(path + ".tmp", "w") as f:
+        f.write(text)
+    os.replace(path + ".tmp", path)
+PY
+  fi
   if [ "$status" != 125 ]; then
     /usr/bin/python3 "$here/harness/report.py" "$results/latest.json" >&2 || status=125
   fi
