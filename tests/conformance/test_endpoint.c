@@ -260,7 +260,8 @@ int test_ep_call_without_grant_gets_no_reply(void)
     CHECK_OK(seL4_CNode_SaveCaller(ROOT, saved, DEPTH));
     CHECK(tc_slot_empty(saved));
     seL4_Reply(seL4_MessageInfo_new(1, 0, 0, 0));
-    tc_yield(100);
+    /* the caller will never return: every thread is blocked for good */
+    CHECK_EQ(plat_thread_join(t), -1);
     CHECK_EQ(c.returned, 0);
     return 0;
 }
@@ -415,7 +416,8 @@ int test_ep_recv_drops_unanswered_reply_cap(void)
     CHECK_OK(seL4_CNode_SaveCaller(ROOT, saved, DEPTH));
     CHECK(tc_slot_empty(saved));
     seL4_Reply(seL4_MessageInfo_new(1, 0, 0, 0));
-    tc_yield(100);
+    /* the caller will never return: every thread is blocked for good */
+    CHECK_EQ(plat_thread_join(t), -1);
     CHECK_EQ(c.returned, 0);
     return 0;
 }
@@ -645,7 +647,8 @@ int test_ep_reply_cap_moves_but_does_not_copy(void)
     CHECK(tc_slot_empty(saved));
     CHECK_OK(seL4_CNode_Delete(ROOT, moved, DEPTH));
     seL4_Send(moved, seL4_MessageInfo_new(1, 0, 0, 0)); /* an empty slot now: nothing happens */
-    tc_yield(100);
+    /* the caller will never return: every thread is blocked for good */
+    CHECK_EQ(plat_thread_join(t), -1);
     CHECK_EQ(c.returned, 0);
     return 0;
 }

@@ -134,6 +134,7 @@ struct tcb {
     bool faulted;          /* a fault was raised (plat_thread_join returns -1) */
     bool resume_after_syscall; /* suspended after its system call completed (updateRestartPC) */
     bool has_pthread, started, is_root;
+    bool joining; /* in plat_thread_join: waiting, like a blocked thread */
     pthread_t pthread;
     sigjmp_buf exit_jmp;
     plat_thread_fn fn;

@@ -25,6 +25,7 @@ struct plat_thread {
     tcb_t *tcb;
     seL4_CPtr tcb_slot, cnode_slot;
     seL4_IPCBuffer *ipc_buffer;
+    plat_thread_t *next; /* all live threads, for plat_thread_join's quiescence check */
 };
 
 static pthread_mutex_t ks_mutex;
@@ -40,6 +41,7 @@ static pthread_mutex_t slot_mutex = PTHREAD_MUTEX_INITIALIZER;
 static uint8_t slot_used[BIT(ROOT_CNODE_BITS)];
 static seL4_Word slot_hint = PLAT_FIRST_FREE_SLOT;
 static uint64_t tsc_hz;
+static plat_thread_t *live_threads; /* under the kernel lock */
 
 void ks_lock(void)
 {
@@ -339,6 +341,8 @@ int plat_thread_create(plat_thread_t **out, const plat_thread_attr_t *attr, plat
     snprintf(t->name, sizeof(t->name), "%s", attr->name ? attr->name : "thread");
     pt->tcb = t;
     pt->ipc_buffer = buf;
+    pt->next = live_threads;
+    live_threads = pt;
     ks_unlock();
     *out = pt;
     return 0;
@@ -373,12 +377,45 @@ seL4_Error plat_thread_start(plat_thread_t *pt)
     return seL4_NoError;
 }
 
+/*
+ * Whether nothing can run any more: every thread is blocked in the kernel (or waiting in a join)
+ * and there are no interrupts or timers in the model, so no thread will ever be woken. A joined
+ * thread that has not returned by then never will (the seL4 root task learns the same from an
+ * idle-priority thread that runs only when all others are blocked).
+ */
+static bool system_quiescent(void)
+{
+    if (!ks_root_tcb->joining && !isBlocked(ks_root_tcb)) {
+        return false;
+    }
+    for (plat_thread_t *p = live_threads; p; p = p->next) {
+        tcb_t *t = p->tcb;
+        if (t->started && !t->exited && !t->killed && !t->joining && !isBlocked(t)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 int plat_thread_join(plat_thread_t *pt)
 {
-    tcb_t *t = pt->tcb;
+    tcb_t *t = pt->tcb, *self = ks_cur_thread;
     ks_lock();
-    while (!t->exited && !t->faulted && !t->killed && t->started) {
-        pthread_cond_wait(&ks_join_cond, &ks_mutex);
+    if (self) {
+        self->joining = true;
+    }
+    while (!t->exited && !t->faulted && !t->killed && t->started && !system_quiescent()) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 2000000; /* re-check quiescence every 2 ms */
+        if (until.tv_nsec >= 1000000000) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&ks_join_cond, &ks_mutex, &until);
+    }
+    if (self) {
+        self->joining = false;
     }
     int r = t->exited ? 0 : -1;
     ks_unlock();
@@ -414,6 +451,12 @@ void plat_thread_destroy(plat_thread_t *pt)
         pthread_join(t->pthread, NULL);
     }
     ks_lock();
+    for (plat_thread_t **p = &live_threads; *p; p = &(*p)->next) {
+        if (*p == pt) {
+            *p = pt->next;
+            break;
+        }
+    }
     t->has_pthread = false;
     tcb_release(t);
     ks_unlock();
