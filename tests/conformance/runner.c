@@ -15,8 +15,9 @@ const unsigned conformance_test_count = sizeof(conformance_tests) / sizeof(confo
 
 const conformance_test_t *conformance_find(const char *name)
 {
+    size_t n = strlen(name) + 1; /* compare the terminators too */
     for (unsigned i = 0; i < conformance_test_count; i++) {
-        if (strcmp(conformance_tests[i].name, name) == 0) {
+        if (strlen(conformance_tests[i].name) + 1 == n && memcmp(conformance_tests[i].name, name, n) == 0) {
             return &conformance_tests[i];
         }
     }
