@@ -68,53 +68,45 @@ static sb_status_t reply_status(sb_client_t *c, seL4_MessageInfo_t reply,
     return (sb_status_t)label;
 }
 
-/* One control call: the request is already in the message registers (@words long). */
-static sb_status_t call(sb_client_t *c, uint32_t op, size_t words, seL4_Word caps,
-                        sb_codec_reader_t *reader, sb_codec_struct_t *root,
-                        seL4_MessageInfo_t *reply_out)
+/* One control call: the request encoded in place in our message registers, then the reply
+ * decoded in place there (its root is an Error body when the status is not SB_OK). */
+typedef struct sb_exchange {
+    sb_codec_builder_t request;
+    sb_codec_reader_t reader;
+    sb_codec_struct_t reply;
+    seL4_MessageInfo_t info;
+} sb_exchange_t;
+
+static sb_codec_builder_t *begin(sb_exchange_t *x)
 {
-    seL4_MessageInfo_t reply =
-        seL4_Call(c->cfg.endpoint, seL4_MessageInfo_new(op, 0, caps, words));
-    if (reply_out) {
-        *reply_out = reply;
-    }
-    return reply_status(c, reply, reader, root);
+    sb_codec_builder_init(&x->request, sb_msg_words(), SB_MSG_MAX_WORDS);
+    return &x->request;
 }
 
-/* Start encoding a request in our message registers. */
-static sb_codec_builder_t *begin(sb_codec_builder_t *b)
-{
-    sb_codec_builder_init(b, sb_msg_words(), SB_MSG_MAX_WORDS);
-    return b;
-}
-
-static size_t finish(const sb_codec_builder_t *b)
+static sb_status_t call(sb_client_t *c, sb_exchange_t *x, uint32_t op, seL4_Word caps)
 {
     size_t words = 0;
-    (void)sb_codec_builder_finish(b, &words); /* fixed-size requests always fit in 4 words */
-    return words;
+    (void)sb_codec_builder_finish(&x->request, &words); /* fixed-size requests fit in 4 words */
+    x->info = seL4_Call(c->cfg.endpoint, seL4_MessageInfo_new(op, 0, caps, words));
+    return reply_status(c, x->info, &x->reader, &x->reply);
 }
 
 sb_status_t sb_client_ping(sb_client_t *c)
 {
-    sb_codec_builder_t b;
-    bridge_PingRequest_init_root(begin(&b));
-    sb_codec_reader_t r;
-    sb_codec_struct_t root;
-    return call(c, bridge_Op_ping, finish(&b), 0, &r, &root, NULL);
+    sb_exchange_t x;
+    bridge_PingRequest_init_root(begin(&x));
+    return call(c, &x, bridge_Op_ping, 0);
 }
 
 sb_status_t sb_client_cap_call(sb_client_t *c, seL4_CPtr cap, uint64_t tag,
                                sb_cap_call_result_t *out)
 {
-    sb_codec_builder_t b;
-    bridge_CapCallRequest_set_tag(bridge_CapCallRequest_init_root(begin(&b)), tag);
+    sb_exchange_t x;
+    bridge_CapCallRequest_set_tag(bridge_CapCallRequest_init_root(begin(&x)), tag);
     seL4_SetCap(0, cap);
-    sb_codec_reader_t r;
-    sb_codec_struct_t root;
-    sb_status_t st = call(c, bridge_Op_capCall, finish(&b), 1, &r, &root, NULL);
+    sb_status_t st = call(c, &x, bridge_Op_capCall, 1);
     if (st == SB_OK && out) {
-        bridge_CapCallReply_reader_t rep = {root};
+        bridge_CapCallReply_reader_t rep = {x.reply};
         out->tag = bridge_CapCallReply_get_tag(rep);
         out->cap_badge = bridge_CapCallReply_get_capBadge(rep);
         out->unwrapped = bridge_CapCallReply_get_unwrapped(rep);
@@ -127,13 +119,11 @@ sb_status_t sb_client_kick_call(sb_client_t *c, uint32_t *consumed, uint32_t *co
     if (!c->open) {
         return sb_client_closed_status(c);
     }
-    sb_codec_builder_t b;
-    bridge_KickRequest_set_produced(bridge_KickRequest_init_root(begin(&b)), c->requests.tail);
-    sb_codec_reader_t r;
-    sb_codec_struct_t root;
-    sb_status_t st = call(c, bridge_Op_kick, finish(&b), 0, &r, &root, NULL);
+    sb_exchange_t x;
+    bridge_KickRequest_set_produced(bridge_KickRequest_init_root(begin(&x)), c->requests.tail);
+    sb_status_t st = call(c, &x, bridge_Op_kick, 0);
     if (st == SB_OK) {
-        bridge_KickReply_reader_t rep = {root};
+        bridge_KickReply_reader_t rep = {x.reply};
         if (consumed) {
             *consumed = bridge_KickReply_get_consumed(rep);
         }
@@ -146,13 +136,11 @@ sb_status_t sb_client_kick_call(sb_client_t *c, uint32_t *consumed, uint32_t *co
 
 sb_status_t sb_client_stats(sb_client_t *c, sb_stats_t *out)
 {
-    sb_codec_builder_t b;
-    bridge_StatsRequest_init_root(begin(&b));
-    sb_codec_reader_t r;
-    sb_codec_struct_t root;
-    sb_status_t st = call(c, bridge_Op_stats, finish(&b), 0, &r, &root, NULL);
+    sb_exchange_t x;
+    bridge_StatsRequest_init_root(begin(&x));
+    sb_status_t st = call(c, &x, bridge_Op_stats, 0);
     if (st == SB_OK && out) {
-        bridge_StatsReply_reader_t rep = {root};
+        bridge_StatsReply_reader_t rep = {x.reply};
         out->calls = bridge_StatsReply_get_calls(rep);
         out->ring_requests = bridge_StatsReply_get_ringRequests(rep);
         out->errors = bridge_StatsReply_get_errors(rep);
@@ -164,16 +152,14 @@ sb_status_t sb_client_stats(sb_client_t *c, sb_stats_t *out)
 
 sb_status_t sb_client_revoke(sb_client_t *c, uint32_t session, uint32_t *caps_revoked)
 {
-    sb_codec_builder_t b;
-    bridge_RevokeBundleRequest_set_session(bridge_RevokeBundleRequest_init_root(begin(&b)),
+    sb_exchange_t x;
+    bridge_RevokeBundleRequest_set_session(bridge_RevokeBundleRequest_init_root(begin(&x)),
                                            session);
-    sb_codec_reader_t r;
-    sb_codec_struct_t root;
-    sb_status_t st = call(c, bridge_Op_revokeBundle, finish(&b), 0, &r, &root, NULL);
+    sb_status_t st = call(c, &x, bridge_Op_revokeBundle, 0);
     if (st == SB_OK) {
         if (caps_revoked) {
             *caps_revoked =
-                bridge_RevokeBundleReply_get_capsRevoked((bridge_RevokeBundleReply_reader_t){root});
+                bridge_RevokeBundleReply_get_capsRevoked((bridge_RevokeBundleReply_reader_t){x.reply});
         }
         if (session == 0 || session == c->layout.session) {
             sb_client_forget_bundle(c, true);
@@ -184,14 +170,12 @@ sb_status_t sb_client_revoke(sb_client_t *c, uint32_t session, uint32_t *caps_re
 
 sb_status_t sb_client_close(sb_client_t *c, uint64_t *served)
 {
-    sb_codec_builder_t b;
-    bridge_CloseSessionRequest_init_root(begin(&b));
-    sb_codec_reader_t r;
-    sb_codec_struct_t root;
-    sb_status_t st = call(c, bridge_Op_closeSession, finish(&b), 0, &r, &root, NULL);
+    sb_exchange_t x;
+    bridge_CloseSessionRequest_init_root(begin(&x));
+    sb_status_t st = call(c, &x, bridge_Op_closeSession, 0);
     if (st == SB_OK) {
         if (served) {
-            *served = bridge_CloseSessionReply_get_served((bridge_CloseSessionReply_reader_t){root});
+            *served = bridge_CloseSessionReply_get_served((bridge_CloseSessionReply_reader_t){x.reply});
         }
         sb_client_forget_bundle(c, false);
     }
@@ -276,26 +260,23 @@ sb_status_t sb_client_open(sb_client_t *c, uint16_t caps, uint16_t depth, sb_pha
     if ((seL4_Word)caps + 1 > c->cfg.slot_count) {
         return SB_ERR_NO_SLOTS;
     }
-    sb_codec_builder_t b;
-    bridge_OpenSessionRequest_builder_t req = bridge_OpenSessionRequest_init_root(begin(&b));
+    sb_exchange_t x;
+    bridge_OpenSessionRequest_builder_t req = bridge_OpenSessionRequest_init_root(begin(&x));
     bridge_OpenSessionRequest_set_bundleCaps(req, caps);
     bridge_OpenSessionRequest_set_ringDepth(req, depth);
     bridge_OpenSessionRequest_set_phase(req, (bridge_Phase_t)phase);
     /* The one cap of the reply lands in slot_base, which is empty between grants. */
     seL4_SetCapReceivePath(c->cfg.cnode, c->cfg.slot_base, seL4_WordBits);
-    sb_codec_reader_t r;
-    sb_codec_struct_t root;
-    seL4_MessageInfo_t reply;
-    sb_status_t st = call(c, bridge_Op_openSession, finish(&b), 0, &r, &root, &reply);
-    bool got_cap = seL4_MessageInfo_get_extraCaps(reply) == 1 &&
-                   seL4_MessageInfo_get_capsUnwrapped(reply) == 0;
+    sb_status_t st = call(c, &x, bridge_Op_openSession, 0);
+    bool got_cap = seL4_MessageInfo_get_extraCaps(x.info) == 1 &&
+                   seL4_MessageInfo_get_capsUnwrapped(x.info) == 0;
     if (st != SB_OK) {
         if (got_cap) {
             delete_slot(c, c->cfg.slot_base);
         }
         return st;
     }
-    sb_wire_get_layout((bridge_OpenSessionReply_reader_t){root}, &c->layout);
+    sb_wire_get_layout((bridge_OpenSessionReply_reader_t){x.reply}, &c->layout);
     if (!got_cap || !layout_ok(c, &c->layout, caps)) {
         /* The server holds a bundle we cannot use: give it back so the session is not stuck. */
         if (got_cap) {

@@ -19,8 +19,6 @@
 #define SCRATCH (TS_SLOT_BASE + SB_BUNDLE_MAX + 2) /* the adversary's own receive slot */
 #define PLANT (SCRATCH + 1)
 
-static wl_count_t counts[HONEST];
-static wl_plan_t plans[HONEST];
 static ts_server_t srv;
 static unsigned attacks;
 
@@ -29,10 +27,7 @@ static unsigned attacks;
 static uint64_t rng_state = 0x9e3779b97f4a7c15u;
 static uint64_t rnd(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
+    return wl_random(&rng_state);
 }
 
 typedef struct {
@@ -325,16 +320,6 @@ static void adversary(ts_client_t *tc)
     tc->result = 0;
 }
 
-static void honest(ts_client_t *tc)
-{
-    unsigned i = (unsigned)(uintptr_t)tc->arg;
-    if (ts_client_setup(tc) != SB_OK) {
-        return;
-    }
-    wl_run(&tc->client, &plans[i], &counts[i]);
-    tc->result = 0;
-}
-
 int main(void)
 {
     plat_init();
@@ -342,46 +327,22 @@ int main(void)
                                    .default_depth = 32, .admin_session = ADMIN,
                                    .request = wl_handler};
     TS_CHECK(ts_server_start(&srv) == 0 && srv.init_status == SB_OK, "server");
-    static ts_client_t h[HONEST], a;
-    for (unsigned i = 0; i < HONEST; i++) {
-        plans[i] = wl_plan_for(i * 2 + 1, RING_PER_CLIENT, CALLS_PER_CLIENT);
-        wl_check_order(i + 1, true);
-        TS_CHECK(ts_client_create(&srv, &h[i], i + 1, ts_client_rights(), honest,
-                                  (void *)(uintptr_t)i, 0) == 0,
-                 "honest %u", i);
-    }
+    static ts_client_t a;
+    static wl_crew_t crew;
     TS_CHECK(ts_client_create(&srv, &a, ADVERSARY, ts_client_rights(), adversary, NULL, 0) == 0,
              "adversary");
     ts_client_start(&a);
-    for (unsigned i = 0; i < HONEST; i++) {
-        ts_client_start(&h[i]);
-    }
+    wl_crew_start(&crew, &srv, 1, HONEST, 1, 2, RING_PER_CLIENT, CALLS_PER_CLIENT);
     ts_await(&a);
     /* Asynchronous, but ordered: seL4 delivers this signal to the server before any call the
      * adversary makes after we release it. */
     ts_server_revoke(&srv, ADVERSARY);
     ts_release(&a);
     TS_CHECK(ts_client_join(&a) == 0 && a.result == 0, "the adversary ran to its end");
-    uint64_t answered = 0, sent = 0, lost = 0, dup = 0, wrong = 0;
-    for (unsigned i = 0; i < HONEST; i++) {
-        TS_CHECK(ts_client_join(&h[i]) == 0 && h[i].result == 0, "honest %u ran", i);
-        wl_count_t *n = &counts[i];
-        TS_CHECK(n->failure == SB_OK, "honest %u: %s", i, sb_status_name(n->failure));
-        sent += n->ring_sent + n->calls_sent;
-        answered += n->ring_answered + n->calls_answered;
-        lost += n->ring_lost + n->calls_sent - n->calls_answered - n->calls_wrong;
-        dup += n->ring_duplicated;
-        wrong += n->ring_wrong + n->calls_wrong;
-        TS_CHECK(n->served == RING_PER_CLIENT, "honest %u served %lu", i, (unsigned long)n->served);
-        ts_client_destroy(&h[i]);
-    }
-    plat_printf("honest clients beside it: requests %lu, answered %lu, lost %lu, duplicated %lu, "
-                "wrong %lu\n",
-                (unsigned long)sent, (unsigned long)answered, (unsigned long)lost,
-                (unsigned long)dup, (unsigned long)wrong);
-    TS_CHECK(sent == HONEST * (uint64_t)(RING_PER_CLIENT + CALLS_PER_CLIENT) && answered == sent &&
-                 lost == 0 && dup == 0 && wrong == 0 && wl_order_errors() == 0,
-             "the honest clients saw no change");
+    wl_total_t t;
+    wl_crew_finish(&crew, "honest clients beside it", false, &t);
+    TS_CHECK(t.requests == HONEST * (uint64_t)(RING_PER_CLIENT + CALLS_PER_CLIENT),
+             "the honest clients' requests");
     TS_CHECK(ts_slot_empty(srv.thread, TS_SLOT_BASE), "the server's receive slot is empty");
     TS_CHECK(srv.server.pool_free_count == 24, "every pool frame back: %u",
              srv.server.pool_free_count);

@@ -197,3 +197,70 @@ const char *wl_plan_name(const wl_plan_t *p)
     };
     return names[p->phase == SB_PHASE_SIGNAL_WHEN_ASKED][p->mode];
 }
+
+static void member_main(ts_client_t *tc)
+{
+    wl_member_t *m = tc->arg;
+    if (ts_client_setup(tc) != SB_OK) {
+        return;
+    }
+    wl_run(&tc->client, &m->plan, &m->count);
+    tc->result = 0;
+}
+
+void wl_crew_start(wl_crew_t *crew, ts_server_t *srv, uint32_t first, unsigned n,
+                   unsigned plan_first, unsigned plan_step, uint64_t ring, uint64_t calls)
+{
+    crew->n = n;
+    for (unsigned i = 0; i < n; i++) {
+        crew->member[i].plan = wl_plan_for(plan_first + i * plan_step, ring, calls);
+        wl_check_order(first + i, true);
+        TS_CHECK(ts_client_create(srv, &crew->client[i], first + i, ts_client_rights(),
+                                  member_main, &crew->member[i], 0) == 0,
+                 "client %u", i);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        ts_client_start(&crew->client[i]);
+    }
+}
+
+void wl_crew_finish(wl_crew_t *crew, const char *who, bool verbose, wl_total_t *t)
+{
+    *t = (wl_total_t){0};
+    for (unsigned i = 0; i < crew->n; i++) {
+        ts_client_t *c = &crew->client[i];
+        const wl_plan_t *p = &crew->member[i].plan;
+        const wl_count_t *n = &crew->member[i].count;
+        TS_CHECK(ts_client_join(c) == 0 && c->result == 0, "client %u ran", c->session);
+        TS_CHECK(n->failure == SB_OK, "client %u: %s", c->session, sb_status_name(n->failure));
+        TS_CHECK(n->ring_sent == p->ring && n->calls_sent == p->calls, "client %u sent %lu + %lu",
+                 c->session, (unsigned long)n->ring_sent, (unsigned long)n->calls_sent);
+        TS_CHECK(n->served == n->ring_sent, "client %u: the server served %lu of %lu", c->session,
+                 (unsigned long)n->served, (unsigned long)n->ring_sent);
+        if (verbose) {
+            plat_printf("  client %u (%-22s depth %2u, batch %2u): ring %lu answered %lu, "
+                        "calls %lu answered %lu\n",
+                        c->session, wl_plan_name(p), p->depth, p->batch,
+                        (unsigned long)n->ring_sent, (unsigned long)n->ring_answered,
+                        (unsigned long)n->calls_sent, (unsigned long)n->calls_answered);
+        }
+        t->ring += n->ring_sent;
+        t->calls += n->calls_sent;
+        t->requests += n->ring_sent + n->calls_sent;
+        t->answered += n->ring_answered + n->calls_answered;
+        t->lost += n->ring_lost + (n->calls_sent - n->calls_answered - n->calls_wrong);
+        t->duplicated += n->ring_duplicated;
+        t->wrong += n->ring_wrong + n->calls_wrong;
+        t->extra_calls += n->extra_calls;
+        t->served += n->served;
+        ts_client_destroy(c);
+    }
+    plat_printf("%s: requests %lu (control calls %lu, ring %lu), answered %lu, lost %lu, "
+                "duplicated %lu, wrong %lu\n",
+                who, (unsigned long)t->requests, (unsigned long)t->calls, (unsigned long)t->ring,
+                (unsigned long)t->answered, (unsigned long)t->lost, (unsigned long)t->duplicated,
+                (unsigned long)t->wrong);
+    TS_CHECK(t->answered == t->requests && t->lost == 0 && t->duplicated == 0 && t->wrong == 0 &&
+                 wl_order_errors() == 0,
+             "%s: every request answered exactly once, right and in order", who);
+}

@@ -43,6 +43,41 @@ void wl_check_order(uint32_t session, bool on);
 /* Ring requests the handler saw out of order, over all checked sessions. */
 uint64_t wl_order_errors(void);
 
+/* A crew of honest clients: sessions first .. first + n - 1, each with its own plan. */
+#define WL_CREW_MAX 16
+typedef struct wl_member {
+    wl_plan_t plan;
+    wl_count_t count;
+} wl_member_t;
+typedef struct wl_crew {
+    unsigned n;
+    ts_client_t client[WL_CREW_MAX];
+    wl_member_t member[WL_CREW_MAX];
+} wl_crew_t;
+
+/* What a crew did, added up. */
+typedef struct wl_total {
+    uint64_t ring, calls, requests, answered, lost, duplicated, wrong, extra_calls, served;
+} wl_total_t;
+
+/* Make and start @n clients on @srv from session @first; client i runs
+ * wl_plan_for(plan_first + i * plan_step, ring, calls), its order checked by the handler. */
+void wl_crew_start(wl_crew_t *crew, ts_server_t *srv, uint32_t first, unsigned n,
+                   unsigned plan_first, unsigned plan_step, uint64_t ring, uint64_t calls);
+/* Join them; check each ran its whole plan with no failure and was served every ring request;
+ * add them up into *@total, print the sum as @who, check that it is exact (everything answered
+ * once and right, in order), and destroy the threads. @verbose prints a line per client. */
+void wl_crew_finish(wl_crew_t *crew, const char *who, bool verbose, wl_total_t *total);
+
+/* xorshift64: the tests' reproducible pseudo-random numbers. */
+static inline uint64_t wl_random(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
+
 /* A standard mix of plans, one per client index (phases, modes, depths, batches). */
 wl_plan_t wl_plan_for(unsigned index, uint64_t ring, uint64_t calls);
 const char *wl_plan_name(const wl_plan_t *plan);
