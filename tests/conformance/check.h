@@ -44,6 +44,10 @@ seL4_CPtr tc_obj(seL4_Word type, seL4_Word size_bits);
 seL4_CPtr tc_slot(void);
 /* A created (not started) thread; fault_ep is a root slot or 0. Destroyed at the end of the test. */
 plat_thread_t *tc_thread(const char *name, plat_thread_fn fn, void *arg, seL4_CPtr fault_ep);
+/* tc_thread, then Mint @src (a root slot) with @rights and @badge into @slot of its CSpace, then
+ * start it; NULL if any step fails. */
+plat_thread_t *tc_start(const char *name, plat_thread_fn fn, void *arg, seL4_CPtr fault_ep, seL4_CPtr slot,
+                        seL4_CPtr src, seL4_CapRights_t rights, seL4_Word badge);
 /* Destroy a thread made by tc_thread before the test ends. */
 void tc_destroy(plat_thread_t *t);
 /* Mint @src (a root slot) with @rights and @badge into @slot of @t's CSpace. */

@@ -103,6 +103,16 @@ plat_thread_t *tc_thread(const char *name, plat_thread_fn fn, void *arg, seL4_CP
     return t;
 }
 
+plat_thread_t *tc_start(const char *name, plat_thread_fn fn, void *arg, seL4_CPtr fault_ep, seL4_CPtr slot,
+                        seL4_CPtr src, seL4_CapRights_t rights, seL4_Word badge)
+{
+    plat_thread_t *t = tc_thread(name, fn, arg, fault_ep);
+    if (!t || tc_give(t, slot, src, rights, badge) != seL4_NoError || plat_thread_start(t) != seL4_NoError) {
+        return NULL;
+    }
+    return t;
+}
+
 void tc_destroy(plat_thread_t *t)
 {
     for (unsigned i = 0; i < tc_nthreads; i++) {

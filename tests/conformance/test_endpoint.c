@@ -33,10 +33,8 @@ int test_ep_call_reply(void)
     seL4_CPtr client = tc_slot();
     CHECK(ep && client);
     CHECK_OK(seL4_CNode_Mint(ROOT, client, DEPTH, ROOT, ep, DEPTH, seL4_AllRights, 0x55));
-    plat_thread_t *t = tc_thread("server", serve_one, &s, 0);
+    plat_thread_t *t = tc_start("server", serve_one, &s, 0, EP, ep, seL4_AllRights, 0);
     CHECK(t);
-    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
-    CHECK_OK(plat_thread_start(t));
 
     seL4_SetMR(0, 41);
     seL4_SetMR(1, 7);
@@ -80,10 +78,8 @@ int test_ep_replyrecv_serves_many(void)
     struct server s = {0};
     seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
     CHECK(ep);
-    plat_thread_t *t = tc_thread("server", serve_loop, &s, 0);
+    plat_thread_t *t = tc_start("server", serve_loop, &s, 0, EP, ep, seL4_AllRights, 0);
     CHECK(t);
-    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
-    CHECK_OK(plat_thread_start(t));
     for (seL4_Word i = 0; i < LOOP_CALLS; i++) {
         seL4_SetMR(0, i);
         seL4_MessageInfo_t r = seL4_Call(ep, seL4_MessageInfo_new(3, 0, 0, 1));
@@ -108,10 +104,8 @@ int test_ep_send_then_recv(void)
 {
     seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
     CHECK(ep);
-    plat_thread_t *t = tc_thread("sender", send_one, NULL, 0);
+    plat_thread_t *t = tc_start("sender", send_one, NULL, 0, EP, ep, seL4_CanWrite, 0x9);
     CHECK(t);
-    CHECK_OK(tc_give(t, EP, ep, seL4_CanWrite, 0x9));
-    CHECK_OK(plat_thread_start(t));
     seL4_Word badge = 0;
     seL4_MessageInfo_t info = seL4_Recv(ep, &badge);
     CHECK_EQ(badge, 0x9);
@@ -171,10 +165,8 @@ int test_ep_max_length_message(void)
     struct server s = {0};
     seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
     CHECK(ep);
-    plat_thread_t *t = tc_thread("echo", echo_all, &s, 0);
+    plat_thread_t *t = tc_start("echo", echo_all, &s, 0, EP, ep, seL4_AllRights, 0);
     CHECK(t);
-    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
-    CHECK_OK(plat_thread_start(t));
     for (seL4_Word i = 0; i < seL4_MsgMaxLength; i++) {
         seL4_SetMR((int)i, i * 3 + 1);
     }
@@ -248,10 +240,8 @@ int test_ep_call_without_grant_gets_no_reply(void)
     struct caller c = {0};
     seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
     CHECK(ep);
-    plat_thread_t *t = tc_thread("caller", call_once, &c, 0);
+    plat_thread_t *t = tc_start("caller", call_once, &c, 0, EP, ep, seL4_CanWrite, 0x77);
     CHECK(t);
-    CHECK_OK(tc_give(t, EP, ep, seL4_CanWrite, 0x77));
-    CHECK_OK(plat_thread_start(t));
     seL4_Word badge;
     seL4_MessageInfo_t info = seL4_Recv(ep, &badge);
     CHECK_EQ(badge, 0x77);
@@ -271,10 +261,8 @@ int test_ep_call_with_grantreply_only(void)
     struct caller c = {0};
     seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
     CHECK(ep);
-    plat_thread_t *t = tc_thread("caller", call_once, &c, 0);
+    plat_thread_t *t = tc_start("caller", call_once, &c, 0, EP, ep, seL4_CapRights_new(1, 0, 0, 1), 0);
     CHECK(t);
-    CHECK_OK(tc_give(t, EP, ep, seL4_CapRights_new(1, 0, 0, 1), 0));
-    CHECK_OK(plat_thread_start(t));
     seL4_Word badge;
     seL4_Recv(ep, &badge);
     seL4_Reply(seL4_MessageInfo_new(12, 0, 0, 0));
@@ -302,10 +290,8 @@ int test_ep_reply_to_caller_that_is_gone(void)
     struct caller c = {0};
     seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
     CHECK(ep);
-    plat_thread_t *t = tc_thread("caller", call_once, &c, 0);
+    plat_thread_t *t = tc_start("caller", call_once, &c, 0, EP, ep, seL4_AllRights, 3);
     CHECK(t);
-    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 3));
-    CHECK_OK(plat_thread_start(t));
     seL4_Word badge;
     seL4_Recv(ep, &badge);
     CHECK_EQ(badge, 3);
@@ -329,10 +315,8 @@ int test_ep_saved_caller_is_one_shot(void)
     seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
     seL4_CPtr saved = tc_slot();
     CHECK(ep && saved);
-    plat_thread_t *t = tc_thread("caller", call_once, &c, 0);
+    plat_thread_t *t = tc_start("caller", call_once, &c, 0, EP, ep, seL4_AllRights, 0);
     CHECK(t);
-    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
-    CHECK_OK(plat_thread_start(t));
     seL4_Word badge;
     seL4_Recv(ep, &badge);
     CHECK_OK(seL4_CNode_SaveCaller(ROOT, saved, DEPTH));
@@ -383,10 +367,8 @@ int test_ep_nbrecv_takes_queued_sender(void)
 {
     seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
     CHECK(ep);
-    plat_thread_t *t = tc_thread("sender", send_badged, NULL, 0);
+    plat_thread_t *t = tc_start("sender", send_badged, NULL, 0, EP, ep, seL4_AllRights, 0x66);
     CHECK(t);
-    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0x66));
-    CHECK_OK(plat_thread_start(t));
     seL4_Word badge;
     seL4_MessageInfo_t info = tc_poll_recv(ep, &badge, 100000000ul);
     CHECK_EQ(badge, 0x66);
@@ -405,10 +387,8 @@ int test_ep_recv_drops_unanswered_reply_cap(void)
     seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), ep2 = tc_obj(seL4_EndpointObject, 0);
     seL4_CPtr saved = tc_slot();
     CHECK(ep && ep2 && saved);
-    plat_thread_t *t = tc_thread("caller", call_once, &c, 0);
+    plat_thread_t *t = tc_start("caller", call_once, &c, 0, EP, ep, seL4_AllRights, 0);
     CHECK(t);
-    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
-    CHECK_OK(plat_thread_start(t));
     seL4_Word badge;
     seL4_Recv(ep, &badge);
     seL4_NBRecv(ep2, &badge);
@@ -535,10 +515,8 @@ int test_ep_nbsend_reaches_waiting_receiver(void)
     seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), badged = tc_slot();
     CHECK(ep && badged);
     CHECK_OK(seL4_CNode_Mint(ROOT, badged, DEPTH, ROOT, ep, DEPTH, seL4_AllRights, 0x12));
-    plat_thread_t *t = tc_thread("receiver", serve_then_wait, &w, 0);
+    plat_thread_t *t = tc_start("receiver", serve_then_wait, &w, 0, EP, ep, seL4_AllRights, 0);
     CHECK(t);
-    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
-    CHECK_OK(plat_thread_start(t));
     seL4_Call(ep, seL4_MessageInfo_new(0, 0, 0, 0));
     seL4_NBSend(badged, seL4_MessageInfo_new(44, 0, 0, 0));
     CHECK_EQ(plat_thread_join(t), 0);
@@ -634,10 +612,8 @@ int test_ep_reply_cap_moves_but_does_not_copy(void)
     struct caller c = {0};
     seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), saved = tc_slot(), copy = tc_slot(), moved = tc_slot();
     CHECK(ep && saved && copy && moved);
-    plat_thread_t *t = tc_thread("caller", call_once, &c, 0);
+    plat_thread_t *t = tc_start("caller", call_once, &c, 0, EP, ep, seL4_AllRights, 0);
     CHECK(t);
-    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
-    CHECK_OK(plat_thread_start(t));
     seL4_Word badge;
     seL4_Recv(ep, &badge);
     CHECK_OK(seL4_CNode_SaveCaller(ROOT, saved, DEPTH));
@@ -660,10 +636,8 @@ int test_ep_resumed_caller_calls_again(void)
     struct caller c = {0};
     seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), saved = tc_slot();
     CHECK(ep && saved);
-    plat_thread_t *t = tc_thread("caller", call_once, &c, 0);
+    plat_thread_t *t = tc_start("caller", call_once, &c, 0, EP, ep, seL4_AllRights, 0x21);
     CHECK(t);
-    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0x21));
-    CHECK_OK(plat_thread_start(t));
     seL4_Word badge = 0;
     seL4_MessageInfo_t info = seL4_Recv(ep, &badge);
     CHECK_EQ(badge, 0x21);

@@ -79,10 +79,8 @@ int test_fault_revoked_cap_used_by_blocked_thread(void)
     seL4_CPtr fep = tc_slot();
     CHECK(ep && fault_ep && fep);
     CHECK_OK(seL4_CNode_Mint(ROOT, fep, DEPTH, ROOT, fault_ep, DEPTH, seL4_AllRights, 0xf));
-    plat_thread_t *t = tc_thread("receiver", serve_then_recv, &b, fep);
+    plat_thread_t *t = tc_start("receiver", serve_then_recv, &b, fep, EP, ep, seL4_AllRights, 0);
     CHECK(t);
-    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
-    CHECK_OK(plat_thread_start(t));
     seL4_Call(ep, seL4_MessageInfo_new(0, 0, 0, 0));
     CHECK_OK(seL4_CNode_Revoke(ROOT, ep, DEPTH));
     CHECK(tc_slot_empty_in(plat_thread_cnode(t), EP));
@@ -212,10 +210,8 @@ int test_fault_bad_extra_cap(void)
 {
     seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), fault_ep = tc_obj(seL4_EndpointObject, 0);
     CHECK(ep && fault_ep);
-    plat_thread_t *t = tc_thread("caller", call_with_bad_extra_cap, NULL, fault_ep);
+    plat_thread_t *t = tc_start("caller", call_with_bad_extra_cap, NULL, fault_ep, EP, ep, seL4_AllRights, 0x1);
     CHECK(t);
-    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0x1));
-    CHECK_OK(plat_thread_start(t));
     seL4_Word fb;
     seL4_MessageInfo_t f = seL4_Recv(fault_ep, &fb);
     CHECK_EQ(seL4_MessageInfo_get_label(f), seL4_Fault_CapFault);
@@ -236,10 +232,8 @@ int test_fault_untyped_revoked_under_blocked_receiver(void)
     seL4_CPtr ut = tc_obj(seL4_UntypedObject, 12), ep = tc_slot(), fault_ep = tc_obj(seL4_EndpointObject, 0);
     CHECK(ut && ep && fault_ep);
     CHECK_OK(seL4_Untyped_Retype(ut, seL4_EndpointObject, 0, ROOT, 0, 0, ep, 1));
-    plat_thread_t *t = tc_thread("receiver", recv_on_ep, &b, fault_ep);
+    plat_thread_t *t = tc_start("receiver", recv_on_ep, &b, fault_ep, EP, ep, seL4_AllRights, 0);
     CHECK(t);
-    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
-    CHECK_OK(plat_thread_start(t));
     tc_yield(10);
     CHECK_OK(seL4_CNode_Revoke(ROOT, ut, DEPTH));
     CHECK(tc_slot_empty(ep));
@@ -257,10 +251,8 @@ int test_fault_none_while_object_lives(void)
     struct blocked b = {0};
     seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), fault_ep = tc_obj(seL4_EndpointObject, 0);
     CHECK(ep && fault_ep);
-    plat_thread_t *t = tc_thread("receiver", serve_then_recv, &b, fault_ep);
+    plat_thread_t *t = tc_start("receiver", serve_then_recv, &b, fault_ep, EP, ep, seL4_AllRights, 0x3);
     CHECK(t);
-    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0x3));
-    CHECK_OK(plat_thread_start(t));
     seL4_Call(ep, seL4_MessageInfo_new(0, 0, 0, 0));
     CHECK_OK(seL4_CNode_Revoke(ROOT, ep, DEPTH));
     CHECK(tc_slot_empty_in(plat_thread_cnode(t), EP));

@@ -35,10 +35,8 @@ int test_frame_shared_mapping(void)
     /* a second mapping of the same cap is refused; a copy of the cap maps again */
     void *q = 0;
     CHECK_EQ(plat_frame_map(frame, &q), seL4_InvalidArgument);
-    plat_thread_t *t = tc_thread("mapper", map_and_read, &m, 0);
+    plat_thread_t *t = tc_start("mapper", map_and_read, &m, 0, FRAME, frame, seL4_AllRights, 0);
     CHECK(t);
-    CHECK_OK(tc_give(t, FRAME, frame, seL4_AllRights, 0));
-    CHECK_OK(plat_thread_start(t));
     CHECK_EQ(plat_thread_join(t), 0);
     CHECK_OK(m.err);
     CHECK((void *)m.addr != p);
@@ -136,10 +134,8 @@ int test_frame_unmap_then_access_faults(void)
     struct unmapper m = {0};
     seL4_CPtr frame = tc_obj(seL4_X86_4K, 0), fault_ep = tc_obj(seL4_EndpointObject, 0);
     CHECK(frame && fault_ep);
-    plat_thread_t *t = tc_thread("unmapper", map_unmap_touch, &m, fault_ep);
+    plat_thread_t *t = tc_start("unmapper", map_unmap_touch, &m, fault_ep, FRAME, frame, seL4_AllRights, 0);
     CHECK(t);
-    CHECK_OK(tc_give(t, FRAME, frame, seL4_AllRights, 0));
-    CHECK_OK(plat_thread_start(t));
     seL4_Word fb;
     seL4_MessageInfo_t f = seL4_Recv(fault_ep, &fb);
     CHECK_EQ(seL4_MessageInfo_get_label(f), seL4_Fault_VMFault);
@@ -172,10 +168,8 @@ int test_frame_readonly_cap_maps_readonly(void)
     struct unmapper m = {0};
     seL4_CPtr frame = tc_obj(seL4_X86_4K, 0), fault_ep = tc_obj(seL4_EndpointObject, 0);
     CHECK(frame && fault_ep);
-    plat_thread_t *t = tc_thread("reader", write_readonly, &m, fault_ep);
+    plat_thread_t *t = tc_start("reader", write_readonly, &m, fault_ep, FRAME, frame, seL4_CanRead, 0);
     CHECK(t);
-    CHECK_OK(tc_give(t, FRAME, frame, seL4_CanRead, 0));
-    CHECK_OK(plat_thread_start(t));
     seL4_Word fb;
     seL4_MessageInfo_t f = seL4_Recv(fault_ep, &fb);
     CHECK_EQ(seL4_MessageInfo_get_label(f), seL4_Fault_VMFault);
@@ -211,10 +205,8 @@ int test_frame_fault_reply_retries_access(void)
     struct retouch m = {0};
     seL4_CPtr frame = tc_obj(seL4_X86_4K, 0), fault_ep = tc_obj(seL4_EndpointObject, 0);
     CHECK(frame && fault_ep);
-    plat_thread_t *t = tc_thread("toucher", touch_unmapped, &m, fault_ep);
+    plat_thread_t *t = tc_start("toucher", touch_unmapped, &m, fault_ep, FRAME, frame, seL4_AllRights, 0);
     CHECK(t);
-    CHECK_OK(tc_give(t, FRAME, frame, seL4_AllRights, 0));
-    CHECK_OK(plat_thread_start(t));
     seL4_Word fb, addr = 0;
     for (int i = 0; i < 3; i++) {
         seL4_MessageInfo_t f = seL4_Recv(fault_ep, &fb);

@@ -24,10 +24,8 @@ int test_ntfn_signal_wait(void)
     seL4_CPtr n = tc_obj(seL4_NotificationObject, 0), signaller = tc_slot();
     CHECK(n && signaller);
     CHECK_OK(seL4_CNode_Mint(ROOT, signaller, DEPTH, ROOT, n, DEPTH, seL4_CanWrite, 0x20));
-    plat_thread_t *t = tc_thread("waiter", wait_once, &w, 0);
+    plat_thread_t *t = tc_start("waiter", wait_once, &w, 0, NTFN, n, seL4_CanRead, 0);
     CHECK(t);
-    CHECK_OK(tc_give(t, NTFN, n, seL4_CanRead, 0));
-    CHECK_OK(plat_thread_start(t));
     seL4_Signal(signaller);
     CHECK_EQ(plat_thread_join(t), 0);
     CHECK_EQ(w.badge, 0x20);
@@ -152,10 +150,8 @@ int test_ntfn_signal_to_deleted_notification(void)
     seL4_CPtr fep = tc_slot();
     CHECK(n && fault_ep && fep);
     CHECK_OK(seL4_CNode_Mint(ROOT, fep, DEPTH, ROOT, fault_ep, DEPTH, seL4_AllRights, 0xf));
-    plat_thread_t *t = tc_thread("waiter", wait_forever, &w, fep);
+    plat_thread_t *t = tc_start("waiter", wait_forever, &w, fep, NTFN, n, seL4_AllRights, 0);
     CHECK(t);
-    CHECK_OK(tc_give(t, NTFN, n, seL4_AllRights, 0));
-    CHECK_OK(plat_thread_start(t));
     CHECK_OK(seL4_CNode_Revoke(ROOT, n, DEPTH));
     CHECK_OK(seL4_CNode_Delete(ROOT, n, DEPTH));
     seL4_Word badge = 0;
@@ -250,10 +246,8 @@ int test_ntfn_waiter_destroyed(void)
     seL4_CPtr n = tc_obj(seL4_NotificationObject, 0), b3 = tc_slot();
     CHECK(n && b3);
     CHECK_OK(seL4_CNode_Mint(ROOT, b3, DEPTH, ROOT, n, DEPTH, seL4_AllRights, 0x3));
-    plat_thread_t *t = tc_thread("waiter", wait_and_record, &w, 0);
+    plat_thread_t *t = tc_start("waiter", wait_and_record, &w, 0, NTFN, n, seL4_AllRights, 0);
     CHECK(t);
-    CHECK_OK(tc_give(t, NTFN, n, seL4_AllRights, 0));
-    CHECK_OK(plat_thread_start(t));
     tc_yield(10);
     tc_destroy(t);
     CHECK_EQ(w.badge2, 0);

@@ -42,10 +42,8 @@ int test_tcb_suspend_and_resume(void)
     struct counter c = {0};
     seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
     CHECK(ep);
-    plat_thread_t *t = tc_thread("counter", count_until_zero, &c, 0);
+    plat_thread_t *t = tc_start("counter", count_until_zero, &c, 0, EP, ep, seL4_AllRights, 0);
     CHECK(t);
-    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
-    CHECK_OK(plat_thread_start(t));
     seL4_Send(ep, seL4_MessageInfo_new(1, 0, 0, 0));
     CHECK_OK(seL4_TCB_Suspend(plat_thread_tcb(t)));
     seL4_NBSend(ep, seL4_MessageInfo_new(2, 0, 0, 0));

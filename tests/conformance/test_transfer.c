@@ -290,10 +290,8 @@ int test_xfer_unusable_receive_path(void)
     struct receiver r = {0};
     seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0), n = tc_obj(seL4_NotificationObject, 0);
     CHECK(ep && n);
-    plat_thread_t *t = tc_thread("receiver", receive_with_bad_path, &r, 0);
+    plat_thread_t *t = tc_start("receiver", receive_with_bad_path, &r, 0, EP, ep, seL4_AllRights, 0);
     CHECK(t);
-    CHECK_OK(tc_give(t, EP, ep, seL4_AllRights, 0));
-    CHECK_OK(plat_thread_start(t));
     seL4_SetCap(0, n);
     seL4_Call(ep, seL4_MessageInfo_new(5, 0, 1, 0));
     CHECK_EQ(plat_thread_join(t), 0);
