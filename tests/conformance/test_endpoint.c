@@ -356,25 +356,18 @@ int test_ep_call_readonly_cap_returns_error(void)
     return 0;
 }
 
-static void send_badged(void *arg)
-{
-    (void)arg;
-    seL4_SetMR(0, 0x51);
-    seL4_Send(EP, seL4_MessageInfo_new(33, 0, 0, 1));
-}
-
 int test_ep_nbrecv_takes_queued_sender(void)
 {
     seL4_CPtr ep = tc_obj(seL4_EndpointObject, 0);
     CHECK(ep);
-    plat_thread_t *t = tc_start("sender", send_badged, NULL, 0, EP, ep, seL4_AllRights, 0x66);
+    plat_thread_t *t = tc_start("sender", send_one, NULL, 0, EP, ep, seL4_AllRights, 0x66);
     CHECK(t);
     seL4_Word badge;
     seL4_MessageInfo_t info = tc_poll_recv(ep, &badge, 100000000ul);
     CHECK_EQ(badge, 0x66);
-    CHECK_EQ(seL4_MessageInfo_get_label(info), 33);
+    CHECK_EQ(seL4_MessageInfo_get_label(info), 77);
     CHECK_EQ(seL4_MessageInfo_get_length(info), 1);
-    CHECK_EQ(seL4_GetMR(0), 0x51);
+    CHECK_EQ(seL4_GetMR(0), 0xabc);
     CHECK_EQ(plat_thread_join(t), 0);
     return 0;
 }

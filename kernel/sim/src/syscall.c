@@ -219,34 +219,30 @@ static void handleRecv(bool isBlocking, seL4_CPtr cptr, tcb_t *t)
         (t)->state = ThreadState_Running;                                                                  \
     } while (0)
 
-void seL4_Send(seL4_CPtr dest, seL4_MessageInfo_t msgInfo)
+static void do_send(bool blocking, seL4_CPtr dest, seL4_Word info, seL4_Word pc)
 {
-    tcb_t *t = kernel_enter(CALLER_PC);
+    tcb_t *t = kernel_enter(pc);
     RUN_SYSCALL(t, {
-        t->reg_info = msgInfo.words[0];
-        handleInvocation(false, true, dest, t, &inv_message);
+        t->reg_info = info;
+        handleInvocation(false, blocking, dest, t, &inv_message);
     });
     kernel_exit();
+}
+
+void seL4_Send(seL4_CPtr dest, seL4_MessageInfo_t msgInfo)
+{
+    do_send(true, dest, msgInfo.words[0], CALLER_PC);
 }
 
 void seL4_NBSend(seL4_CPtr dest, seL4_MessageInfo_t msgInfo)
 {
-    tcb_t *t = kernel_enter(CALLER_PC);
-    RUN_SYSCALL(t, {
-        t->reg_info = msgInfo.words[0];
-        handleInvocation(false, false, dest, t, &inv_message);
-    });
-    kernel_exit();
+    do_send(false, dest, msgInfo.words[0], CALLER_PC);
 }
 
+/* libsel4's seL4_Signal is a Send of a one-word message (the notification ignores it). */
 void seL4_Signal(seL4_CPtr dest)
 {
-    tcb_t *t = kernel_enter(CALLER_PC);
-    RUN_SYSCALL(t, {
-        t->reg_info = seL4_MessageInfo_new(0, 0, 0, 1).words[0];
-        handleInvocation(false, true, dest, t, &inv_message);
-    });
-    kernel_exit();
+    do_send(true, dest, seL4_MessageInfo_new(0, 0, 0, 1).words[0], CALLER_PC);
 }
 
 seL4_MessageInfo_t seL4_Call(seL4_CPtr dest, seL4_MessageInfo_t msgInfo)
