@@ -405,6 +405,10 @@ int plat_thread_join(plat_thread_t *pt)
         self->joining = true;
     }
     while (!t->exited && !t->faulted && !t->killed && t->started && !system_quiescent()) {
+        if (self && self->killed && self->has_pthread) {
+            self->joining = false;
+            sim_thread_leave(self); /* the joining thread itself was destroyed */
+        }
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_nsec += 2000000; /* re-check quiescence every 2 ms */
