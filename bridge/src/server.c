@@ -11,8 +11,9 @@
 #include "server_internal.h"
 #include "wire.h"
 
-/* What one call asked for, decoded out of the message registers before anything else runs:
- * kernel invocations made while handling it overwrite those registers. */
+/* What one call brought: its session, its op, the cap that came with it, and the body's root.
+ * The body stays in the message registers (decoded in place), so each op reads its fields before
+ * it makes any kernel invocation: an invocation's own arguments overwrite those registers. */
 typedef struct sb_call {
     uint32_t session;
     uint32_t op;
@@ -20,14 +21,6 @@ typedef struct sb_call {
     bool unwrapped;       /* the client's cap was unwrapped into cap_badge */
     seL4_Word cap_badge;
     sb_codec_struct_t root;
-    union {
-        struct {
-            uint16_t caps, depth, phase;
-        } open;
-        uint64_t tag;
-        uint32_t produced;
-        uint32_t target;
-    } arg;
 } sb_call_t;
 
 /* What the reply says; encoded once the handler is done with the kernel. */
@@ -268,13 +261,9 @@ static seL4_MessageInfo_t encode(sb_server_t *s, uint32_t op, const sb_answer_t 
         bridge_Error_set_detail(e, a->detail);
     } else {
         switch (op) {
-        case bridge_Op_openSession: {
-            bridge_OpenSessionReply_builder_t r = bridge_OpenSessionReply_init_root(&b);
-            sb_wire_put_layout(r, &a->u.open);
-            seL4_SetCap(0, sb_session_slot(s, session, SB_SLOT_BUNDLE));
-            caps = 1;
+        case bridge_Op_openSession:
+            sb_wire_put_layout(bridge_OpenSessionReply_init_root(&b), &a->u.open);
             break;
-        }
         case bridge_Op_capCall: {
             bridge_CapCallReply_builder_t r = bridge_CapCallReply_init_root(&b);
             bridge_CapCallReply_set_tag(r, a->u.cap_call.tag);
@@ -308,6 +297,11 @@ static seL4_MessageInfo_t encode(sb_server_t *s, uint32_t op, const sb_answer_t 
             bridge_PingReply_init_root(&b);
             break;
         }
+    }
+    if (a->status == SB_OK && a->grant) {
+        /* The one extraCap: the bundle CNode. The copy the client receives derives from it. */
+        seL4_SetCap(0, sb_session_slot(s, session, SB_SLOT_BUNDLE));
+        caps = 1;
     }
     size_t words = 0;
     (void)sb_codec_builder_finish(&b, &words); /* fixed sizes: every reply fits in 4 words */

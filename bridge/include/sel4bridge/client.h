@@ -208,6 +208,7 @@ static inline sb_status_t sb_client_reap(sb_client_t *c, sb_queue_entry_t *compl
  * bundle (SB_ERR_REVOKED; the client's state is reset). Phase 2 asks the server to signal and
  * re-checks the ring before sleeping, so a completion posted in between is never slept through.
  * A wake-up may find nothing new: the signal of completions already reaped stays pending.
+ * Wait only with requests in flight (or to wait for a revoke): nothing else will wake it.
  */
 static inline sb_status_t sb_client_wait(sb_client_t *c)
 {
