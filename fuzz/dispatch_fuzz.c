@@ -46,7 +46,7 @@ static void once(void)
     plat_init();
     if (plat_obj_alloc(seL4_EndpointObject, 0, &ep) != seL4_NoError ||
         plat_obj_alloc(seL4_NotificationObject, 0, &ntfn) != seL4_NoError ||
-        plat_obj_alloc(seL4_X86_4K, 0, &frame) != seL4_NoError ||
+        plat_obj_alloc(SB_FRAME_OBJECT, 0, &frame) != seL4_NoError ||
         plat_obj_alloc(seL4_CapTableObject, 2, &cnode_cap) != seL4_NoError) {
         abort();
     }

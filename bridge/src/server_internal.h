@@ -4,15 +4,6 @@
 
 #include <sel4bridge/server.h>
 
-/* Objects of another size class; the bridge itself needs only 4 KiB frames. */
-#if defined(CONFIG_ARCH_ARM) || defined(CONFIG_ARCH_AARCH64) || defined(CONFIG_ARCH_AARCH32)
-#define SB_FRAME_OBJECT seL4_ARM_SmallPageObject
-#elif defined(CONFIG_ARCH_RISCV)
-#define SB_FRAME_OBJECT seL4_RISCV_4K_Page
-#else
-#define SB_FRAME_OBJECT seL4_X86_4K
-#endif
-
 /*
  * The server's slots, from cfg.slot_base:
  *   +0                 the receive slot: a cap a client sends lands here, and is moved or deleted

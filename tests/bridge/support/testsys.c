@@ -199,7 +199,7 @@ int ts_client_create(ts_server_t *s, ts_client_t *c, uint32_t session, seL4_CapR
         plat_obj_alloc(seL4_NotificationObject, 0, &own_ntfn) != seL4_NoError ||
         seL4_CNode_Move(plat_thread_cnode(c->thread), TS_SLOT_NTFN, seL4_WordBits,
                         seL4_CapInitThreadCNode, own_ntfn, seL4_WordBits) != seL4_NoError ||
-        plat_obj_alloc(seL4_X86_4K, 0, &own_frame) != seL4_NoError ||
+        plat_obj_alloc(SB_FRAME_OBJECT, 0, &own_frame) != seL4_NoError ||
         seL4_CNode_Move(plat_thread_cnode(c->thread), TS_SLOT_FRAME, seL4_WordBits,
                         seL4_CapInitThreadCNode, own_frame, seL4_WordBits) != seL4_NoError) {
         return -1;
