@@ -17,6 +17,9 @@ seL4_BootInfo *rt_bootinfo;
 void rt_threads_init(void);
 int main(void);
 
+/* Defined (root_priority.c) only in images that run their root below seL4_MaxPrio. */
+extern const seL4_Word rt_root_priority __attribute__((weak));
+
 static char root_tls[4096] __attribute__((aligned(64)));
 static rt_map_entry_t root_map_entries[1 << 13];
 static rt_maps_t root_maps = {root_map_entries, 1 << 13, 0};
@@ -62,5 +65,10 @@ void rt_start(seL4_BootInfo *bi)
     set_tls_base(rt_tls_init(root_tls + sizeof(root_tls)));
     __sel4_ipc_buffer = bi->ipcBuffer;
     plat_init();
+    if (&rt_root_priority != NULL) {
+        /* Its maximum controlled priority stays seL4_MaxPrio: it still makes threads at any. */
+        RT_CHECK(seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB,
+                                      rt_root_priority));
+    }
     plat_exit(main());
 }
