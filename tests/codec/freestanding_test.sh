@@ -3,7 +3,9 @@
 # memcpy/memset/memcmp/strlen. usage: freestanding_test.sh <nm> <object files...>
 set -eu
 nm=$1; shift
-undef=$("$nm" -u "$@" | awk 'NF >= 2 {print $2}' | sort -u)
+# nm runs on its own so that a failure (e.g. a missing object) fails the test.
+syms=$("$nm" -u "$@")
+undef=$(echo "$syms" | awk 'NF >= 2 {print $2}' | sort -u)
 bad=$(echo "$undef" | grep -vxE 'memcpy|memset|memcmp|strlen|' || true)
 echo "undefined symbols: $(echo $undef)"
 [ -z "$bad" ] || { echo "not freestanding: $bad"; exit 1; }
