@@ -9,7 +9,6 @@
  *   +0                 the receive slot: a cap a client sends lands here, and is moved or deleted
  *                      before the next receive, so that no later cap finds it occupied and drops
  *   +1 + 9 * (n - 1)   session n's nine masters (SB_SLOT_*) — each kept for the server's life
- *   after them         the pool's data frames
  */
 enum {
     SB_SLOT_REQUEST_FRAME = 0, /* original frame cap of the request ring (mapped by us) */
@@ -19,7 +18,7 @@ enum {
     SB_SLOT_SIGNAL,            /* minted from it, write-only, SB_SIGNAL_COMPLETION */
     SB_SLOT_SIGNAL_REVOKED,    /* minted from it, write-only, SB_SIGNAL_REVOKED */
     SB_SLOT_CLIENT_NTFN,       /* minted from it, read-only: the master of the client's copy */
-    SB_SLOT_UNTYPED,           /* untyped the bundle CNode is retyped from at each open */
+    SB_SLOT_UNTYPED,           /* each open retypes the bundle CNode and data frames from it */
     SB_SLOT_BUNDLE,            /* the bundle CNode, while a session is open */
     SB_SESSION_SLOTS
 };
@@ -32,11 +31,6 @@ static inline seL4_CPtr sb_recv_slot(const sb_server_t *s)
 static inline seL4_CPtr sb_session_slot(const sb_server_t *s, uint32_t session, unsigned which)
 {
     return s->cfg.slot_base + 1 + (seL4_CPtr)(session - 1) * SB_SESSION_SLOTS + which;
-}
-
-static inline seL4_CPtr sb_pool_slot(const sb_server_t *s, uint32_t index)
-{
-    return s->cfg.slot_base + 1 + (seL4_CPtr)s->cfg.max_sessions * SB_SESSION_SLOTS + index;
 }
 
 static inline sb_server_session_t *sb_session(sb_server_t *s, uint32_t session)

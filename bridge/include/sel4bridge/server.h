@@ -13,7 +13,7 @@
 #include <sel4bridge/session.h>
 #include <sel4bridge/status.h>
 
-/* Largest data-frame pool a server can keep (one slot and one mapping each). */
+/* Largest data-frame pool: how many data frames all open bundles may hold together. */
 #define SB_SERVER_POOL_MAX 512u
 
 /*
@@ -44,7 +44,7 @@ typedef struct sb_server_config {
     seL4_Word slot_count;
     uint32_t max_sessions;  /* sessions 1..max_sessions, at most SB_MAX_SESSIONS */
     uint32_t max_bundle;    /* largest bundle k, SB_BUNDLE_MIN..SB_BUNDLE_MAX */
-    uint32_t pool_frames;   /* data frames shared by all bundles, at most SB_SERVER_POOL_MAX */
+    uint32_t pool_frames;   /* data frames open bundles may hold together, <= SB_SERVER_POOL_MAX */
     uint32_t default_depth; /* ring depth when a client asks for 0; a power of two */
     uint32_t admin_session; /* this session may revoke other sessions' bundles; 0 for none */
     uint32_t ring_start;    /* first index of every ring: 0, or near 2^32 to cross the wrap */
@@ -67,7 +67,6 @@ typedef struct sb_server_session {
     uint32_t depth;
     uint32_t phase;
     uint32_t data_frames;
-    uint16_t pool_index[SB_BUNDLE_MAX - SB_BUNDLE_MIN]; /* the pool frames lent to it */
     sb_queue_consumer_t requests;
     sb_queue_producer_t completions;
     sb_queue_t *request_ring;    /* our mapping of the ring frames, kept across sessions */
@@ -92,9 +91,8 @@ typedef struct sb_server {
     seL4_Word pending; /* kick bits still to serve (budget spent, or collected during revoke) */
     sb_server_stats_t stats;
     sb_server_session_t sessions[SB_MAX_SESSIONS];
-    uint32_t pool_free_count;
-    uint16_t pool_free[SB_SERVER_POOL_MAX];
-    void *pool_vaddr[SB_SERVER_POOL_MAX];
+    uint8_t session_bits; /* size of each session's untyped */
+    uint32_t pool_free_count; /* data frames that bundles may still take */
 } sb_server_t;
 
 /* Empty slots @cfg needs from slot_base. */
@@ -104,8 +102,8 @@ seL4_Word sb_server_untyped_bits(const sb_server_config_t *cfg);
 
 /*
  * Check @cfg, bind the notification, make every session's objects (ring frames, notification,
- * caps) and the frame pool from the untyped, map the frames, set the receive slot. Call on the
- * server's own thread: frames are mapped into the caller's VSpace.
+ * caps, an untyped for its bundles) from the untyped, map the ring frames, set the receive slot.
+ * Call on the server's own thread: frames are mapped into the caller's VSpace.
  */
 sb_status_t sb_server_init(sb_server_t *s, const sb_server_config_t *cfg);
 
@@ -124,8 +122,8 @@ static inline void sb_server_stop(sb_server_t *s)
 /*
  * Revoke session @session's bundle now: seL4_CNode_Revoke on the server's master caps removes
  * every cap the client holds from it (and its mappings), the kick bit is retired (no kick cap
- * left, pending bit cleared), a blocked client is woken with SB_SIGNAL_REVOKED, pool frames come
- * back. The session answers SB_ERR_REVOKED until it is opened again or closed.
+ * left, a pending kick ignored), a blocked client is woken with SB_SIGNAL_REVOKED, its data
+ * frames return to the pool. The session answers SB_ERR_REVOKED until it is opened again or closed.
  */
 sb_status_t sb_server_revoke(sb_server_t *s, uint32_t session);
 
