@@ -15,10 +15,12 @@
 #include <unistd.h>
 
 #define SIM_ARENA_BYTES (1ul << 36) /* 64 GiB of address space for mappings, reserved, not backed */
+#define SIM_ARENA_MIN_BYTES (1ul << 30) /* the least taken where less is to be had (valgrind) */
 
 static int ram_fd = -1;
 static uintptr_t arena_base;
 static uintptr_t arena_next;
+static uintptr_t arena_bytes;
 
 void frame_init(void)
 {
@@ -26,7 +28,12 @@ void frame_init(void)
     if (ram_fd < 0 || ftruncate(ram_fd, (off_t)BIT(SIM_RAM_BITS)) != 0) {
         sim_fatal("cannot create the model's physical memory: %s", strerror(errno));
     }
-    void *a = mmap(NULL, SIM_ARENA_BYTES, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *a = MAP_FAILED;
+    for (arena_bytes = SIM_ARENA_BYTES; a == MAP_FAILED && arena_bytes >= SIM_ARENA_MIN_BYTES;
+         arena_bytes >>= 1) {
+        a = mmap(NULL, arena_bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    }
+    arena_bytes <<= 1; /* the size that was reserved */
     if (a == MAP_FAILED) {
         sim_fatal("cannot reserve the mapping arena: %s", strerror(errno));
     }
@@ -35,7 +42,7 @@ void frame_init(void)
 
 bool frame_is_model_address(uintptr_t addr)
 {
-    return arena_base && addr >= arena_base && addr < arena_base + SIM_ARENA_BYTES;
+    return arena_base && addr >= arena_base && addr < arena_base + arena_bytes;
 }
 
 /* Zero physical memory: the kernel clears memory it hands out again (resetUntypedCap). */
@@ -58,7 +65,7 @@ exception_t frame_map(cte_t *slot, seL4_Word *vaddr)
         current_syscall_error = (syscall_error_t){.type = seL4_InvalidArgument, .invalid_argument_number = 0};
         return EXCEPTION_SYSCALL_ERROR;
     }
-    if (arena_next + BIT(seL4_PageBits) > arena_base + SIM_ARENA_BYTES) {
+    if (arena_next + BIT(seL4_PageBits) > arena_base + arena_bytes) {
         sim_fatal("mapping arena exhausted");
     }
     uintptr_t va = arena_next;
@@ -74,13 +81,74 @@ exception_t frame_map(cte_t *slot, seL4_Word *vaddr)
     return EXCEPTION_NONE;
 }
 
-/* unmapPage: the address stays reserved (PROT_NONE), so a stale access faults. */
-void frame_unmap(cap_t *cap)
+/*
+ * A revoke deletes many frame caps in one invocation, often of frames adjacent in the arena (a
+ * client maps a bundle's frames in order) and in physical memory (retyped together). Each
+ * unmapping and clearing is a Linux system call, so adjacent ones are gathered into one range
+ * and done together when the invocation ends (frame_flush, from ks_unlock): still inside the
+ * kernel operation, before any thread can run again, as seL4 unmaps within the invocation.
+ */
+typedef struct {
+    uintptr_t lo, hi;
+} range_t;
+static range_t unmap_pending, clear_pending;
+
+static void unmap_now(range_t r)
 {
-    void *m = mmap((void *)cap->mapped_vaddr, BIT(seL4_PageBits), PROT_NONE,
+    void *m = mmap((void *)r.lo, r.hi - r.lo, PROT_NONE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
     if (m == MAP_FAILED) {
         sim_fatal("cannot unmap a frame: %s", strerror(errno));
     }
+}
+
+/* Add the page at @at to @pend; true when it did not touch @pend, which is then handed back in
+ * @out to be done now and restarted with the page. */
+static bool gather(range_t *pend, uintptr_t at, range_t *out)
+{
+    uintptr_t page = BIT(seL4_PageBits);
+    if (pend->hi != pend->lo && pend->hi == at) {
+        pend->hi += page;
+        return false;
+    }
+    if (pend->hi != pend->lo && pend->lo == at + page) {
+        pend->lo = at;
+        return false;
+    }
+    *out = *pend;
+    *pend = (range_t){at, at + page};
+    return out->hi != out->lo;
+}
+
+/* unmapPage: the address stays reserved (PROT_NONE), so a stale access faults. */
+void frame_unmap(cap_t *cap)
+{
+    range_t now;
+    if (gather(&unmap_pending, cap->mapped_vaddr, &now)) {
+        unmap_now(now);
+    }
     cap->mapped_vaddr = 0;
+}
+
+/* Clear a frame's memory (made, or its last cap gone) by the end of the invocation: a page is
+ * gathered like unmappings. */
+void frame_clear_deferred(seL4_Word paddr, seL4_Word bytes)
+{
+    range_t now;
+    if (bytes != BIT(seL4_PageBits)) {
+        frame_clear(paddr, bytes);
+    } else if (gather(&clear_pending, paddr, &now)) {
+        frame_clear(now.lo, now.hi - now.lo);
+    }
+}
+
+void frame_flush(void)
+{
+    if (unmap_pending.hi != unmap_pending.lo) {
+        unmap_now(unmap_pending);
+    }
+    if (clear_pending.hi != clear_pending.lo) {
+        frame_clear(clear_pending.lo, clear_pending.hi - clear_pending.lo);
+    }
+    unmap_pending = clear_pending = (range_t){0, 0};
 }

@@ -275,6 +275,9 @@ void frame_init(void);
 void frame_clear(seL4_Word paddr, seL4_Word bytes);
 exception_t frame_map(cte_t *slot, seL4_Word *vaddr);
 void frame_unmap(cap_t *cap);
+void frame_clear_deferred(seL4_Word paddr, seL4_Word bytes);
+/* Do the unmappings and clearings gathered during the invocation; under the kernel lock. */
+void frame_flush(void);
 bool frame_is_model_address(uintptr_t addr);
 
 /* ---- fault.c ---- */

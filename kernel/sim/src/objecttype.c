@@ -233,7 +233,7 @@ cap_t createObject(seL4_Word type, seL4_Word paddr, seL4_Word user_size, bool de
         c.can_send = c.can_receive = true;
         c.is_device = device;
         if (!device) {
-            frame_clear(paddr, BIT(seL4_PageBits));
+            frame_clear_deferred(paddr, BIT(seL4_PageBits));
         }
         break;
     case seL4_X64_PML4Object:
@@ -302,7 +302,7 @@ void finaliseCap(cap_t cap, bool final)
             frame_unmap(&cap);
         }
         if (final && !cap.is_device) {
-            frame_clear(cap.paddr, BIT(cap.size_bits));
+            frame_clear_deferred(cap.paddr, BIT(cap.size_bits));
         }
         break;
     case cap_cnode_cap:

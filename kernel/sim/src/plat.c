@@ -50,6 +50,7 @@ void ks_lock(void)
 
 void ks_unlock(void)
 {
+    frame_flush();
     pthread_mutex_unlock(&ks_mutex);
     sim_flush_wakes();
 }
@@ -416,6 +417,7 @@ int plat_thread_join(plat_thread_t *pt)
             until.tv_sec++;
             until.tv_nsec -= 1000000000;
         }
+        frame_flush();
         pthread_cond_timedwait(&ks_join_cond, &ks_mutex, &until);
     }
     if (self) {
