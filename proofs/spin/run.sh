@@ -20,6 +20,9 @@ for check in safety ltl; do
     e=$(sed -n 's/.*errors: \([0-9]*\).*/\1/p' $check.log)
     stored=$(sed -n 's/^ *\([0-9e+.]*\) states, stored.*/\1/p' $check.log)
     [ -n "$e" ] || { cat $check.log; echo "spin: no result from pan ($check)" >&2; exit 1; }
+    # A search cut short by the depth bound would make "0 errors" mean nothing.
+    ! grep -q 'max search depth too small' $check.log ||
+        { echo "spin: $check search truncated by -m" >&2; exit 1; }
     echo "kick.pml $* $check: errors $e, states stored $stored"
     grep -E '^pan:1:' $check.log || true
     errors=$((errors + e))
