@@ -60,7 +60,8 @@ static void all_types(sb_codec_reader_t *msg)
 
     if (codec_test_AllTypes_read_root(msg, &r) != SB_CODEC_OK)
         return;
-    sink += codec_test_AllTypes_get_int64Field(r) + codec_test_AllTypes_get_boolField(r);
+    /* Unsigned: any int64 the message holds must be summable without overflow. */
+    sink += (uint64_t)codec_test_AllTypes_get_int64Field(r) + codec_test_AllTypes_get_boolField(r);
     sink += codec_test_AllTypes_get_float64Field(r) != 0.0;
     text(codec_test_AllTypes_get_textField(r), "");
     data(codec_test_AllTypes_get_dataField(r));
