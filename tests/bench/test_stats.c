@@ -12,23 +12,7 @@
 #include "runner.h"
 #include "stats.h"
 
-static int failures;
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                        \
-        }                                                                      \
-    } while (0)
-#define CHECK_EQ(a, b)                                                         \
-    do {                                                                       \
-        unsigned long long a_ = (unsigned long long)(a), b_ = (unsigned long long)(b); \
-        if (a_ != b_) {                                                        \
-            fprintf(stderr, "%s:%d: %s == %llu, expected %llu\n", __FILE__, __LINE__, #a, a_, b_); \
-            failures++;                                                        \
-        }                                                                      \
-    } while (0)
+#include "../check.h"
 
 static uint64_t buf[20000], scratch[20000];
 static bench_summary_t sum;

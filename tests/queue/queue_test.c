@@ -15,15 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static int failures;
-
-#define CHECK(cond)                                                                            \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);          \
-            failures++;                                                                        \
-        }                                                                                      \
-    } while (0)
+#include "../check.h"
 
 #define CHECK_STATUS(expr, want)                                                               \
     do {                                                                                       \
