@@ -271,6 +271,7 @@ exception_t decodeUntypedInvocation(cte_t *slot, cap_t cap, const retype_args_t 
 #define SIM_RAM_BASE 0x100000000ul  /* physical address of the untyped pool */
 #define SIM_RAM_BITS 30             /* 1 GiB of (sparse) physical memory */
 #define SIM_KERNEL_PADDR 0x10000ul  /* boot objects that no untyped covers */
+#define SIM_MAP_QUARANTINE_PAGES 16384ul /* unmapped pages an address waits behind (frame.c) */
 void frame_init(void);
 void frame_clear(seL4_Word paddr, seL4_Word bytes);
 exception_t frame_map(cte_t *slot, seL4_Word *vaddr);
