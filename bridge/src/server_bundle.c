@@ -1,8 +1,16 @@
 /*
- * The server's objects and bundles: each session's lasting objects (ring frames, notifications,
- * an untyped of its own) are made once, at init; a grant retypes the bundle CNode and its data
- * frames from the session's untyped and copies the lasting masters in, and a revoke takes all of
- * it back with one seL4_CNode_Revoke per master (the untyped's covers the CNode and the frames).
+ * The server's objects and bundles: each session's lasting objects (ring frames, an untyped of its
+ * own) are made once, at init; a grant retypes the bundle CNode, the completion notification and
+ * the data frames from the session's untyped and copies the ring frames in, and a revoke takes all
+ * of it back with one seL4_CNode_Revoke per master (the untyped's covers everything it retyped).
+ *
+ * The rule behind the completion notification: the server never receives (Recv, Wait, Poll) on an
+ * object a client holds a receive right to. A client may bind such a notification to its own TCB
+ * (receive rights are all seL4_TCB_BindNotification asks for), and a receive on a notification
+ * bound to another thread is a cap fault that would stop the server. The binding belongs to the
+ * object, not to the cap, so the object itself must not outlive the grant: it is retyped per
+ * grant and destroyed by the revoke (destroying a notification unbinds it), and the next session
+ * gets a fresh one with a clear word, without the server ever reading the old one.
  */
 #include <sel4bridge/plat.h>
 #include <sel4bridge/server.h>
@@ -32,14 +40,19 @@ static seL4_Word bits_for(uint64_t bytes)
     return bits;
 }
 
-/* Each session's untyped: at grant its bundle CNode comes first (at the base, at most a page),
- * then the data frames, page-aligned after it (seL4 aligns each object to its size). */
+/* Each session's untyped: at grant its bundle CNode comes first (at the base), the completion
+ * notification right after it, both within the first page, then the data frames, page-aligned
+ * (seL4 aligns each object to its size and the watermark only moves forward). */
+_Static_assert((1u << (6 + seL4_SlotBits)) + (1u << seL4_NotificationBits) <= (1u << seL4_PageBits),
+               "the largest bundle CNode and the notification share the untyped's first page");
+
 static seL4_Word session_untyped_bits(const sb_server_config_t *cfg)
 {
-    uint64_t cnode = (uint64_t)1 << (bundle_bits(cfg) + seL4_SlotBits);
+    uint64_t head = ((uint64_t)1 << (bundle_bits(cfg) + seL4_SlotBits)) +
+                    ((uint64_t)1 << seL4_NotificationBits);
     uint32_t frames = session_frames(cfg);
     if (frames == 0) {
-        return bits_for(cnode);
+        return bits_for(head);
     }
     return bits_for(((uint64_t)frames + 1) << seL4_PageBits);
 }
@@ -51,11 +64,10 @@ seL4_Word sb_server_slots_needed(const sb_server_config_t *cfg)
 
 seL4_Word sb_server_untyped_bits(const sb_server_config_t *cfg)
 {
-    /* Retyped largest first (session untypeds and ring frames, whichever is larger, then the
-     * notifications), so no alignment is lost. */
+    /* Retyped largest first (session untypeds and ring frames, whichever is larger), so no
+     * alignment is lost. */
     uint64_t bytes = ((uint64_t)cfg->max_sessions * 2) << seL4_PageBits;
     bytes += (uint64_t)cfg->max_sessions << session_untyped_bits(cfg);
-    bytes += (uint64_t)cfg->max_sessions << seL4_NotificationBits;
     return bits_for(bytes);
 }
 
@@ -159,19 +171,9 @@ sb_status_t sb_server_init(sb_server_t *s, const sb_server_config_t *cfg)
     }
     s->pool_free_count = cfg->pool_frames;
     for (uint32_t n = 1; n <= cfg->max_sessions; n++) {
-        seL4_CPtr ntfn = sb_session_slot(s, n, SB_SLOT_NTFN);
-        /* The kick cap: write-only, so a client can signal us but never wait on our word. The
-         * client's completion cap: read-only, and badged only so that it is revocable (a Mint
-         * that sets a badge makes a new CDT root; the badge means nothing to a waiter). */
+        /* The kick cap: write-only, so a client can signal us but never wait on our word. */
         if ((st = mint(s, sb_session_slot(s, n, SB_SLOT_KICK), cfg->notification, seL4_CanWrite,
-                       sb_kick_bit(n))) != SB_OK ||
-            (st = retype(s, seL4_NotificationObject, 0, ntfn)) != SB_OK ||
-            (st = mint(s, sb_session_slot(s, n, SB_SLOT_SIGNAL), ntfn, seL4_CanWrite,
-                       SB_SIGNAL_COMPLETION)) != SB_OK ||
-            (st = mint(s, sb_session_slot(s, n, SB_SLOT_SIGNAL_REVOKED), ntfn, seL4_CanWrite,
-                       SB_SIGNAL_REVOKED)) != SB_OK ||
-            (st = mint(s, sb_session_slot(s, n, SB_SLOT_CLIENT_NTFN), ntfn, seL4_CanRead,
-                       SB_SIGNAL_COMPLETION)) != SB_OK) {
+                       sb_kick_bit(n))) != SB_OK) {
             return st;
         }
     }
@@ -187,48 +189,37 @@ static sb_status_t put(sb_server_t *s, seL4_CPtr bundle, uint32_t index, uint8_t
         seL4_CNode_Copy(bundle, index, bits, s->cfg.cnode, src, seL4_WordBits, rights));
 }
 
-sb_status_t sb_bundle_grant(sb_server_t *s, uint32_t session, uint32_t caps, uint32_t depth,
-                            uint32_t phase)
+/* The grant's objects, in the order the session's untyped lays them out: the bundle CNode, the
+ * completion notification with the two write-only caps we signal it through, the data frames in
+ * the CNode's slots 2 .. k-3, then the copies of the ring frames and the two notification caps. */
+static sb_status_t grant_objects(sb_server_t *s, uint32_t session, uint32_t caps, uint8_t bits,
+                                 uint32_t data)
 {
-    sb_server_session_t *ss = sb_session(s, session);
-    uint32_t data = caps - SB_BUNDLE_MIN;
-    if (data > s->pool_free_count) {
-        return SB_ERR_POOL_EXHAUSTED;
-    }
-    /* Everything a grant makes comes from the session's own untyped: a fresh CNode, then the data
-     * frames retyped straight into its slots 2 .. k-3 in one invocation (zeroed by the kernel, so
-     * nothing of an earlier session reaches this client). The revoke of that untyped destroys
-     * them all, every copy and every mapping of them, and anything a client put into the CNode. */
-    uint8_t bits = sb_bundle_cnode_bits(caps);
     seL4_CPtr untyped = sb_session_slot(s, session, SB_SLOT_UNTYPED);
     seL4_CPtr bundle = sb_session_slot(s, session, SB_SLOT_BUNDLE);
+    seL4_CPtr ntfn = sb_session_slot(s, session, SB_SLOT_NTFN);
     sb_status_t st = from_kernel(seL4_Untyped_Retype(untyped, seL4_CapTableObject, bits,
                                                      s->cfg.cnode, 0, 0, bundle, 1));
-    if (st != SB_OK) {
-        return st;
+    if (st == SB_OK) {
+        st = from_kernel(seL4_Untyped_Retype(untyped, seL4_NotificationObject, 0, s->cfg.cnode, 0,
+                                             0, ntfn, 1));
     }
-    ss->caps = caps;
-    ss->depth = depth;
-    ss->phase = phase;
-    ss->data_frames = data;
-    ss->served = 0;
-    s->pool_free_count -= data;
-    sb_queue_init(ss->request_ring, s->cfg.ring_start);
-    sb_queue_init(ss->completion_ring, s->cfg.ring_start);
-    (void)sb_queue_consumer_attach(&ss->requests, ss->request_ring, depth);
-    (void)sb_queue_producer_attach(&ss->completions, ss->completion_ring, depth);
-    if (phase == SB_PHASE_SIGNAL_WHEN_ASKED) {
-        /* We start asleep on this ring: the client's first request must kick. */
-        sb_queue_request_signal(&ss->requests);
+    /* Badges tell a waiting client why it woke; the client's own cap is unbadged and read-only. */
+    if (st == SB_OK) {
+        st = mint(s, sb_session_slot(s, session, SB_SLOT_SIGNAL), ntfn, seL4_CanWrite,
+                  SB_SIGNAL_COMPLETION);
     }
-
-    /* Slot order is the layout op_open reports: frames, then kick, then completion. The ring
-     * frames and the notifications are the server's for its life: copies of their masters. */
-    if (data > 0) {
+    if (st == SB_OK) {
+        st = mint(s, sb_session_slot(s, session, SB_SLOT_SIGNAL_REVOKED), ntfn, seL4_CanWrite,
+                  SB_SIGNAL_REVOKED);
+    }
+    if (st == SB_OK && data > 0) {
         /* node_depth 0: the destination CNode is the bundle CNode itself. */
         st = from_kernel(
             seL4_Untyped_Retype(untyped, SB_FRAME_OBJECT, 0, bundle, 0, 0, 2, data));
     }
+    /* Slot order is the layout op_open reports: frames, then kick, then completion. The ring
+     * frames are the server's for its life: the client gets copies of their masters. */
     if (st == SB_OK) {
         st = put(s, bundle, 0, bits, sb_session_slot(s, session, SB_SLOT_REQUEST_FRAME),
                  seL4_ReadWrite);
@@ -241,17 +232,58 @@ sb_status_t sb_bundle_grant(sb_server_t *s, uint32_t session, uint32_t caps, uin
         st = put(s, bundle, caps - 2, bits, sb_session_slot(s, session, SB_SLOT_KICK), seL4_CanWrite);
     }
     if (st == SB_OK) {
-        st = put(s, bundle, caps - 1, bits, sb_session_slot(s, session, SB_SLOT_CLIENT_NTFN),
-                 seL4_CanRead);
+        st = put(s, bundle, caps - 1, bits, ntfn, seL4_CanRead);
     }
-    ss->state = SB_SESSION_OPEN;
-    s->stats.open_sessions++;
+    return st;
+}
+
+/* Undo a grant that failed part-way: everything it made is a descendant of the session's untyped
+ * or of the ring frames' masters. No client holds any of it yet (the CNode was never sent). */
+static void ungrant(sb_server_t *s, uint32_t session)
+{
+    (void)seL4_CNode_Revoke(s->cfg.cnode, sb_session_slot(s, session, SB_SLOT_UNTYPED),
+                            seL4_WordBits);
+    (void)seL4_CNode_Revoke(s->cfg.cnode, sb_session_slot(s, session, SB_SLOT_REQUEST_FRAME),
+                            seL4_WordBits);
+    (void)seL4_CNode_Revoke(s->cfg.cnode, sb_session_slot(s, session, SB_SLOT_COMPLETION_FRAME),
+                            seL4_WordBits);
+}
+
+sb_status_t sb_bundle_grant(sb_server_t *s, uint32_t session, uint32_t caps, uint32_t depth,
+                            uint32_t phase)
+{
+    sb_server_session_t *ss = sb_session(s, session);
+    uint32_t data = caps - SB_BUNDLE_MIN;
+    if (data > s->pool_free_count) {
+        return SB_ERR_POOL_EXHAUSTED;
+    }
+    /* Everything a grant makes comes from the session's own untyped (zeroed by the kernel, so
+     * nothing of an earlier session reaches this client). The revoke of that untyped destroys it
+     * all, every copy and every mapping of it, and anything a client put into the CNode. */
+    uint8_t bits = sb_bundle_cnode_bits(caps);
+    sb_status_t st = grant_objects(s, session, caps, bits, data);
     if (st != SB_OK) {
-        /* Cannot happen with a correct setup; leave nothing half-granted behind. */
-        sb_bundle_revoke(s, session, SB_SESSION_FREE);
-        s->stats.revoked_bundles--;
-        return SB_ERR_KERNEL;
+        /* Only a setup that gives the server too little untyped memory or too few slots gets
+         * here; the session stays closed and its untyped is ready for the next open. */
+        ungrant(s, session);
+        return st == SB_ERR_NO_MEMORY ? SB_ERR_NO_MEMORY : SB_ERR_KERNEL;
     }
+    sb_queue_init(ss->request_ring, s->cfg.ring_start);
+    sb_queue_init(ss->completion_ring, s->cfg.ring_start);
+    (void)sb_queue_consumer_attach(&ss->requests, ss->request_ring, depth);
+    (void)sb_queue_producer_attach(&ss->completions, ss->completion_ring, depth);
+    if (phase == SB_PHASE_SIGNAL_WHEN_ASKED) {
+        /* We start asleep on this ring: the client's first request must kick. */
+        sb_queue_request_signal(&ss->requests);
+    }
+    ss->caps = caps;
+    ss->depth = depth;
+    ss->phase = phase;
+    ss->data_frames = data;
+    ss->served = 0;
+    ss->state = SB_SESSION_OPEN;
+    s->pool_free_count -= data;
+    s->stats.open_sessions++;
     return SB_OK;
 }
 
@@ -267,26 +299,28 @@ sb_status_t sb_bundle_revoke(sb_server_t *s, uint32_t session, uint32_t next_sta
         ss->state = next_state;
         return SB_OK;
     }
-    seL4_Error e = seL4_NoError;
+    /* Each revoke is of a master only the server holds, in a slot that never changes: any error
+     * is a broken setup, reported as SB_ERR_KERNEL after all of them have been tried. */
+    bool failed = false;
     /* Kicks first: once no copy of the kick cap is left, no new kick of this session can arrive
      * (a kernel invocation is atomic: a client mid-seL4_Signal has either signalled or not). A
      * kick already pending in our word reaches the serve loop at its next receive (seL4 returns
      * a bound notification's word before any call), and finds the session no longer open:
      * ignored, before any call could open it again. */
-    e |= revoke(s, sb_session_slot(s, session, SB_SLOT_KICK));
-    /* The session's untyped: the bundle CNode, every copy of its cap and every cap in it
-     * (including any a client copied into it), the data frames with every copy and mapping. */
-    e |= revoke(s, sb_session_slot(s, session, SB_SLOT_UNTYPED));
+    failed |= revoke(s, sb_session_slot(s, session, SB_SLOT_KICK)) != seL4_NoError;
+    /* A client blocked on its completion notification wakes with SB_SIGNAL_REVOKED now, while
+     * the object still exists (once it is destroyed, a waiter is only restarted, and finds its
+     * cap gone). A client that is not waiting finds the slot empty at its next wait. */
+    seL4_Signal(sb_session_slot(s, session, SB_SLOT_SIGNAL_REVOKED));
+    /* The session's untyped: the bundle CNode with every cap in it (including any a client put
+     * there), the completion notification (unbound from any thread a client bound it to) with
+     * every cap to it, the data frames with every copy and mapping. Nothing is polled or
+     * cleared: the next grant retypes fresh objects. */
+    failed |= revoke(s, sb_session_slot(s, session, SB_SLOT_UNTYPED)) != seL4_NoError;
     /* The ring frames: every copy goes, and with it every mapping made from a copy — the
      * client's next access faults. Our own mappings are of the masters and stay. */
-    e |= revoke(s, sb_session_slot(s, session, SB_SLOT_REQUEST_FRAME));
-    e |= revoke(s, sb_session_slot(s, session, SB_SLOT_COMPLETION_FRAME));
-    e |= revoke(s, sb_session_slot(s, session, SB_SLOT_CLIENT_NTFN));
-    /* A client blocked on the completion notification (the object lives on, only its cap went)
-     * wakes with SB_SIGNAL_REVOKED. Then clear the word, so the next session starts clean. */
-    seL4_Signal(sb_session_slot(s, session, SB_SLOT_SIGNAL_REVOKED));
-    seL4_Word word;
-    seL4_Poll(sb_session_slot(s, session, SB_SLOT_NTFN), &word);
+    failed |= revoke(s, sb_session_slot(s, session, SB_SLOT_REQUEST_FRAME)) != seL4_NoError;
+    failed |= revoke(s, sb_session_slot(s, session, SB_SLOT_COMPLETION_FRAME)) != seL4_NoError;
     /* Kick bits collected from an earlier word are dropped too. */
     s->pending &= ~sb_kick_bit(session);
 
@@ -295,5 +329,5 @@ sb_status_t sb_bundle_revoke(sb_server_t *s, uint32_t session, uint32_t next_sta
     ss->data_frames = 0;
     s->stats.open_sessions--;
     s->stats.revoked_bundles++;
-    return e == seL4_NoError ? SB_OK : SB_ERR_KERNEL;
+    return failed ? SB_ERR_KERNEL : SB_OK;
 }

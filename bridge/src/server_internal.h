@@ -8,18 +8,19 @@
  * The server's slots, from cfg.slot_base:
  *   +0                 the receive slot: a cap a client sends lands here, and is moved or deleted
  *                      before the next receive, so that no later cap finds it occupied and drops
- *   +1 + 9 * (n - 1)   session n's nine masters (SB_SLOT_*) — each kept for the server's life
+ *   +1 + 8 * (n - 1)   session n's eight slots (SB_SLOT_*): the ring frames, the kick cap and
+ *                      the untyped are kept for the server's life; the others hold what one grant
+ *                      retyped from the untyped, and are emptied by its revoke
  */
 enum {
     SB_SLOT_REQUEST_FRAME = 0, /* original frame cap of the request ring (mapped by us) */
     SB_SLOT_COMPLETION_FRAME,  /* original frame cap of the completion ring (mapped by us) */
     SB_SLOT_KICK,              /* our notification, minted write-only with the kick bit */
-    SB_SLOT_NTFN,              /* original cap of the session's completion notification */
+    SB_SLOT_UNTYPED,           /* each grant retypes the objects below and the data frames from it */
+    SB_SLOT_BUNDLE,            /* the bundle CNode, while a session is open */
+    SB_SLOT_NTFN,              /* the grant's completion notification (never received on by us) */
     SB_SLOT_SIGNAL,            /* minted from it, write-only, SB_SIGNAL_COMPLETION */
     SB_SLOT_SIGNAL_REVOKED,    /* minted from it, write-only, SB_SIGNAL_REVOKED */
-    SB_SLOT_CLIENT_NTFN,       /* minted from it, read-only: the master of the client's copy */
-    SB_SLOT_UNTYPED,           /* each open retypes the bundle CNode and data frames from it */
-    SB_SLOT_BUNDLE,            /* the bundle CNode, while a session is open */
     SB_SESSION_SLOTS
 };
 
@@ -38,8 +39,7 @@ static inline sb_server_session_t *sb_session(sb_server_t *s, uint32_t session)
     return &s->sessions[session - 1];
 }
 
-/* server_bundle.c: objects at init, grant and revoke. */
-sb_status_t sb_bundle_objects_init(sb_server_t *s);
+/* server_bundle.c: objects at init (sb_server_init), grant and revoke. */
 /* Grant session @session a bundle of @caps caps and @depth-entry rings; the caller replies with
  * the bundle CNode (sb_session_slot(.., SB_SLOT_BUNDLE)). */
 sb_status_t sb_bundle_grant(sb_server_t *s, uint32_t session, uint32_t caps, uint32_t depth,
