@@ -29,18 +29,39 @@ static void corrupt(sb_server_t *s, uint32_t session)
     sb_bundle_revoke(s, session, SB_SESSION_REVOKED);
 }
 
+/*
+ * Phase 2, the flag just set: true when, after all, a request is waiting and its completion has
+ * room — the client published (and reaped) between our last look and the flag store, saw us
+ * awake and did not kick — and then the flag is withdrawn and we go on. A corrupt ring also goes
+ * on, so that the next dequeue or length check finds it.
+ */
+static bool look_again(sb_server_session_t *ss)
+{
+    uint32_t used = 0;
+    if (sb_queue_empty(&ss->requests)) {
+        return false;
+    }
+    if (sb_queue_producer_length(&ss->completions, &used) == SB_QUEUE_OK && used == ss->depth) {
+        return false;
+    }
+    sb_queue_cancel_signal(&ss->requests);
+    return true;
+}
+
 void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
 {
     sb_server_session_t *ss = sb_session(s, session);
     bool phase2 = ss->phase == SB_PHASE_SIGNAL_WHEN_ASKED;
-    uint32_t posted = 0;
+    /* Both count against the budget: a client that moves its indices back and forth can make
+     * every look-again succeed and every dequeue find nothing, and must not keep us here. */
+    uint32_t posted = 0, looks = 0;
     s->pending &= ~sb_kick_bit(session);
     if (phase2) {
         /* Awake now: while we drain, the client's enqueues need not kick. */
         sb_queue_cancel_signal(&ss->requests);
     }
     for (;;) {
-        if (posted == ss->depth) {
+        if (posted + looks >= ss->depth) {
             /* Budget spent: one ring's worth per session per turn, so that one busy client
              * cannot keep the others (or a call) waiting. Come back after the endpoint. */
             s->pending |= sb_kick_bit(session);
@@ -51,27 +72,22 @@ void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
             corrupt(s, session);
             return;
         }
-        if (used == ss->depth) {
-            /* The client is not reaping. An honest client never gets here (it keeps at most
-             * depth requests in flight); this one gets its next kick served, not a spin. */
-            if (phase2) {
-                sb_queue_request_signal(&ss->requests);
-            }
-            break;
-        }
         sb_queue_entry_t request;
-        sb_queue_status_t q = sb_queue_dequeue(&ss->requests, &request);
-        if (q == SB_QUEUE_EMPTY) {
+        sb_queue_status_t q = used == ss->depth ? SB_QUEUE_FULL : sb_queue_dequeue(&ss->requests, &request);
+        if (q == SB_QUEUE_FULL || q == SB_QUEUE_EMPTY) {
+            /* Nothing to do now: no request, or no room for its completion (the client has not
+             * reaped; with at most depth requests in flight, which an honest client keeps, its
+             * request ring is then empty). Phase 1: the client kicks every enqueue. Phase 2: ask
+             * for a kick, then look once more — a request published between our look and the
+             * flag store would otherwise wait for a kick never sent. */
             if (!phase2) {
                 break;
             }
-            /* Phase 2: ask for a kick, then look once more — a request published between the
-             * dequeue above and the flag store would otherwise wait for a kick never sent. */
             sb_queue_request_signal(&ss->requests);
-            if (sb_queue_empty(&ss->requests)) {
+            if (!look_again(ss)) {
                 break;
             }
-            sb_queue_cancel_signal(&ss->requests);
+            looks++;
             continue;
         }
         if (q != SB_QUEUE_OK) {
