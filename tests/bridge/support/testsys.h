@@ -112,8 +112,13 @@ bool ts_slot_empty(plat_thread_t *t, seL4_CPtr slot);
             plat_printf("\n");                                                                     \
         }                                                                                          \
     } while (0)
+/* Each argument is evaluated once: @got is often the call under test. */
 #define TS_CHECK_STATUS(got, want)                                                                 \
-    TS_CHECK((got) == (want), "got %s, want %s", sb_status_name(got), sb_status_name(want))
+    do {                                                                                           \
+        sb_status_t ts_got_ = (got), ts_want_ = (want);                                            \
+        TS_CHECK(ts_got_ == ts_want_, "got %s, want %s (%s)", sb_status_name(ts_got_),             \
+                 sb_status_name(ts_want_), #got);                                                  \
+    } while (0)
 
 /* Count a failure; true when it is to be printed (the first 40 are). */
 bool ts_fail(const char *file, int line, const char *what);
