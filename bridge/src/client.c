@@ -3,6 +3,7 @@
  * seL4_Call, decode the reply in place. Opening a session also copies the bundle's caps out of
  * the granted CNode and maps its frames.
  */
+#include <sel4bridge/app.h>
 #include <sel4bridge/client.h>
 #include <sel4bridge/plat.h>
 #include <string.h>
@@ -36,12 +37,12 @@ void sb_client_forget_bundle(sb_client_t *c, bool revoked)
 /* The reply's status: its label, checked, and for a refusal the Error body kept for the caller.
  * A detail that is itself a bridge status (e.g. SB_ERR_POOL_EXHAUSTED under noResources) is the
  * more precise answer, so it is what the call returns. */
-static sb_status_t reply_status(sb_client_t *c, seL4_MessageInfo_t reply,
+static sb_status_t reply_status(sb_client_t *c, seL4_MessageInfo_t reply, seL4_Word max_words,
                                 sb_codec_reader_t *reader, sb_codec_struct_t *root)
 {
     seL4_Word label = seL4_MessageInfo_get_label(reply);
     seL4_Word length = seL4_MessageInfo_get_length(reply);
-    if (label >= SB_WIRE_STATUS_COUNT || length > SB_MSG_MAX_WORDS) {
+    if (label >= SB_WIRE_STATUS_COUNT || length > max_words) {
         return SB_ERR_BAD_REPLY;
     }
     sb_codec_reader_init(reader, sb_msg_words(), (size_t)length);
@@ -62,7 +63,7 @@ static sb_status_t reply_status(sb_client_t *c, seL4_MessageInfo_t reply,
         }
     }
     uint32_t d = c->last_error.detail;
-    if (d >= SB_ERR_BAD_LENGTH && d <= SB_ERR_NO_SLOTS) {
+    if (d >= SB_ERR_BAD_LENGTH && d <= SB_ERR_MESSAGE_TOO_LONG) {
         return (sb_status_t)d;
     }
     return (sb_status_t)label;
@@ -88,7 +89,29 @@ static sb_status_t call(sb_client_t *c, sb_exchange_t *x, uint32_t op, seL4_Word
     size_t words = 0;
     (void)sb_codec_builder_finish(&x->request, &words); /* fixed-size requests fit in 4 words */
     x->info = seL4_Call(c->cfg.endpoint, seL4_MessageInfo_new(op, 0, caps, words));
-    return reply_status(c, x->info, &x->reader, &x->reply);
+    return reply_status(c, x->info, SB_MSG_MAX_WORDS, &x->reader, &x->reply);
+}
+
+sb_codec_builder_t *sb_client_app_begin(sb_app_exchange_t *x)
+{
+    sb_codec_builder_init(&x->request, sb_msg_words(), seL4_MsgMaxLength);
+    return &x->request;
+}
+
+sb_status_t sb_client_app_call(sb_client_t *c, sb_app_exchange_t *x, seL4_Word label,
+                               seL4_CPtr cap)
+{
+    size_t words = 0;
+    if (sb_codec_builder_finish(&x->request, &words) != SB_CODEC_OK) {
+        return SB_ERR_MESSAGE_TOO_LONG;
+    }
+    seL4_Word caps = 0;
+    if (cap != seL4_CapNull) {
+        seL4_SetCap(0, cap);
+        caps = 1;
+    }
+    x->info = seL4_Call(c->cfg.endpoint, seL4_MessageInfo_new(label, 0, caps, words));
+    return reply_status(c, x->info, seL4_MsgMaxLength, &x->reader, &x->reply);
 }
 
 sb_status_t sb_client_ping(sb_client_t *c)

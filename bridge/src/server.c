@@ -8,6 +8,7 @@
 #include <bridge.capnp.h>
 #include <stddef.h>
 
+#include "server_app.h"
 #include "server_internal.h"
 #include "wire.h"
 
@@ -28,6 +29,8 @@ typedef struct sb_answer {
     sb_status_t status;
     uint32_t detail; /* Error.detail when status is not SB_OK */
     bool grant;      /* send the session's bundle CNode in the one extraCap */
+    bool deferred;   /* an application deferred its answer: no reply now */
+    size_t app_words; /* an application's reply, already encoded in place: its length */
     union {
         sb_bundle_layout_t open;
         struct {
@@ -75,8 +78,14 @@ static sb_status_t op_open(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
     if (phase != SB_PHASE_KICK_EVERY_ENQUEUE && phase != SB_PHASE_SIGNAL_WHEN_ASKED) {
         return fail(a, SB_ERR_BAD_ARGUMENT, 2); /* ordinal of phase */
     }
-    sb_status_t st = sb_bundle_grant(s, c->session, caps, depth, phase);
+    /* The application may refuse the session (its status goes to the client as it is). */
+    sb_status_t st = sb_app_session_open(s, c->session);
     if (st != SB_OK) {
+        return fail(a, st, 0);
+    }
+    st = sb_bundle_grant(s, c->session, caps, depth, phase);
+    if (st != SB_OK) {
+        sb_app_session_end(s, c->session, true);
         return fail(a, SB_ERR_NO_RESOURCES, st);
     }
     a->grant = true;
@@ -126,6 +135,9 @@ static sb_status_t op_kick(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
 static sb_status_t op_close(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
 {
     a->u.served = sb_session(s, c->session)->served;
+    if (sb_session(s, c->session)->state == SB_SESSION_OPEN) {
+        sb_app_session_end(s, c->session, true); /* a revoked session's hook has run */
+    }
     return sb_bundle_revoke(s, c->session, SB_SESSION_FREE);
 }
 
@@ -143,6 +155,7 @@ static sb_status_t op_revoke(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
         return fail(a, SB_ERR_BAD_ARGUMENT, 0);
     }
     a->u.caps_revoked = sb_session(s, target)->caps;
+    sb_app_session_end(s, target, false);
     return sb_bundle_revoke(s, target, SB_SESSION_REVOKED);
 }
 
@@ -154,21 +167,27 @@ static sb_status_t op_stats(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
 
 #define IN(state) (1u << (state))
 
-/* The handler table, indexed by the message label. @caps: the number of caps the op takes (0 or
- * 1); @states: the session states it runs in. */
+/* The handler table, indexed by the message label. Its checks (@caps: the number of caps the op
+ * takes, 0 or 1; @states: the session states it runs in; @max_words: its largest request) are
+ * those of an application method's sb_method_t, and check() applies both the same way. */
 static const struct sb_op {
     sb_status_t (*fn)(sb_server_t *, sb_call_t *, sb_answer_t *);
     uint8_t caps;
     uint8_t states;
+    uint8_t max_words;
 } ops[] = {
-    [bridge_Op_ping] = {op_ping, 0, IN(SB_SESSION_OPEN)},
-    [bridge_Op_openSession] = {op_open, 0, IN(SB_SESSION_FREE) | IN(SB_SESSION_REVOKED)},
-    [bridge_Op_capCall] = {op_cap_call, 1, IN(SB_SESSION_OPEN)},
-    [bridge_Op_kick] = {op_kick, 0, IN(SB_SESSION_OPEN)},
-    [bridge_Op_closeSession] = {op_close, 0, IN(SB_SESSION_OPEN) | IN(SB_SESSION_REVOKED)},
-    [bridge_Op_revokeBundle] = {op_revoke, 0, IN(SB_SESSION_OPEN)},
-    [bridge_Op_stats] = {op_stats, 0, IN(SB_SESSION_OPEN) | IN(SB_SESSION_REVOKED)},
+    [bridge_Op_ping] = {op_ping, 0, IN(SB_SESSION_OPEN), SB_MSG_MAX_WORDS},
+    [bridge_Op_openSession] = {op_open, 0, IN(SB_SESSION_FREE) | IN(SB_SESSION_REVOKED),
+                               SB_MSG_MAX_WORDS},
+    [bridge_Op_capCall] = {op_cap_call, 1, IN(SB_SESSION_OPEN), SB_MSG_MAX_WORDS},
+    [bridge_Op_kick] = {op_kick, 0, IN(SB_SESSION_OPEN), SB_MSG_MAX_WORDS},
+    [bridge_Op_closeSession] = {op_close, 0, IN(SB_SESSION_OPEN) | IN(SB_SESSION_REVOKED),
+                                SB_MSG_MAX_WORDS},
+    [bridge_Op_revokeBundle] = {op_revoke, 0, IN(SB_SESSION_OPEN), SB_MSG_MAX_WORDS},
+    [bridge_Op_stats] = {op_stats, 0, IN(SB_SESSION_OPEN) | IN(SB_SESSION_REVOKED),
+                         SB_MSG_MAX_WORDS},
 };
+_Static_assert(IN(SB_SESSION_OPEN) == SB_METHOD_STATES, "application methods run in open sessions");
 #define SB_OP_COUNT (sizeof ops / sizeof ops[0])
 
 /* Why a session in @state may not run an op. */
@@ -181,6 +200,76 @@ static sb_status_t refuse_state(uint32_t state)
         return SB_ERR_REVOKED;
     default:
         return SB_ERR_BAD_SESSION;
+    }
+}
+
+/* The checks of a call's table entry (a bridge op or an application method), in this order:
+ * caps (exactly as many as it takes; whatever arrived is deleted in handle()), length (1 word for
+ * the root at least, @max_words at most), then the session's state. */
+static bool check(sb_server_t *s, seL4_MessageInfo_t info, uint8_t caps, uint8_t states,
+                  uint8_t max_words, const sb_call_t *c, sb_answer_t *a)
+{
+    seL4_Word sent = seL4_MessageInfo_get_extraCaps(info);
+    seL4_Word length = seL4_MessageInfo_get_length(info);
+    if (sent > caps) {
+        fail(a, SB_ERR_BAD_CAP, SB_ERR_UNEXPECTED_CAP);
+        return false;
+    }
+    if (sent < caps || (caps && !c->cap && !c->unwrapped)) {
+        /* Also when seL4 dropped the cap: the client's endpoint cap lacked Grant. */
+        fail(a, SB_ERR_BAD_CAP, SB_ERR_MISSING_CAP);
+        return false;
+    }
+    if (length == 0 || length > max_words) {
+        fail(a, SB_ERR_BAD_MESSAGE, SB_ERR_BAD_LENGTH);
+        return false;
+    }
+    sb_server_session_t *ss = sb_session(s, c->session);
+    if (!(states & IN(ss->state))) {
+        fail(a, refuse_state(ss->state), 0);
+        return false;
+    }
+    return true;
+}
+
+/* An application method: the generated skeleton decodes the params in place, runs the handler
+ * and encodes the results in place over them (or defers). */
+static void run_method(sb_server_t *s, const sb_method_t *m, uint64_t *mrs, sb_call_t *c,
+                       sb_answer_t *a)
+{
+    sb_app_call_t call = {
+        .server = s,
+        .session = c->session,
+        .session_ctx = sb_session(s, c->session)->app_ctx,
+        .app_ctx = s->app->ctx,
+        .cap = c->cap ? sb_recv_slot(s) : seL4_CapNull,
+        .cap_badge = c->cap_badge,
+    };
+    sb_codec_builder_t reply;
+    sb_codec_builder_init(&reply, mrs, seL4_MsgMaxLength);
+    sb_status_t st = m->fn(&call, c->root, &reply);
+    if (c->cap && call.cap == seL4_CapNull) {
+        c->cap = false; /* the application kept it: the receive slot is already empty */
+    }
+    if (st == SB_DEFERRED) {
+        a->deferred = true;
+        return;
+    }
+    if (st == SB_ERR_BAD_MESSAGE) {
+        fail(a, st, sb_codec_reader_status(c->root.msg));
+        return;
+    }
+    if (st != SB_OK) {
+        /* A local status travels as the detail of noResources; a wire one as the label. */
+        if (st >= SB_WIRE_STATUS_COUNT) {
+            fail(a, SB_ERR_NO_RESOURCES, st);
+        } else {
+            fail(a, st, call.detail);
+        }
+        return;
+    }
+    if (sb_codec_builder_finish(&reply, &a->app_words) != SB_CODEC_OK) {
+        fail(a, SB_ERR_NO_RESOURCES, SB_ERR_MESSAGE_TOO_LONG);
     }
 }
 
@@ -203,32 +292,27 @@ static void dispatch(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge, u
         return;
     }
     c->session = (uint32_t)id;
-    /* The label: an index into the table, so checked first. */
-    if (label >= SB_OP_COUNT) {
+    /* The label: an index into the bridge's table, or an application's interface and method (a
+     * server without applications answers every other label badOp, detail 0). */
+    const struct sb_op *op = NULL;
+    const sb_method_t *m = NULL;
+    if (label < SB_OP_COUNT) {
+        op = &ops[label];
+        if (!check(s, info, op->caps, op->states, op->max_words, c, a)) {
+            return;
+        }
+    } else if (label >= SB_APP_LABEL_MIN && s->app != NULL) {
+        sb_status_t why = SB_ERR_UNKNOWN_INTERFACE;
+        m = sb_app_method(s, label, &why);
+        if (m == NULL) {
+            fail(a, SB_ERR_BAD_OP, why);
+            return;
+        }
+        if (!check(s, info, m->caps, m->states, m->max_words, c, a)) {
+            return;
+        }
+    } else {
         fail(a, SB_ERR_BAD_OP, 0);
-        return;
-    }
-    const struct sb_op *op = &ops[label];
-    /* Caps: exactly as many as the op takes. Whatever arrived is deleted in handle(). */
-    seL4_Word sent = seL4_MessageInfo_get_extraCaps(info);
-    if (sent > op->caps) {
-        fail(a, SB_ERR_BAD_CAP, SB_ERR_UNEXPECTED_CAP);
-        return;
-    }
-    if (sent < op->caps || (op->caps && !c->cap && !c->unwrapped)) {
-        /* Also when seL4 dropped the cap: the client's endpoint cap lacked Grant. */
-        fail(a, SB_ERR_BAD_CAP, SB_ERR_MISSING_CAP);
-        return;
-    }
-    /* Length: every request is a fixed-size struct of at most 4 words (root pointer included);
-     * a longer one cannot be a request of ours, and 0 words has no root. */
-    if (length == 0 || length > SB_MSG_MAX_WORDS) {
-        fail(a, SB_ERR_BAD_MESSAGE, SB_ERR_BAD_LENGTH);
-        return;
-    }
-    sb_server_session_t *ss = sb_session(s, c->session);
-    if (!(op->states & IN(ss->state))) {
-        fail(a, refuse_state(ss->state), 0);
         return;
     }
     /* The body, in place: the codec checks every pointer against these words. */
@@ -237,6 +321,10 @@ static void dispatch(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge, u
     if (sb_codec_read_root(&reader, &c->root) != SB_CODEC_OK ||
         sb_codec_reader_status(&reader) != SB_CODEC_OK) {
         fail(a, SB_ERR_BAD_MESSAGE, sb_codec_reader_status(&reader));
+        return;
+    }
+    if (m != NULL) {
+        run_method(s, m, mrs, c, a);
         return;
     }
     a->status = op->fn(s, c, a);
@@ -375,6 +463,8 @@ bool sb_server_handle(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge,
     a.status = SB_OK;
     a.detail = 0;
     a.grant = false;
+    a.deferred = false;
+    a.app_words = 0;
     seL4_Word sent = seL4_MessageInfo_get_extraCaps(info);
     if (sent > 0) {
         /* seL4 unwraps a badged cap to this very endpoint into a badge; any other cap lands in
@@ -393,7 +483,14 @@ bool sb_server_handle(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge,
     if (a.status != SB_OK) {
         s->stats.errors++;
     }
-    *reply = encode(s, c.op, &a, c.session, mrs);
+    if (a.deferred) {
+        return false; /* the caller's reply cap is saved; it is answered later */
+    }
+    if (a.status == SB_OK && a.app_words > 0) {
+        *reply = seL4_MessageInfo_new(SB_OK, 0, 0, a.app_words); /* encoded by the skeleton */
+    } else {
+        *reply = encode(s, c.op, &a, c.session, mrs);
+    }
     return true;
 }
 
@@ -472,5 +569,6 @@ sb_status_t sb_server_revoke(sb_server_t *s, uint32_t session)
     if (sb_session(s, session)->state != SB_SESSION_OPEN) {
         return SB_ERR_BAD_SESSION;
     }
+    sb_app_session_end(s, session, false);
     return sb_bundle_revoke(s, session, SB_SESSION_REVOKED);
 }

@@ -72,6 +72,8 @@ typedef struct sb_server_session {
     sb_queue_t *request_ring;    /* our mapping of the ring frames, kept across sessions */
     sb_queue_t *completion_ring;
     uint64_t served; /* ring requests completed in this session */
+    void *app_ctx;     /* the application's per-session context (sb_app_config_t.open) */
+    uint32_t deferred; /* deferred calls this session holds */
 } sb_server_session_t;
 
 typedef struct sb_server_stats {
@@ -93,6 +95,13 @@ typedef struct sb_server {
     sb_server_session_t sessions[SB_MAX_SESSIONS];
     uint8_t session_bits; /* size of each session's untyped */
     uint32_t pool_free_count; /* data frames that bundles may still take */
+    /* Applications (sel4bridge/app.h): their interfaces and hooks, and one entry per reply slot
+     * (session 0: free; the generation makes every handle of a slot's earlier use stale). */
+    const struct sb_app_config *app;
+    struct sb_reply_slot {
+        uint32_t session;
+        uint32_t generation;
+    } replies[64];
 } sb_server_t;
 
 /* Empty slots @cfg needs from slot_base. */

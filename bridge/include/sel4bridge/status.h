@@ -19,7 +19,7 @@
     X(SB_ERR_SESSION_EXISTS, 7, "this badge already has an open session")                          \
     X(SB_ERR_REVOKED, 8, "the server revoked this session's bundle; open the session again")       \
     /* Reasons in detail: Error.detail of badMessage, badSession, badCap and noResources. */       \
-    X(SB_ERR_BAD_LENGTH, 100, "message length is 0 or more than seL4_FastMessageRegisters words")  \
+    X(SB_ERR_BAD_LENGTH, 100, "message length is 0 or more than the operation's largest request")  \
     X(SB_ERR_BAD_BADGE, 101, "the endpoint badge is not one sb_client_badge() makes")             \
     X(SB_ERR_MISSING_CAP, 102, "the operation takes one capability and none arrived")              \
     X(SB_ERR_UNEXPECTED_CAP, 103, "a capability came with an operation that takes none; deleted") \
@@ -27,6 +27,9 @@
     X(SB_ERR_POOL_EXHAUSTED, 105, "not enough free frames in the server's pool for this bundle")   \
     X(SB_ERR_NO_MEMORY, 106, "the untyped memory given to the server is exhausted")                \
     X(SB_ERR_NO_SLOTS, 107, "the CSpace slot range given is too small")                            \
+    X(SB_ERR_UNKNOWN_INTERFACE, 108, "the label names an interface the server does not host")      \
+    X(SB_ERR_UNKNOWN_METHOD, 109, "the label names a method the interface does not have")          \
+    X(SB_ERR_MESSAGE_TOO_LONG, 110, "the message does not fit in seL4_MsgMaxLength words")          \
     /* Local: returned by library calls, never sent. */                                            \
     X(SB_ERR_RING_FULL, 120, "no free request slot: as many requests in flight as the ring holds") \
     X(SB_ERR_RING_EMPTY, 121, "no completion is waiting")                                          \
@@ -37,7 +40,10 @@
     X(SB_ERR_KERNEL, 126, "a kernel invocation failed where a correct setup cannot fail")          \
     X(SB_ERR_CONFIG, 127, "a configuration value is out of range")                                 \
     X(SB_ERR_UNKNOWN_REQUEST, 128, "the server's request handler does not know this ring op")      \
-    X(SB_ERR_STOPPED, 129, "the serve loop was asked to stop")
+    X(SB_ERR_STOPPED, 129, "the serve loop was asked to stop")                                     \
+    X(SB_DEFERRED, 130, "the call is deferred: its caller waits for a later answer")               \
+    X(SB_ERR_NO_CALLER, 131, "no deferred call has this handle (answered, or its session ended)")   \
+    X(SB_ERR_RESULT_IN_REQUEST, 132, "a handler's Text/Data/list result points into the request")
 
 typedef enum sb_status {
 #define SB_STATUS_ENUM(name, value, message) name = value,

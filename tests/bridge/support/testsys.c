@@ -1,6 +1,8 @@
 /* The bridge tests' system builder: see testsys.h. */
 #include "testsys.h"
 
+#include <sel4bridge/app.h>
+
 #include <stdatomic.h>
 
 static atomic_uint failures;
@@ -47,6 +49,9 @@ static void server_main(void *arg)
         return;
     }
     s->init_status = sb_server_init(&s->server, &s->cfg);
+    if (s->init_status == SB_OK && s->app) {
+        s->init_status = sb_server_set_app(&s->server, s->app);
+    }
     seL4_Signal(TS_SLOT_READY);
     if (s->init_status == SB_OK) {
         s->run_status = sb_server_run(&s->server);
