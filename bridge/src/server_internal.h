@@ -55,3 +55,13 @@ void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet);
 /* server.c: handle a message seL4_Recv returned; true (and *reply set) when a reply is due. */
 bool sb_server_handle(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge,
                       seL4_MessageInfo_t *reply);
+
+/*
+ * Interleaving points of the drain, for tests: where the server is about to ask its client for a
+ * kick (nothing to do now: the request ring empty, or the completion ring full), and where a look
+ * again found work after all. The library's sb_race_point does nothing (a weak definition); a
+ * test program that defines its own can stop the server thread at exactly that step and run a
+ * peer there, so a race is driven deterministically instead of waited for.
+ */
+typedef enum { SB_RACE_RING_EMPTY, SB_RACE_COMPLETIONS_FULL, SB_RACE_LOOKED_AGAIN } sb_race_point_t;
+void sb_race_point(sb_server_t *s, uint32_t session, sb_race_point_t where);

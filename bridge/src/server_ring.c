@@ -29,6 +29,11 @@ static void corrupt(sb_server_t *s, uint32_t session)
     sb_bundle_revoke(s, session, SB_SESSION_REVOKED);
 }
 
+__attribute__((weak)) void sb_race_point(sb_server_t *s, uint32_t session, sb_race_point_t where)
+{
+    (void)s, (void)session, (void)where;
+}
+
 /*
  * Phase 2, the flag just set: true when, after all, a request is waiting and its completion has
  * room — the client published (and reaped) between our last look and the flag store, saw us
@@ -83,10 +88,13 @@ void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
             if (!phase2) {
                 break;
             }
+            sb_race_point(s, session, q == SB_QUEUE_FULL ? SB_RACE_COMPLETIONS_FULL
+                                                         : SB_RACE_RING_EMPTY);
             sb_queue_request_signal(&ss->requests);
             if (!look_again(ss)) {
                 break;
             }
+            sb_race_point(s, session, SB_RACE_LOOKED_AGAIN);
             looks++;
             continue;
         }
