@@ -33,6 +33,7 @@ th { background: #f4f6f7; } td.l, th.l { text-align: left; }
 .meta td { text-align: left; } .meta th { text-align: left; width: 200px; }
 .met { color: #1e8449; font-weight: 600; } .notmet { color: #c0392b; font-weight: 600; }
 .na { color: #7f8c8d; } .bad { background: #fdedec; }
+.inconclusive { color: #b9770e; font-weight: 600; } .loaded { color: #b9770e; }
 .plots { display: flex; flex-wrap: wrap; gap: 12px; }
 .note { color: #566573; font-size: 13px; }
 .task { border: 1px solid #e5e8e8; border-radius: 6px; padding: 4px 16px 12px; margin: 16px 0; }
@@ -206,11 +207,58 @@ def unit_text(u):
     return {"cycles": "cycles", "ns": "ns", "req_per_s": "requests/s"}.get(u, u)
 
 
-def met_cell(t):
+def verdict_of(t):
+    """yes / no / inconclusive / not_judged; documents from before verdicts had only met."""
+    v = t.get("verdict")
+    if v:
+        return v
     if t["met"] is None:
-        return '<td class="na">not measured</td>' if t["status"] != "measured" \
-            else '<td class="na">unknown</td>'
-    return '<td class="met">met</td>' if t["met"] else '<td class="notmet">NOT met</td>'
+        return "not_judged"
+    return "yes" if t["met"] else "no"
+
+
+def verdict_html(t, loaded=False):
+    v = verdict_of(t)
+    basis = t.get("verdict_basis")
+    mark = ""
+    if loaded and basis == "cycles" and v != "not_judged":
+        mark = ' <span class="loaded" title="measured on a loaded machine">(loaded)</span>'
+    if v == "yes":
+        text = '<span class="met">met</span>'
+    elif v == "no":
+        text = '<span class="notmet">NOT met</span>'
+    elif v == "inconclusive":
+        text = '<span class="inconclusive">inconclusive</span>'
+    elif t["status"] != "measured":
+        return '<span class="na">not measured</span>'
+    else:
+        return '<span class="na">not judged</span>'
+    if basis == "instructions":
+        text += ' <span class="note">by instructions</span>'
+    return text + mark
+
+
+def met_cell(t, loaded=False):
+    return f'<td class="l">{verdict_html(t, loaded)}</td>'
+
+
+def interval_text(t):
+    iv = t.get("interval")
+    if not iv:
+        return "–"
+    return f'[{iv["lo"]:.3f}, {iv["hi"]:.3f}]'
+
+
+def icount_text(t):
+    ic = t.get("instructions")
+    if not ic:
+        return "–"
+    return f'{ic["ratio"]:.3f} <span class="note">({ic["bridge"]:,.0f} / {ic["baseline"]:,.0f})</span>'
+
+
+def loaded_of(doc):
+    m = doc.get("machine")
+    return bool(m and m.get("loaded"))
 
 
 def target_text(t):
@@ -257,15 +305,91 @@ def summary_table(doc):
             f' / {esc(t["variant"])}</a> <span class="note">{esc(params_text(t["params"]))} '
             f'{esc(unit_text(u))}</span></td>'
             f'{cells(s, t)}<td class="l">{esc(b["name"])}{ns}</td>{cells(bs, b)}<td>{ratio}</td>'
-            f'<td class="l">{esc(target_text(t))}</td>{met_cell(t)}'
-            f'<td class="l">{short_correctness(t["correctness"], b.get("correctness"))}</td></tr>')
+            f'<td>{interval_text(t)}</td><td>{icount_text(t)}</td>'
+            f'<td class="l">{esc(target_text(t))}</td>{met_cell(t, loaded_of(doc))}'
+            f'<td class="l">{short_correctness(t["correctness"], b.get("correctness"))}'
+            f'{budget_note(t)}</td></tr>')
     head = ('<tr><th class="l" rowspan="2">task / variant</th>'
             '<th colspan="3">bridge</th><th class="l" rowspan="2">baseline</th>'
             '<th colspan="3">baseline</th><th rowspan="2">ratio</th>'
-            '<th class="l" rowspan="2">target</th><th rowspan="2">met</th>'
+            '<th rowspan="2">95% interval</th><th rowspan="2">instructions ratio</th>'
+            '<th class="l" rowspan="2">target</th><th class="l" rowspan="2">met</th>'
             '<th class="l" rowspan="2">checks</th></tr>'
             '<tr><th>p50</th><th>p95</th><th>p99</th><th>p50</th><th>p95</th><th>p99</th></tr>')
     return f'<table id="summary">{head}{"".join(rows)}</table>'
+
+
+def budget_note(t):
+    b = t["baseline"]
+    if not (t.get("budget_limited") or b.get("budget_limited")):
+        return ""
+    st = t.get("stats") or b.get("stats") or {}
+    planned = t.get("n_planned") or b.get("n_planned")
+    return (f' <span class="loaded">time budget: n {fmt(st.get("n"))} of {fmt(planned)}'
+            '</span>')
+
+
+def ratio_svg(doc, w=900):
+    """Every task's ratio as a point with its interval as a bar, on a log axis, beside a tick
+    for its target; the instruction ratio, where counted, as a diamond."""
+    rows = [t for t in doc["tasks"] if t.get("overhead_ratio") is not None]
+    if not rows:
+        return ""
+    row_h, top, left, right = 22, 30, 210, w - 20
+    h = top + row_h * len(rows) + 40
+    vals = []
+    for t in rows:
+        iv = t.get("interval") or {}
+        vals += [t["overhead_ratio"], iv.get("lo", t["overhead_ratio"]),
+                 iv.get("hi", t["overhead_ratio"])]
+        if t["target"]["kind"] == "ratio":
+            vals.append(t["target"]["ratio_max"])
+        if t.get("instructions"):
+            vals.append(t["instructions"]["ratio"])
+    lo, hi = math.log10(min(vals) / 1.3), math.log10(max(vals) * 1.3)
+
+    def x(v):
+        return left + (math.log10(v) - lo) / (hi - lo) * (right - left)
+
+    parts = [f'<svg id="ratio-plot" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+             f'viewBox="0 0 {w} {h}" font-family="sans-serif" font-size="11">',
+             f'<rect width="{w}" height="{h}" fill="white"/>',
+             f'<text x="{w / 2}" y="16" text-anchor="middle" font-size="12" font-weight="bold">'
+             'Ratio bridge / baseline: median of the pairs (dot), 95% interval (bar), target '
+             '(red tick), instructions (diamond)</text>']
+    bottom = top + row_h * len(rows)
+    for e in range(math.floor(lo), math.ceil(hi) + 1):
+        for mant in (1, 2, 5):
+            v = mant * 10 ** e
+            if lo <= math.log10(v) <= hi:
+                parts.append(f'<line x1="{x(v):.1f}" y1="{top}" x2="{x(v):.1f}" y2="{bottom}" '
+                             f'stroke="{"#99a3a4" if v == 1 else "#eaeded"}"/>')
+                parts.append(f'<text x="{x(v):.1f}" y="{bottom + 14}" text-anchor="middle">'
+                             f'{v:g}</text>')
+    for i, t in enumerate(rows):
+        y = top + row_h * i + row_h / 2
+        colour = {"yes": "#1e8449", "no": "#c0392b"}.get(verdict_of(t), "#b9770e")
+        label = f'{t["name"]}/{t["variant"]} {params_text(t["params"])}'
+        parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{esc(label)}</text>')
+        iv = t.get("interval")
+        if iv:
+            parts.append(f'<line x1="{x(iv["lo"]):.1f}" y1="{y:.1f}" x2="{x(iv["hi"]):.1f}" '
+                         f'y2="{y:.1f}" stroke="{colour}" stroke-width="3"/>')
+        parts.append(f'<circle cx="{x(t["overhead_ratio"]):.1f}" cy="{y:.1f}" r="4" '
+                     f'fill="{colour}"/>')
+        if t["target"]["kind"] == "ratio":
+            tx = x(t["target"]["ratio_max"])
+            parts.append(f'<line x1="{tx:.1f}" y1="{y - 8:.1f}" x2="{tx:.1f}" y2="{y + 8:.1f}" '
+                         'stroke="#c0392b" stroke-width="2"/>')
+        ic = t.get("instructions")
+        if ic:
+            cx = x(ic["ratio"])
+            parts.append(f'<path d="M{cx:.1f},{y - 6:.1f} L{cx + 5:.1f},{y:.1f} L{cx:.1f},'
+                         f'{y + 6:.1f} L{cx - 5:.1f},{y:.1f} Z" fill="none" stroke="#1c2833"/>')
+    parts.append(f'<text x="{(left + right) / 2}" y="{h - 6}" text-anchor="middle">ratio (log '
+                 'scale; above 1 the bridge costs more)</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)
 
 
 def stats_table(columns, unit, hz):
@@ -344,10 +468,20 @@ def task_section(i, t, doc):
                  hist_svg("Histogram (log-linear buckets)", xlabel, series, xmax=xmax) +
                  "</div>" + clipped_note(xmax, [m for m in (t, b) if m["status"] == "measured"]))
     ratio = "–" if t["overhead_ratio"] is None else f'{t["overhead_ratio"]:.3f}'
+    iv = t.get("interval")
+    how = ""
+    if iv:
+        how = (f' (median of {iv["pairs"]} pairs of blocks; 95% interval {interval_text(t)}, '
+               f'exact coverage {iv["level"]:.1%})')
+    ic = t.get("instructions")
+    counted = ""
+    if ic:
+        counted = (f' Instructions per sample: {ic["bridge"]:,.0f} against {ic["baseline"]:,.0f}, '
+                   f'ratio <b>{ic["ratio"]:.3f}</b> ({esc(ic["verdict"])}); the cycles alone say '
+                   f'{esc(t.get("cycles_verdict", "–"))}.')
     verdict = (f'<p>Target: {esc(t["target"]["description"])} ({esc(target_text(t))}). '
-               f'Ratio: <b>{ratio}</b>. Result: '
-               f'{"met" if t["met"] else "NOT met" if t["met"] is False else "not judged"}'
-               f'. Correctness: {correctness_text(t["correctness"])}; baseline '
+               f'Ratio: <b>{ratio}</b>{how}.{counted} Result: {verdict_html(t, loaded_of(doc))}'
+               f'{budget_note(t)}. Correctness: {correctness_text(t["correctness"])}; baseline '
                f'{correctness_text(b.get("correctness"))}.</p>')
     columns = [(t.get("implementation", "bridge"), t), (b["name"], b)]
     return (head + status + verdict + plots + stats_table(columns, unit, hz) +
@@ -397,6 +531,24 @@ def linux_section(doc):
     return "".join(out)
 
 
+def machine_text(doc):
+    m = doc.get("machine")
+    if not m:
+        return "not recorded (a root task has no view of the machine)"
+    parts = []
+    if m.get("load_start"):
+        parts.append(f'load average {m["load_start"][0]:.2f} at the start, '
+                     f'{m["load_end"][0]:.2f} at the end')
+    parts.append(f'{m["cpus_start"]} CPUs' + ("" if m["cpus_end"] == m["cpus_start"]
+                                               else f' ({m["cpus_end"]} at the end)'))
+    parts.append("pinned" if m["pinned"] else "not pinned")
+    parts.append(f'governor {m["governor"]}' if m.get("governor") else "governor not readable")
+    text = ", ".join(parts)
+    if m["loaded"]:
+        text += ". LOADED: " + (m.get("loaded_reason") or "")
+    return text
+
+
 def metadata_table(doc):
     m = doc["measurement"]
     emu = doc.get("emulation")
@@ -412,6 +564,7 @@ def metadata_table(doc):
         ("address spaces", doc["address_spaces"]),
         ("emulation", "none" if emu is None else ", ".join(f"{k}={v}" for k, v in emu.items())),
         ("pinning", (doc.get("pinning") or {}).get("description", "–")),
+        ("machine", machine_text(doc)),
         ("mode", f'{doc["mode"]} (n = {m.get("n_requested", "?"):,}, warm-up {m["warmup"]:,} '
                  f'discarded)'),
         ("timer overhead", f'{m["timer_overhead"]} cycles subtracted from every sample; '
@@ -419,6 +572,11 @@ def metadata_table(doc):
         ("percentiles", m["percentile_definition"]),
         ("outliers", m["outlier_rule"]),
         ("histogram", m["histogram_scheme"]),
+        ("interleaving", m.get("order", "–")),
+        ("ratio and interval", m.get("interval_method", "–")),
+        ("time budget", "none" if m.get("time_budget_s") is None
+         else f'{m["time_budget_s"]:g} s per case'),
+        ("instructions", m.get("icount_method") or "not counted in this run"),
         ("command", (doc.get("harness") or {}).get("argv", "–")),
     ]
     return '<table class="meta">' + "".join(
@@ -428,17 +586,30 @@ def metadata_table(doc):
 def render(doc):
     ok = doc["correctness_ok"]
     measured = sum(t["status"] == "measured" for t in doc["tasks"])
-    met = sum(t["met"] is True for t in doc["tasks"])
+    verdicts = [verdict_of(t) for t in doc["tasks"]]
     verdict = ('<span class="met">all correctness checks passed</span>' if ok
                else '<span class="notmet">A CORRECTNESS CHECK FAILED</span>')
+    machine = ""
+    if doc.get("machine"):
+        cls = "loaded" if loaded_of(doc) else "note"
+        machine = (f'<p id="machine" class="{cls}">Machine: {esc(machine_text(doc))}'
+                   + ('. Verdicts decided by cycles are marked (loaded): load bursts widen their '
+                      'intervals, and a baseline that waits more often than the bridge (or less) '
+                      'is slowed more by the same load.' if loaded_of(doc) else ".") + "</p>")
     body = [
         f'<h1>sel4bridge benchmark — {esc(doc["kernel"])} on {esc(doc["cpu"])}</h1>',
         f'<p>Run <code>{esc(doc["run_id"])}</code>, {esc(doc["started_at"])}. {verdict}. '
-        f'{measured} of {len(doc["tasks"])} task variants measured through the bridge, '
-        f'{met} met their target. Latencies are in cycles of the counter unless marked; a ratio '
-        f'is bridge p50 / baseline p50 (baseline / bridge for requests per second), so above 1 '
-        f'means the bridge costs more.</p>',
-        '<h2 id="targets">Targets and ratios</h2>', summary_table(doc),
+        f'{measured} of {len(doc["tasks"])} task variants measured through the bridge: '
+        f'{verdicts.count("yes")} met their target, {verdicts.count("no")} did not, '
+        f'{verdicts.count("inconclusive")} inconclusive. Latencies are in cycles of the counter '
+        f'unless marked; a ratio is the median over pairs of blocks (baseline and bridge run '
+        f'alternately) of bridge p50 / baseline p50 (baseline / bridge for requests per second), '
+        f'so above 1 means the bridge costs more. "met" when the whole 95% interval is at or '
+        f'below the target, "NOT met" when all of it is above, "inconclusive" when it straddles '
+        f'the target; where instructions were counted (host model, callgrind), their ratio '
+        f'decides.</p>',
+        machine,
+        '<h2 id="targets">Targets and ratios</h2>', ratio_svg(doc), summary_table(doc),
         '<h2 id="tasks">Tasks</h2>',
     ]
     body += [task_section(i, t, doc) for i, t in enumerate(doc["tasks"])]

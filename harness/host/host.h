@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "result.h"
 #include "runner.h"
@@ -23,6 +24,22 @@ const char *host_utc_now(char *buf, size_t len);
 const char *host_cpu_model(char *buf, size_t len);
 const char *host_git_commit(char *buf, size_t len, int *dirty);
 int host_cpu_count(void);
+
+/* What the machine was doing (machine.c): call machine_start when the run starts and
+ * machine_end when it ends; machine_end decides whether the run counts as loaded. */
+void machine_start(bench_machine_t *m);
+void machine_end(bench_machine_t *m);
+
+/* After a real hang: the host model's account of which thread waits on what (hang.c). */
+void host_report_hang(FILE *out);
+
+/* Instruction counts under callgrind (icount.c). icount_run runs this program under callgrind
+ * for the rows icount_applies to, fills their icount and judges them again; it returns how many
+ * it counted, with *why saying why none when 0. icount_child is that program's side of it. */
+extern const char *const icount_method;
+bool icount_applies(const bench_case_t *c);
+uint32_t icount_run(const char *dir, bench_result_t *results, uint32_t nr, const char **why);
+int icount_child(int argc, char **argv);
 
 /* The Linux mechanisms a user would otherwise pick: round trip (beside call) and one-way wake-up
  * (beside notify), each measured like a task, with the two threads on two CPUs and on one

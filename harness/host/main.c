@@ -27,6 +27,9 @@
 
 #define FULL_N 100000u
 #define QUICK_N 5000u
+#define QUICK_BUDGET_S 10u
+#define FULL_BUDGET_S 120u
+#define HUNG_WINDOW_S 60u
 
 static bench_result_t results[64];
 static bench_measurement_t linux_results[LINUX_BASELINE_COUNT];
@@ -43,11 +46,15 @@ static void usage(FILE *f)
             "  --out DIR       results directory (default ./results)\n"
             "  --pin POLICY    split (timing thread CPU 0, peer CPU 1; the default), same, none\n"
             "  --no-linux      skip the Linux baselines\n"
-            "  --timeout S     a case still running after S seconds is reported hung and the run\n"
-            "                  ends with what it has (default 120 with --quick, else 900)\n"
+            "  --budget S      time budget of one case, both sides (default %u with --quick, else\n"
+            "                  %u); a case that progresses slowly is measured with fewer samples\n"
+            "  --timeout S     a case in which no iteration completed for S seconds is reported\n"
+            "                  hung and the run ends with what it has (default %u)\n"
+            "  --no-icount     no instruction counts under callgrind (cycles decide every verdict)\n"
             "  --list          list the cases and exit\n"
             "Exit status: 0 ok; 1 a correctness check failed; 2 usage; 3 a measurement failed.\n",
-            QUICK_N, FULL_N, (unsigned)BENCH_MAX_SAMPLES);
+            QUICK_N, FULL_N, (unsigned)BENCH_MAX_SAMPLES, QUICK_BUDGET_S, FULL_BUDGET_S,
+            HUNG_WINDOW_S);
 }
 
 static bool selected(const bench_case_t *c, char **sel, int nsel)
@@ -82,7 +89,7 @@ static void progress(const char *task, const char *variant, const char *impl, ui
 {
     static unsigned step;
     if (n) {
-        fprintf(stderr, "[%3u] %s/%s: %s, n=%u\n", ++step, task, variant, impl, n);
+        fprintf(stderr, "[%3u] %s/%s: %s, n=%u in blocks\n", ++step, task, variant, impl, n);
     } else {
         fprintf(stderr, "[%3u] %s/%s: %s: not measured\n", ++step, task, variant, impl);
     }
@@ -92,49 +99,107 @@ static void print_row(const char *label, const char *params, const bench_measure
                       const char *tail)
 {
     if (m->status != BENCH_MEASURED) {
-        printf("%-16s %-6s %-30s %-12s  %s%s\n", label, params, m->name,
+        printf("%-16s %-6s %-22s %-12s  %s%s\n", label, params, m->name,
                m->status == BENCH_NOT_MEASURED ? "not measured" : "FAILED",
                m->status_reason ? m->status_reason : "", tail);
         return;
     }
     const bench_stats_t *s = &m->summary.stats;
-    printf("%-16s %-6s %-30s %7u %10llu %10llu %10llu %10llu %-9s%s\n", label, params, m->name,
+    printf("%-16s %-6s %-22s %6u %10llu %10llu %10llu %10llu %-6s%s\n", label, params, m->name,
            s->n, (unsigned long long)s->p50, (unsigned long long)s->p95,
            (unsigned long long)s->p99, (unsigned long long)s->p999,
            m->unit == BENCH_UNIT_REQ_PER_S ? "req/s" : "cycles", tail);
 }
 
-static void print_table(const bench_result_t *r, uint32_t nr, const bench_measurement_t *lx,
-                        uint32_t nlx, uint64_t hz)
+/* "yes", "NO", "inconclusive", "-": NO in capitals, as a failure should read. */
+static const char *verdict_text(bench_verdict_t v)
 {
-    printf("\n%-16s %-6s %-30s %7s %10s %10s %10s %10s %-9s %7s %7s %s\n", "task/variant",
+    switch (v) {
+    case BENCH_VERDICT_YES:
+        return "yes";
+    case BENCH_VERDICT_NO:
+        return "NO";
+    case BENCH_VERDICT_INCONCLUSIVE:
+        return "inconclusive";
+    case BENCH_VERDICT_NONE:
+        break;
+    }
+    return "-";
+}
+
+/* What follows the figures of a bridge row: ratio, interval, target, verdict and its basis. */
+static void row_tail(const bench_result_t *r, bool loaded, char *tail, size_t len)
+{
+    const bench_case_t *c = r->c;
+    size_t o = 0;
+    if (r->have_ratio) {
+        o += (size_t)snprintf(tail + o, len - o, " %6.3f [%6.3f,%6.3f] %6.2f", r->overhead_ratio,
+                              r->ci.lo, r->ci.hi, c->target.ratio_max);
+    } else {
+        o += (size_t)snprintf(tail + o, len - o, "   (target ratio %.2f)", c->target.ratio_max);
+    }
+    o += (size_t)snprintf(tail + o < tail + len ? tail + o : tail, o < len ? len - o : 0,
+                          " %s", verdict_text(r->verdict));
+    if (o < len && r->verdict_basis && strcmp(r->verdict_basis, "instructions") == 0) {
+        o += (size_t)snprintf(tail + o, len - o, " by instructions %.3f (%.0f/%.0f; cycles: %s)",
+                              r->icount.ratio, r->icount.bridge, r->icount.baseline,
+                              verdict_text(r->cycles_verdict));
+    } else if (o < len && r->verdict_basis && strcmp(r->verdict_basis, "correctness") == 0) {
+        o += (size_t)snprintf(tail + o, len - o, " (a correctness check failed)");
+    } else if (o < len && r->have_ratio && r->ci.level < BENCH_CI_LEVEL) {
+        o += (size_t)snprintf(tail + o, len - o, " (%u pairs: too few for a 95%% interval)",
+                              (unsigned)r->ci.pairs);
+    }
+    if (o < len && loaded && r->verdict != BENCH_VERDICT_NONE &&
+        !(r->verdict_basis && strcmp(r->verdict_basis, "instructions") == 0)) {
+        o += (size_t)snprintf(tail + o, len - o, " [loaded machine]");
+    }
+    if (o < len && (r->bridge.budget_limited || r->baseline.budget_limited)) {
+        snprintf(tail + o, len - o, " [time budget: n %u of %u, %u of %u pairs]",
+                 (unsigned)r->bridge.summary.stats.n, (unsigned)r->bridge.n_planned,
+                 (unsigned)r->pairs, (unsigned)r->pairs_planned);
+    }
+}
+
+static void print_table(const bench_result_t *r, uint32_t nr, const bench_measurement_t *lx,
+                        uint32_t nlx, uint64_t hz, const bench_machine_t *machine)
+{
+    printf("\n%-16s %-6s %-22s %6s %10s %10s %10s %10s %-6s %6s %-15s %6s %s\n", "task/variant",
            "params", "implementation", "n", "p50", "p95", "p99", "p99.9", "unit", "ratio",
-           "target", "met");
+           "95% interval", "target", "met");
     for (uint32_t i = 0; i < nr; i++) {
         const bench_case_t *c = r[i].c;
-        char label[64], params[16], tail[96];
+        char label[64], params[16], tail[320];
         snprintf(label, sizeof(label), "%s/%s", c->task, c->variant);
         params_text(&c->params, params, sizeof(params));
-        const char *met = r[i].met < 0 ? "-" : r[i].met ? "yes" : "NO";
-        if (r[i].have_ratio) {
-            snprintf(tail, sizeof(tail), " %7.3f %7.2f %s", r[i].overhead_ratio,
-                     c->target.ratio_max, met);
-        } else {
-            snprintf(tail, sizeof(tail), "   (target ratio %.2f, met %s)", c->target.ratio_max,
-                     met);
-        }
+        row_tail(&r[i], machine->loaded, tail, sizeof(tail));
         print_row(label, params, &r[i].bridge, tail);
-        print_row("  baseline", "", &r[i].baseline, "");
+        print_row("  baseline", "", &r[i].baseline,
+                  r[i].baseline.budget_limited && r[i].bridge.status != BENCH_MEASURED
+                      ? " [time budget: fewer samples]" : "");
     }
     if (nlx) {
         printf("\nLinux mechanisms on this host (same clock):\n");
         for (uint32_t i = 0; i < nlx; i++) {
-            char tail[48];
-            snprintf(tail, sizeof(tail), " beside %s", lx[i].related_task);
+            char tail[96];
+            snprintf(tail, sizeof(tail), " beside %s%s", lx[i].related_task,
+                     lx[i].budget_limited ? " [time budget: fewer samples]" : "");
             print_row("  linux", "", &lx[i], tail);
         }
     }
-    printf("\ncycles at %.3f GHz: 1000 cycles = %.1f ns\n", (double)hz / 1e9, 1e12 / (double)hz);
+    printf("\nratio: median of %u paired blocks (bridge block p50 / baseline block p50); interval:"
+           " 95%% sign-test interval of that median;\nmet: yes if the whole interval is at most"
+           " the target, NO if all of it is above, else inconclusive; where callgrind counted\n"
+           "instructions, their ratio decides (deterministic) and the cycles' verdict is shown"
+           " beside it.\n", (unsigned)BENCH_PAIRS);
+    if (machine->have_load) {
+        printf("machine: load average %.2f at the start, %.2f at the end, %u CPUs%s%s: %s\n",
+               machine->load_start[0], machine->load_end[0], (unsigned)machine->cpus_end,
+               machine->governor ? ", governor " : "", machine->governor ? machine->governor : "",
+               machine->loaded ? "LOADED, cycle verdicts are marked [loaded machine]"
+                               : "not loaded");
+    }
+    printf("cycles at %.3f GHz: 1000 cycles = %.1f ns\n", (double)hz / 1e9, 1e12 / (double)hz);
 }
 
 static void to_file(void *ctx, const char *s, size_t len)
@@ -193,6 +258,7 @@ static struct {
     _Atomic uint32_t current; /* the case being measured; UINT32_MAX when none */
     _Atomic uint32_t done;    /* cases finished */
     pthread_mutex_t finishing; /* held by whoever writes the results: main or the watchdog */
+    bench_machine_t machine;
 } run = {.current = UINT32_MAX, .finishing = PTHREAD_MUTEX_INITIALIZER};
 
 static uint64_t now_s(void)
@@ -206,7 +272,12 @@ static uint64_t now_s(void)
 static int finish(uint32_t nr, bool hung)
 {
     host_utc_now(run.finished, sizeof(run.finished));
-    print_table(results, nr, linux_results, run.nlx, run.info.timer_hz);
+    machine_end(&run.machine);
+    /* The table whole on stdout, flushed, before any closing line on stderr: in a terminal the
+     * two never interleave. */
+    fflush(stderr);
+    print_table(results, nr, linux_results, run.nlx, run.info.timer_hz, &run.machine);
+    fflush(stdout);
     char name[64];
     snprintf(name, sizeof(name), "%s.json", run.info.run_id);
     if (make_dirs(run.out) != 0 || write_document(run.out, name, &run.info, nr, run.nlx) != 0 ||
@@ -251,34 +322,39 @@ static void mark_not_run(bench_measurement_t *m, const bench_impl_t *impl, bench
 
 /*
  * A measurement that never ends (a lost wake-up in an implementation, a deadlock) must not leave
- * the run without results: after @limit seconds in one case the watchdog reports that case as
- * hung, the rest as not run, writes everything measured so far, and ends the process.
+ * the run without results. Slow is not stuck: the watchdog watches bench_progress (iterations
+ * recorded, blocks started), and only when none completed for the whole window does it report
+ * the case as hung, the rest as not run, write everything measured so far and end the process.
+ * A case that merely progresses slowly is cut by the runner's time budget instead.
  */
 static uint32_t watchdog_limit;
 static void *watchdog(void *arg)
 {
     (void)arg;
-    uint32_t last = UINT32_MAX;
+    uint64_t last = atomic_load(&bench_progress);
     uint64_t since = now_s();
     for (;;) {
         sleep(1);
+        uint64_t p = atomic_load(&bench_progress);
         uint32_t cur = atomic_load(&run.current);
-        if (cur != last) {
-            last = cur;
+        if (p != last || cur == UINT32_MAX) {
+            last = p;
             since = now_s();
             continue;
         }
-        if (cur == UINT32_MAX || now_s() - since < watchdog_limit) {
+        if (now_s() - since < watchdog_limit) {
             continue;
         }
         if (pthread_mutex_trylock(&run.finishing) != 0) {
             return NULL; /* main is already writing the results */
         }
-        static char why[160];
-        snprintf(why, sizeof(why), "did not finish within %u s: the measurement hung (a lost "
-                 "wake-up or a deadlock); the process was ended", watchdog_limit);
+        static char why[200];
+        snprintf(why, sizeof(why), "no iteration completed for %u s (%llu before): the "
+                 "measurement hung (a lost wake-up or a deadlock); the process was ended",
+                 watchdog_limit, (unsigned long long)p);
         fprintf(stderr, "sel4bridge-bench: %s/%s %s\n", run.cases[cur]->task,
                 run.cases[cur]->variant, why);
+        host_report_hang(stderr);
         for (uint32_t i = cur; i < run.ncases; i++) {
             const bench_case_t *c = run.cases[i];
             const char *reason = i == cur ? why : "not run: an earlier measurement hung";
@@ -287,7 +363,6 @@ static void *watchdog(void *arg)
             mark_not_run(&results[i].bridge, c->bridge, c->unit, reason);
             bench_judge(&results[i]);
         }
-        fflush(stdout);
         int rc = finish(run.ncases, true);
         fflush(stdout);
         fflush(stderr);
@@ -306,8 +381,11 @@ static void watchdog_start(uint32_t limit)
 
 int main(int argc, char **argv)
 {
-    uint32_t n = FULL_N, warmup = 0, timeout_s = 0;
-    bool quick = false, custom = false, linux_on = true, list = false;
+    if (argc >= 2 && strcmp(argv[1], "--icount-child") == 0) {
+        return icount_child(argc - 2, argv + 2);
+    }
+    uint32_t n = FULL_N, warmup = 0, timeout_s = 0, budget_s = 0;
+    bool quick = false, custom = false, linux_on = true, list = false, icount_on = true;
     const char *out = "results";
     pin_policy_t pin = PIN_SPLIT;
     static const struct option opts[] = {
@@ -315,7 +393,8 @@ int main(int argc, char **argv)
         {"warmup", required_argument, NULL, 'w'}, {"out", required_argument, NULL, 'o'},
         {"pin", required_argument, NULL, 'p'},  {"no-linux", no_argument, NULL, 'L'},
         {"list", no_argument, NULL, 'l'},       {"help", no_argument, NULL, 'h'},
-        {"timeout", required_argument, NULL, 't'},
+        {"timeout", required_argument, NULL, 't'}, {"budget", required_argument, NULL, 'b'},
+        {"no-icount", no_argument, NULL, 'I'},
         {NULL, 0, NULL, 0},
     };
     int o;
@@ -368,6 +447,16 @@ int main(int argc, char **argv)
                 return EXIT_USAGE;
             }
             break;
+        case 'b':
+            budget_s = (uint32_t)strtoul(optarg, &end, 10);
+            if (*end || budget_s == 0) {
+                fprintf(stderr, "sel4bridge-bench: --budget wants seconds, not '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'I':
+            icount_on = false;
+            break;
         case 'l':
             list = true;
             break;
@@ -413,17 +502,26 @@ int main(int argc, char **argv)
         snprintf(cmdline + l, sizeof(cmdline) - l, "%s%s", i ? " " : "", argv[i]);
     }
 
+    machine_start(&run.machine);
     plat_init();
     int cpus = host_cpu_count();
     pin_configure(pin, cpus);
     bench_hooks.pin = pin_thread;
     bench_hooks.progress = progress;
+    bench_hooks.now = plat_cycles;
 
+    if (budget_s == 0) {
+        budget_s = n <= QUICK_N ? QUICK_BUDGET_S : FULL_BUDGET_S;
+    }
     bench_config_t cfg = {
         .n = n, .warmup = warmup, .overhead = bench_timer_overhead(), .timer_hz = plat_timer_hz(),
+        .pairs = BENCH_PAIRS,
     };
-    fprintf(stderr, "sel4bridge-bench: run %s, n=%u, warm-up %u, timer overhead %llu cycles, "
-                    "%s\n", run_id, n, warmup, (unsigned long long)cfg.overhead, pin_describe());
+    cfg.budget_cycles = (uint64_t)budget_s * cfg.timer_hz;
+    fprintf(stderr, "sel4bridge-bench: run %s, n=%u in %u pairs of blocks, warm-up %u, time "
+                    "budget %u s per case, timer overhead %llu cycles, %s; load average %.2f on "
+                    "%d CPUs\n", run_id, n, (unsigned)BENCH_PAIRS, warmup, budget_s,
+            (unsigned long long)cfg.overhead, pin_describe(), run.machine.load_start[0], cpus);
 
     int dirty;
     static const bench_kv_t kernel_config[] = {
@@ -460,6 +558,9 @@ int main(int argc, char **argv)
         .timer_overhead = cfg.overhead,
         .timer_overhead_method = BENCH_OVERHEAD_METHOD,
         .argv = cmdline,
+        .pairs = BENCH_PAIRS,
+        .budget_s = budget_s,
+        .machine = &run.machine,
     };
     run.out = out;
     for (uint32_t c = 0; c < bench_case_count && run.ncases < MAX_CASES; c++) {
@@ -467,7 +568,7 @@ int main(int argc, char **argv)
             run.cases[run.ncases++] = &bench_cases[c];
         }
     }
-    watchdog_start(timeout_s ? timeout_s : (quick ? 120u : 900u));
+    watchdog_start(timeout_s ? timeout_s : HUNG_WINDOW_S);
 
     for (uint32_t i = 0; i < run.ncases; i++) {
         atomic_store(&run.current, i);
@@ -475,7 +576,19 @@ int main(int argc, char **argv)
         atomic_store(&run.done, i + 1u);
     }
     atomic_store(&run.current, UINT32_MAX);
-    run.nlx = linux_on ? linux_baselines_run(&cfg, linux_results) : 0;
+    /* A Linux mechanism is one side, not a pair: half a case's budget. */
+    bench_config_t lcfg = cfg;
+    lcfg.budget_cycles = cfg.budget_cycles / 2u;
+    run.nlx = linux_on ? linux_baselines_run(&lcfg, linux_results) : 0;
+    if (icount_on && make_dirs(out) == 0) {
+        const char *why;
+        if (icount_run(out, results, run.ncases, &why) > 0) {
+            run.info.icount_method = icount_method;
+        } else if (why) {
+            fprintf(stderr, "sel4bridge-bench: no instruction counts (%s): cycles decide every "
+                            "verdict\n", why);
+        }
+    }
     pthread_mutex_lock(&run.finishing);
     return finish(run.ncases, false);
 }

@@ -117,10 +117,26 @@ static void emit_figures(bench_json_t *j, const bench_measurement_t *m)
     }
 }
 
+static void kv_double(bench_json_t *j, const char *k, double v)
+{
+    bench_json_key(j, k);
+    bench_json_double(j, v);
+}
+
+static void kv_bool(bench_json_t *j, const char *k, bool v)
+{
+    bench_json_key(j, k);
+    bench_json_bool(j, v);
+}
+
 static void emit_status(bench_json_t *j, const bench_measurement_t *m)
 {
     kv_string(j, "status", bench_status_name(m->status));
     kv_string(j, "status_reason", m->status == BENCH_MEASURED ? NULL : m->status_reason);
+    if (m->n_planned) {
+        kv_u64(j, "n_planned", m->n_planned);
+        kv_bool(j, "budget_limited", m->budget_limited);
+    }
 }
 
 /* A baseline or a Linux mechanism: a measurement object of its own. */
@@ -158,6 +174,56 @@ static void emit_target(bench_json_t *j, const bench_target_t *t, bench_unit_t u
     bench_json_end_object(j);
 }
 
+static void emit_interval(bench_json_t *j, const bench_result_t *r)
+{
+    bench_json_key(j, "interval");
+    if (!r->ci.valid) {
+        bench_json_null(j);
+        return;
+    }
+    bench_json_begin_object(j);
+    kv_double(j, "lo", r->ci.lo);
+    kv_double(j, "hi", r->ci.hi);
+    kv_double(j, "level", r->ci.level);
+    kv_u64(j, "lo_rank", r->ci.lo_rank);
+    kv_u64(j, "hi_rank", r->ci.hi_rank);
+    kv_u64(j, "pairs", r->ci.pairs);
+    kv_u64(j, "pairs_planned", r->pairs_planned);
+    bench_json_end_object(j);
+}
+
+static void emit_blocks(bench_json_t *j, const bench_result_t *r)
+{
+    bench_json_key(j, "blocks");
+    bench_json_begin_array(j);
+    for (uint32_t i = 0; i < r->pairs && i < BENCH_MAX_PAIRS; i++) {
+        const bench_block_t *b = &r->blocks[i];
+        bench_json_begin_object(j);
+        kv_u64(j, "n", b->n);
+        kv_u64(j, "baseline_p50", b->baseline_p50);
+        kv_u64(j, "bridge_p50", b->bridge_p50);
+        bench_json_key(j, "ratio");
+        b->ratio > 0.0 ? bench_json_double(j, b->ratio) : bench_json_null(j);
+        bench_json_end_object(j);
+    }
+    bench_json_end_array(j);
+}
+
+static void emit_icount(bench_json_t *j, const bench_result_t *r)
+{
+    bench_json_key(j, "instructions");
+    if (!r->icount.have) {
+        bench_json_null(j);
+        return;
+    }
+    bench_json_begin_object(j);
+    kv_double(j, "bridge", r->icount.bridge);
+    kv_double(j, "baseline", r->icount.baseline);
+    kv_double(j, "ratio", r->icount.ratio);
+    kv_string(j, "verdict", bench_verdict_name(r->icount.verdict));
+    bench_json_end_object(j);
+}
+
 static void emit_task(bench_json_t *j, const bench_result_t *r)
 {
     const bench_case_t *c = r->c;
@@ -175,9 +241,15 @@ static void emit_task(bench_json_t *j, const bench_result_t *r)
     emit_measurement(j, &r->baseline, &c->params, false);
     bench_json_key(j, "overhead_ratio");
     r->have_ratio ? bench_json_double(j, r->overhead_ratio) : bench_json_null(j);
+    emit_interval(j, r);
+    emit_blocks(j, r);
+    emit_icount(j, r);
     emit_target(j, &c->target, c->unit);
     bench_json_key(j, "met");
     r->met < 0 ? bench_json_null(j) : bench_json_bool(j, r->met == 1);
+    kv_string(j, "verdict", bench_verdict_name(r->verdict));
+    kv_string(j, "verdict_basis", r->verdict_basis);
+    kv_string(j, "cycles_verdict", bench_verdict_name(r->cycles_verdict));
     emit_correctness(j, &r->bridge.correct);
     bench_json_end_object(j);
 }
@@ -201,6 +273,38 @@ static void emit_kernel_config(bench_json_t *j, const bench_run_info_t *info)
             break;
         }
     }
+    bench_json_end_object(j);
+}
+
+static void emit_loads(bench_json_t *j, const char *k, const double l[3])
+{
+    bench_json_key(j, k);
+    bench_json_begin_array(j);
+    for (int i = 0; i < 3; i++) {
+        bench_json_double(j, l[i]);
+    }
+    bench_json_end_array(j);
+}
+
+static void emit_machine(bench_json_t *j, const bench_run_info_t *info)
+{
+    const bench_machine_t *m = info->machine;
+    bench_json_key(j, "machine");
+    if (!m) {
+        bench_json_null(j);
+        return;
+    }
+    bench_json_begin_object(j);
+    if (m->have_load) {
+        emit_loads(j, "load_start", m->load_start);
+        emit_loads(j, "load_end", m->load_end);
+    }
+    kv_u64(j, "cpus_start", m->cpus_start);
+    kv_u64(j, "cpus_end", m->cpus_end);
+    kv_bool(j, "pinned", info->pinning_enabled);
+    kv_string(j, "governor", m->governor);
+    kv_bool(j, "loaded", m->loaded);
+    kv_string(j, "loaded_reason", m->loaded_reason);
     bench_json_end_object(j);
 }
 
@@ -257,7 +361,17 @@ static void emit_metadata(bench_json_t *j, const bench_run_info_t *info)
     kv_u64(j, "outliers_kept", BENCH_OUTLIERS_KEPT);
     kv_string(j, "histogram_scheme", BENCH_HISTOGRAM_SCHEME);
     kv_u64(j, "histogram_sub_bucket_bits", BENCH_HIST_SUB_BITS);
+    kv_string(j, "order", "interleaved: per case, baseline and bridge blocks alternate (baseline "
+                          "first in each pair), each block with its own setup, warm-up and "
+                          "teardown on the same CPUs");
+    kv_u64(j, "pairs", info->pairs);
+    kv_string(j, "interval_method", BENCH_INTERVAL_METHOD);
+    kv_double(j, "interval_level", BENCH_CI_LEVEL);
+    bench_json_key(j, "time_budget_s");
+    info->budget_s > 0 ? bench_json_double(j, info->budget_s) : bench_json_null(j);
+    kv_string(j, "icount_method", info->icount_method);
     bench_json_end_object(j);
+    emit_machine(j, info);
 }
 
 void bench_emit_document(const bench_run_info_t *info, const bench_result_t *results,

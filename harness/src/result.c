@@ -25,17 +25,13 @@ bool bench_results_ok(const bench_result_t *r, uint32_t nr, const bench_measurem
     return true;
 }
 
-bool bench_overhead_ratio(const bench_result_t *r, double *ratio)
+bool bench_ratio_of(bench_unit_t unit, uint64_t bridge, uint64_t baseline, double *ratio)
 {
-    if (r->bridge.status != BENCH_MEASURED || r->baseline.status != BENCH_MEASURED) {
+    if (bridge == 0 || baseline == 0) {
         return false;
     }
-    uint64_t p = r->bridge.summary.stats.p50;
-    uint64_t b = r->baseline.summary.stats.p50;
-    if (p == 0 || b == 0) {
-        return false;
-    }
-    *ratio = r->c->unit == BENCH_UNIT_REQ_PER_S ? (double)b / (double)p : (double)p / (double)b;
+    *ratio = unit == BENCH_UNIT_REQ_PER_S ? (double)baseline / (double)bridge
+                                          : (double)bridge / (double)baseline;
     return true;
 }
 
@@ -67,25 +63,47 @@ static bool stat_named(const bench_stats_t *s, const char *name, uint64_t *v)
 
 void bench_judge(bench_result_t *r)
 {
-    r->have_ratio = bench_overhead_ratio(r, &r->overhead_ratio);
+    double ratios[BENCH_MAX_PAIRS], scratch[BENCH_MAX_PAIRS];
+    uint32_t m = 0;
+    bool measured = r->bridge.status == BENCH_MEASURED && r->baseline.status == BENCH_MEASURED;
+    for (uint32_t i = 0; measured && i < r->pairs && i < BENCH_MAX_PAIRS; i++) {
+        if (r->blocks[i].ratio > 0.0) {
+            ratios[m++] = r->blocks[i].ratio;
+        }
+    }
+    bench_median_interval(ratios, scratch, m, &r->ci);
+    r->have_ratio = r->ci.valid;
+    r->overhead_ratio = r->ci.valid ? r->ci.ratio : 0.0;
+    r->cycles_verdict = BENCH_VERDICT_NONE;
+    r->verdict = BENCH_VERDICT_NONE;
+    r->verdict_basis = NULL;
     r->met = -1;
     if (r->bridge.status != BENCH_MEASURED) {
         return;
     }
-    bool ok = bench_correct(&r->bridge.correct) && bench_correct(&r->baseline.correct);
     const bench_target_t *t = &r->c->target;
     if (t->kind == BENCH_TARGET_RATIO) {
-        if (!r->have_ratio) {
-            return;
-        }
-        r->met = ok && r->overhead_ratio <= t->ratio_max;
+        r->cycles_verdict = bench_verdict(&r->ci, t->ratio_max);
     } else {
         uint64_t v;
-        if (!stat_named(&r->bridge.summary.stats, t->bound_stat, &v)) {
-            return;
+        if (stat_named(&r->bridge.summary.stats, t->bound_stat, &v)) {
+            r->cycles_verdict = (double)v <= t->bound_max ? BENCH_VERDICT_YES : BENCH_VERDICT_NO;
         }
-        r->met = ok && (double)v <= t->bound_max;
     }
+    if (r->cycles_verdict != BENCH_VERDICT_NONE) {
+        r->verdict = r->cycles_verdict;
+        r->verdict_basis = "cycles";
+    }
+    if (r->icount.have && t->kind == BENCH_TARGET_RATIO) {
+        r->icount.verdict = r->icount.ratio <= t->ratio_max ? BENCH_VERDICT_YES : BENCH_VERDICT_NO;
+        r->verdict = r->icount.verdict;
+        r->verdict_basis = "instructions";
+    }
+    if (!bench_correct(&r->bridge.correct) || !bench_correct(&r->baseline.correct)) {
+        r->verdict = BENCH_VERDICT_NO;
+        r->verdict_basis = "correctness";
+    }
+    r->met = r->verdict == BENCH_VERDICT_YES ? 1 : r->verdict == BENCH_VERDICT_NO ? 0 : -1;
 }
 
 const char *bench_unit_name(bench_unit_t u)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "pairing.h"
 #include "stats.h"
 #include "task.h"
 
@@ -18,16 +19,41 @@ typedef struct {
     const char *status_reason;
     bench_unit_t unit;
     bench_correctness_t correct;
-    bench_summary_t summary; /* valid when status == BENCH_MEASURED */
+    bench_summary_t summary; /* valid when status == BENCH_MEASURED; all blocks pooled */
+    uint32_t n_planned;      /* samples asked for */
+    bool budget_limited;     /* the time budget ended it with fewer (summary.stats.n) */
 } bench_measurement_t;
+
+/* One pair of blocks: the same number of samples on each side, run back to back. */
+typedef struct {
+    uint32_t n;
+    uint64_t baseline_p50, bridge_p50;
+    double ratio; /* as overhead_ratio, from this pair's two block medians */
+} bench_block_t;
+
+/* Instructions per sample, counted by callgrind on the host model (deterministic). */
+typedef struct {
+    bool have;
+    double bridge, baseline;
+    double ratio; /* bridge / baseline: equal work per sample, so also right for req/s */
+    bench_verdict_t verdict;
+} bench_icount_t;
 
 typedef struct {
     const bench_case_t *c;
     bench_measurement_t bridge;
     bench_measurement_t baseline;
+    uint32_t pairs_planned;
+    uint32_t pairs; /* pairs measured: blocks[0..pairs) */
+    bench_block_t blocks[BENCH_MAX_PAIRS];
+    bench_interval_t ci;    /* over the pair ratios */
     bool have_ratio;
-    double overhead_ratio; /* see bench_overhead_ratio() */
-    int met;               /* 1 met, 0 not met, -1 unknown (not measured) */
+    double overhead_ratio;  /* ci.ratio: the median pair ratio */
+    bench_verdict_t cycles_verdict; /* from ci and the target */
+    bench_icount_t icount;
+    bench_verdict_t verdict;   /* the one that counts: instructions where counted, else cycles */
+    const char *verdict_basis; /* "instructions", "cycles", "correctness" or NULL */
+    int met;                   /* 1 yes, 0 no, -1 inconclusive or not judged */
 } bench_result_t;
 
 typedef enum { BENCH_KV_STRING, BENCH_KV_NUMBER, BENCH_KV_BOOL } bench_kv_type_t;
@@ -39,6 +65,16 @@ typedef struct {
     double num;
     bool b;
 } bench_kv_t;
+
+/* What the machine was doing (host only): a loaded machine says so beside its verdicts. */
+typedef struct {
+    bool have_load;
+    double load_start[3], load_end[3]; /* 1, 5, 15 minute load averages */
+    uint32_t cpus_start, cpus_end;     /* online CPUs */
+    const char *governor;              /* cpufreq scaling governor of CPU 0; NULL: unreadable */
+    bool loaded;
+    const char *loaded_reason;         /* why it counts as loaded (or not) */
+} bench_machine_t;
 
 typedef struct {
     const char *run_id;      /* UUID v4, made when the run starts */
@@ -68,6 +104,10 @@ typedef struct {
     uint64_t timer_overhead;
     const char *timer_overhead_method;
     const char *argv; /* the harness command line, for the record */
+    uint32_t pairs;           /* blocks per side per case */
+    double budget_s;          /* time budget per case; 0: none */
+    const bench_machine_t *machine; /* NULL: not known (a root task) */
+    const char *icount_method;      /* NULL: no instruction counts in this run */
 } bench_run_info_t;
 
 /* True when no measurement counted a violation, a lost or duplicated message, or an error. */
@@ -76,12 +116,15 @@ bool bench_results_ok(const bench_result_t *r, uint32_t nr, const bench_measurem
                       uint32_t nlx);
 
 /*
- * p50 / baseline p50 for latencies; baseline p50 / p50 for throughput, so that a ratio above 1
- * always means the bridge costs more. False when either side has no figures or a zero p50.
+ * @bridge / @baseline for latencies; @baseline / @bridge for throughput, so that a ratio above 1
+ * always means the bridge costs more. False when either is 0.
  */
-bool bench_overhead_ratio(const bench_result_t *r, double *ratio);
+bool bench_ratio_of(bench_unit_t unit, uint64_t bridge, uint64_t baseline, double *ratio);
 
-/* Fill have_ratio, overhead_ratio and met from the two measurements and the case's target. */
+/*
+ * Fill the interval, the verdicts and met from the pairs, the instruction counts (if any), the
+ * correctness counters and the case's target. A correctness failure is "no" whatever the figures.
+ */
 void bench_judge(bench_result_t *r);
 
 const char *bench_unit_name(bench_unit_t u);

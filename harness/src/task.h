@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -50,12 +51,22 @@ typedef struct {
 } bench_run_t;
 
 /*
+ * Iterations recorded so far (warm-up included) and blocks started: what a watchdog watches to
+ * tell a slow measurement from a stuck one. One writer at a time, outside the timed section; a
+ * relaxed load and store (plain moves on x86_64 and aarch64).
+ */
+extern _Atomic uint64_t bench_progress;
+
+/*
  * Record iteration @i (0 .. warmup+n-1) timed from @start to @end. Warm-up iterations are
  * dropped here so a measure loop stays one plain loop. A sample whose end reads earlier than its
  * start (counters of two CPUs a few cycles apart) or below the timer overhead counts as 0.
  */
 static inline void bench_record(bench_run_t *r, uint32_t i, uint64_t start, uint64_t end)
 {
+    atomic_store_explicit(&bench_progress,
+                          atomic_load_explicit(&bench_progress, memory_order_relaxed) + 1u,
+                          memory_order_relaxed);
     if (i < r->warmup) {
         return;
     }

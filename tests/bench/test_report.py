@@ -49,6 +49,20 @@ def main():
         check(doc["git_commit"] in page, "git commit missing")
         check(doc["measurement"]["outlier_rule"] in page.replace("&gt;", ">").replace(
             "&lt;", "<"), "outlier rule missing")
+        if any(t.get("interval") for t in doc["tasks"]):
+            check('id="ratio-plot"' in page, "no ratio plot")
+            for t in doc["tasks"]:
+                iv = t.get("interval")
+                if iv:
+                    check(f'[{iv["lo"]:.3f}, {iv["hi"]:.3f}]' in page,
+                          f'{t["name"]}/{t["variant"]}: interval not shown')
+        for t in doc["tasks"]:
+            if t.get("verdict") == "inconclusive":
+                check("inconclusive" in page, "an inconclusive verdict not said so")
+        if doc.get("machine"):
+            check('id="machine"' in page, "machine state missing from the header")
+            if doc["machine"]["loaded"]:
+                check("LOADED" in page, "a loaded machine not said so")
         if doc["linux_baselines"]:
             check('id="linux"' in page, "Linux section missing")
             for m in doc["linux_baselines"]:

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "document.h"
+#include "pairing.h"
 #include "runner.h"
 #include "stats.h"
 
@@ -327,7 +328,9 @@ static bench_measurement_t fake_linux[1];
 
 static void run_fakes(void)
 {
-    bench_config_t cfg = {.n = 1000, .warmup = 50, .overhead = 20, .timer_hz = 1000000000u};
+    /* 10 pairs of blocks of 100 samples, 5 warm-up iterations each. */
+    bench_config_t cfg = {.n = 1000, .warmup = 50, .overhead = 20, .timer_hz = 1000000000u,
+                          .pairs = 10};
     fake_base = 100;
     for (uint32_t i = 0; i < 5; i++) {
         bench_run_case(&cfg, &fake_cases[i], &fake_results[i]);
@@ -343,13 +346,22 @@ static void test_runner(void)
     const bench_result_t *r = &fake_results[0];
     CHECK_EQ(r->baseline.status, BENCH_MEASURED);
     CHECK_EQ(r->bridge.status, BENCH_MEASURED);
-    /* Samples 100..199, overhead subtracted exactly, warm-up dropped. */
+    /* Each of 10 blocks: samples 100..199, overhead subtracted exactly, warm-up dropped; the
+     * blocks pooled; every block's correctness counters added up. */
+    CHECK_EQ(r->baseline.summary.stats.n, 1000);
     CHECK_EQ(r->baseline.summary.stats.min, 100);
     CHECK_EQ(r->baseline.summary.stats.max, 199);
     CHECK_EQ(r->baseline.summary.stats.p50, 149);
     CHECK_EQ(r->baseline.correct.checks, 1050);
+    CHECK_EQ(r->pairs, 10);
+    CHECK_EQ(r->blocks[9].n, 100);
+    CHECK_EQ(r->blocks[9].baseline_p50, 149);
     CHECK(r->have_ratio && r->overhead_ratio == 1.0);
+    CHECK(r->ci.lo == 1.0 && r->ci.hi == 1.0);
+    CHECK_EQ(r->verdict, BENCH_VERDICT_YES);
+    CHECK(strcmp(r->verdict_basis, "cycles") == 0);
     CHECK_EQ(r->met, 1);
+    CHECK(!r->bridge.budget_limited);
 
     r = &fake_results[1];
     CHECK_EQ(r->bridge.status, BENCH_NOT_MEASURED);
@@ -364,18 +376,222 @@ static void test_runner(void)
     CHECK_EQ(r->bridge.summary.stats.p50, (uint64_t)(8e9 / 150.0 + 0.5));
     CHECK_EQ(r->bridge.summary.stats.max, (uint64_t)(8e9 / 100.0 + 0.5));
     CHECK(r->have_ratio && r->overhead_ratio == 1.0);
-    CHECK_EQ(r->met, 0); /* 1.0 > 0.5 */
+    CHECK_EQ(r->verdict, BENCH_VERDICT_NO); /* the whole interval, [1, 1], above 0.5 */
+    CHECK_EQ(r->met, 0);
 
     r = &fake_results[3];
     CHECK_EQ(r->bridge.status, BENCH_FAILED);
     CHECK(strcmp(r->bridge.status_reason, "no endpoint") == 0);
-    CHECK_EQ(r->baseline.correct.lost, 3);
+    CHECK_EQ(r->baseline.correct.lost, 3); /* one block: the bridge's failure ended the case */
+    CHECK_EQ(r->pairs, 0);
     CHECK(!bench_results_ok(fake_results, 5, fake_linux, 1));
     CHECK(bench_results_ok(fake_results, 3, fake_linux, 1));
 
     r = &fake_results[4];
     CHECK_EQ(r->bridge.status, BENCH_FAILED);
     CHECK_EQ(r->met, -1);
+}
+
+/* ---- pairing: the interval of the median pair ratio, and the verdict ---- */
+
+static void test_interval_16_pairs(void)
+{
+    /* 16 ratios, 1.00 .. 1.15 in a shuffled order. */
+    static const double r[16] = {1.07, 1.00, 1.12, 1.03, 1.15, 1.09, 1.01, 1.14,
+                                 1.04, 1.11, 1.06, 1.02, 1.13, 1.08, 1.05, 1.10};
+    double scratch[16];
+    bench_interval_t ci;
+    bench_median_interval(r, scratch, 16, &ci);
+    CHECK(ci.valid);
+    CHECK_EQ(ci.pairs, 16);
+    CHECK(fabs(ci.ratio - 1.075) < 1e-12); /* (8th + 9th) / 2 = (1.07 + 1.08) / 2 */
+    /* P(B(16, 1/2) <= 3) = 697 / 65536: rank 4 covers 1 - 2 * 697/65536 = 97.87%; rank 5 would
+     * cover 1 - 2 * 2517/65536 = 92.3%, below 95%. */
+    CHECK_EQ(ci.lo_rank, 4);
+    CHECK_EQ(ci.hi_rank, 13);
+    CHECK(ci.lo == 1.03 && ci.hi == 1.12);
+    CHECK(fabs(ci.level - (1.0 - 2.0 * 697.0 / 65536.0)) < 1e-15);
+    CHECK_EQ(bench_verdict(&ci, 1.12), BENCH_VERDICT_YES);          /* hi at the target: met */
+    CHECK_EQ(bench_verdict(&ci, 1.10), BENCH_VERDICT_INCONCLUSIVE); /* straddles */
+    CHECK_EQ(bench_verdict(&ci, 1.03), BENCH_VERDICT_INCONCLUSIVE); /* lo at the target */
+    CHECK_EQ(bench_verdict(&ci, 1.0299), BENCH_VERDICT_NO);         /* all of it above */
+    /* The input is left as it was. */
+    CHECK(r[0] == 1.07 && r[15] == 1.10);
+}
+
+static void test_interval_small_counts(void)
+{
+    double r[10] = {2.0, 1.0, 3.0, 9.0, 5.0, 4.0, 8.0, 6.0, 10.0, 7.0}, scratch[10];
+    bench_interval_t ci;
+    /* m = 10: P(B <= 1) = 11/1024 gives rank 2 (97.85%); P(B <= 2) = 56/1024 would give 89%. */
+    bench_median_interval(r, scratch, 10, &ci);
+    CHECK_EQ(ci.lo_rank, 2);
+    CHECK_EQ(ci.hi_rank, 9);
+    CHECK(ci.lo == 2.0 && ci.hi == 9.0 && ci.ratio == 5.5);
+    CHECK(fabs(ci.level - (1.0 - 22.0 / 1024.0)) < 1e-15);
+    /* m = 6: [min, max] covers 1 - 2/64 = 96.9%, enough for a verdict. */
+    bench_median_interval(r, scratch, 6, &ci);
+    CHECK_EQ(ci.lo_rank, 1);
+    CHECK(ci.lo == 1.0 && ci.hi == 9.0 && ci.ratio == 3.5);
+    CHECK(fabs(ci.level - (1.0 - 2.0 / 64.0)) < 1e-15);
+    CHECK_EQ(bench_verdict(&ci, 0.5), BENCH_VERDICT_NO);
+    /* m = 5: even [min, max] covers only 1 - 2/32 = 93.75%: inconclusive, whatever the target. */
+    bench_median_interval(r, scratch, 5, &ci);
+    CHECK(ci.valid && ci.lo == 1.0 && ci.hi == 9.0 && ci.ratio == 3.0);
+    CHECK(fabs(ci.level - 0.9375) < 1e-15);
+    CHECK_EQ(bench_verdict(&ci, 0.5), BENCH_VERDICT_INCONCLUSIVE);
+    CHECK_EQ(bench_verdict(&ci, 100.0), BENCH_VERDICT_INCONCLUSIVE);
+    /* m = 1: the one ratio, level 0. */
+    bench_median_interval(r, scratch, 1, &ci);
+    CHECK(ci.valid && ci.ratio == 2.0 && ci.lo == 2.0 && ci.hi == 2.0 && ci.level == 0.0);
+    CHECK_EQ(bench_verdict(&ci, 5.0), BENCH_VERDICT_INCONCLUSIVE);
+    /* m = 0 and above BENCH_MAX_PAIRS: no interval, not judged. */
+    bench_median_interval(r, scratch, 0, &ci);
+    CHECK(!ci.valid);
+    CHECK_EQ(bench_verdict(&ci, 5.0), BENCH_VERDICT_NONE);
+    CHECK(strcmp(bench_verdict_name(BENCH_VERDICT_INCONCLUSIVE), "inconclusive") == 0);
+    CHECK(strcmp(bench_verdict_name(BENCH_VERDICT_NONE), "not_judged") == 0);
+}
+
+/*
+ * Pairing through the real runner: fakes whose every sample in block j is a known value, and a
+ * log of the order the blocks ran in. Pair 3 is hit by a "burst" that makes both of its blocks
+ * ten times slower; pair 5's bridge block alone is hit (a burst between the two blocks).
+ */
+static char order_log[64];
+static uint32_t order_len, block_no[2];
+static uint64_t paired_value(int bridge, uint32_t block)
+{
+    static const uint64_t bridge_of[10] = {1200, 1100, 1300, 1250, 1150, 9000, 1220, 1180, 1270,
+                                           1240};
+    uint64_t v = bridge ? bridge_of[block] : 1000u;
+    return block == 3 ? v * 10u : v;
+}
+static int paired_fill(bench_run_t *r, int bridge)
+{
+    uint32_t j = block_no[bridge]++;
+    if (order_len + 1u < sizeof(order_log)) {
+        order_log[order_len++] = bridge ? 'B' : 'A';
+    }
+    for (uint32_t i = 0; i < r->warmup + r->n; i++) {
+        bench_record(r, i, 0, paired_value(bridge, j) + r->overhead);
+    }
+    return 0;
+}
+static int paired_base(bench_run_t *r) { return paired_fill(r, 0); }
+static int paired_bridge(bench_run_t *r) { return paired_fill(r, 1); }
+static const bench_impl_t impl_paired_base = {"paired_raw", "A", NULL, paired_base, NULL, NULL};
+static const bench_impl_t impl_paired_bridge = {"paired_bridge", "B", NULL, paired_bridge, NULL,
+                                                NULL};
+
+static void test_pairing(void)
+{
+    static const bench_case_t c = {"call", "bridge", "paired", {0, 0}, BENCH_UNIT_CYCLES, 1,
+                                   {BENCH_TARGET_RATIO, 1.5, 0, NULL, "p50 at most 1.5x"},
+                                   &impl_paired_bridge, &impl_paired_base, true};
+    bench_config_t cfg = {.n = 200, .warmup = 30, .overhead = 4, .timer_hz = 1000000000u,
+                          .pairs = 10};
+    static bench_result_t r;
+    order_len = 0;
+    block_no[0] = block_no[1] = 0;
+    memset(order_log, 0, sizeof(order_log));
+    bench_run_case(&cfg, &c, &r);
+    CHECK(strcmp(order_log, "ABABABABABABABABABAB") == 0); /* alternating, baseline first */
+    CHECK_EQ(r.pairs, 10);
+    CHECK_EQ(r.blocks[0].n, 20);
+    CHECK_EQ(r.blocks[3].baseline_p50, 10000);
+    CHECK_EQ(r.blocks[3].bridge_p50, 12500);
+    CHECK(r.blocks[3].ratio == 1.25); /* the burst on both blocks of pair 3 cancels */
+    CHECK(r.blocks[5].ratio == 9.0);  /* a burst on one block is one outlying pair */
+    /* Sorted pair ratios: 1.1 1.15 1.18 1.2 1.22 1.24 1.25 1.27 1.3 9.0: the median is
+     * (1.22 + 1.24) / 2, the interval ranks 2 and 9 -- the outlying pair does not move it. */
+    CHECK(fabs(r.overhead_ratio - 1.23) < 1e-12);
+    CHECK(r.ci.lo == 1.15 && r.ci.hi == 1.3);
+    CHECK_EQ(r.verdict, BENCH_VERDICT_YES);
+    /* Pooled: 10 blocks of 20 baseline samples, one of them ten times slower. */
+    CHECK_EQ(r.baseline.summary.stats.n, 200);
+    CHECK_EQ(r.baseline.summary.stats.p50, 1000);
+    CHECK_EQ(r.baseline.summary.stats.max, 10000);
+}
+
+/*
+ * The time budget, on a fake clock that advances 1000 cycles per iteration recorded: the first
+ * pair is a probe (16 samples and 5 warm-up per side), later blocks are cut to what the budget
+ * allows at that pace, and the case ends with fewer samples, marked.
+ */
+static uint64_t fake_clock;
+static uint64_t fake_now(void) { return fake_clock; }
+static int clocked_fill(bench_run_t *r)
+{
+    for (uint32_t i = 0; i < r->warmup + r->n; i++) {
+        fake_clock += 1000u;
+        bench_record(r, i, 0, 500u + r->overhead);
+    }
+    return 0;
+}
+static const bench_impl_t impl_clocked = {"clocked", "one sample per 1000 cycles", NULL,
+                                          clocked_fill, NULL, NULL};
+
+static void test_budget(void)
+{
+    static const bench_case_t c = {"call", "bridge", "clocked", {0, 0}, BENCH_UNIT_CYCLES, 1,
+                                   {BENCH_TARGET_RATIO, 1.5, 0, NULL, "p50 at most 1.5x"},
+                                   &impl_clocked, &impl_clocked, true};
+    bench_config_t cfg = {.n = 1000, .warmup = 50, .overhead = 0, .timer_hz = 1000000000u,
+                          .pairs = 10, .budget_cycles = 1000000u};
+    static bench_result_t r;
+    bench_hooks.now = fake_now;
+    fake_clock = 0;
+    bench_run_case(&cfg, &c, &r);
+    /* Probe: 2 x (16 + 5) iterations = 42,000 cycles. Pair k (1..9) gets
+     * (1,000,000 - elapsed) / (10 - k) / 2 sides / 1000 iterations per block, 5 of them warm-up:
+     * 958,000 / 9 / 2 / 1000 -> 53, i.e. 48 samples, and so on while the rounding leaves 53;
+     * pairs 8 and 9 find 216,000 / 2 and 108,000 / 1 -> 54, i.e. 49 samples. n = 16 + 7 * 48 +
+     * 2 * 49 = 450 of 1000, and the budget is used exactly: 42,000 + 7 * 106,000 + 2 * 108,000. */
+    CHECK_EQ(r.pairs, 10);
+    CHECK_EQ(r.blocks[0].n, 16);
+    CHECK_EQ(r.blocks[1].n, 48);
+    CHECK_EQ(r.blocks[7].n, 48);
+    CHECK_EQ(r.blocks[8].n, 49);
+    CHECK_EQ(r.blocks[9].n, 49);
+    CHECK_EQ(r.bridge.summary.stats.n, 450);
+    CHECK_EQ(r.bridge.n_planned, 1000);
+    CHECK(r.bridge.budget_limited && r.baseline.budget_limited);
+    CHECK_EQ(fake_clock, 1000000);
+    CHECK_EQ(r.verdict, BENCH_VERDICT_YES);
+
+    /* A budget smaller than the probe: one pair, then no block of BENCH_MIN_BLOCK fits. */
+    cfg.budget_cycles = 40000u;
+    fake_clock = 0;
+    bench_run_case(&cfg, &c, &r);
+    CHECK_EQ(r.pairs, 1);
+    CHECK_EQ(r.bridge.status, BENCH_MEASURED);
+    CHECK_EQ(r.bridge.summary.stats.n, 16);
+    CHECK(r.bridge.budget_limited);
+    CHECK_EQ(r.verdict, BENCH_VERDICT_INCONCLUSIVE); /* one pair: no interval to judge by */
+    bench_hooks.now = NULL;
+}
+
+/* Instruction counts decide where present; a correctness failure is "no" whatever the figures. */
+static void test_verdict_basis(void)
+{
+    static bench_result_t r;
+    run_fakes();
+    r = fake_results[0]; /* cycles: ratio 1, yes against 1.5 */
+    r.icount = (bench_icount_t){true, 2000.0, 1000.0, 2.0, BENCH_VERDICT_NONE};
+    bench_judge(&r);
+    CHECK_EQ(r.cycles_verdict, BENCH_VERDICT_YES);
+    CHECK_EQ(r.icount.verdict, BENCH_VERDICT_NO);
+    CHECK_EQ(r.verdict, BENCH_VERDICT_NO);
+    CHECK(strcmp(r.verdict_basis, "instructions") == 0);
+    r.icount.ratio = 1.5;
+    bench_judge(&r);
+    CHECK_EQ(r.verdict, BENCH_VERDICT_YES); /* at the target: met */
+    r.baseline.correct.lost = 1;
+    bench_judge(&r);
+    CHECK_EQ(r.verdict, BENCH_VERDICT_NO);
+    CHECK(strcmp(r.verdict_basis, "correctness") == 0);
+    CHECK_EQ(r.met, 0);
 }
 
 static void to_file(void *ctx, const char *s, size_t len)
@@ -386,6 +602,16 @@ static void to_file(void *ctx, const char *s, size_t len)
 static int emit(const char *path)
 {
     run_fakes();
+    static const bench_machine_t machine = {
+        .have_load = true,
+        .load_start = {2.5, 1.25, 0.5},
+        .load_end = {3.0, 2.0, 1.0},
+        .cpus_start = 2,
+        .cpus_end = 2,
+        .governor = NULL,
+        .loaded = true,
+        .loaded_reason = "fixed for the test",
+    };
     static const bench_kv_t config[] = {
         {"model", BENCH_KV_STRING, "fake", 0, false},
         {"mcs", BENCH_KV_BOOL, NULL, 0, false},
@@ -415,6 +641,9 @@ static int emit(const char *path)
         .timer_overhead = 20,
         .timer_overhead_method = "fixed",
         .argv = "test_stats --emit",
+        .pairs = 10,
+        .budget_s = 10,
+        .machine = &machine,
     };
     FILE *f = fopen(path, "w");
     if (!f) {
@@ -438,6 +667,11 @@ int main(int argc, char **argv)
     test_sqrt();
     test_json();
     test_runner();
+    test_interval_16_pairs();
+    test_interval_small_counts();
+    test_pairing();
+    test_budget();
+    test_verdict_basis();
     if (failures) {
         fprintf(stderr, "test_stats: %d check(s) failed\n", failures);
         return 1;

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Validate sel4bridge results documents: the JSON Schema, then what a schema cannot say
-(percentiles in order, histogram counts summing to n, the ratio matching the two p50s, met only
-when measured). --mutate also checks that known-bad edits of each document are rejected;
+(percentiles in order, histogram counts summing to n, the ratio matching the median of its pair
+ratios (or the two p50s) and inside its interval, met saying the verdict, a cycle verdict matching
+its interval and target, met only when measured). --mutate also checks that known-bad edits of each document are rejected;
 --all-tasks requires the six tasks, each beside a measured baseline."""
 import argparse
 import copy
@@ -60,10 +61,32 @@ def semantic_errors(doc):
             if t["met"] is not None and t["status"] != "measured":
                 errs.append(f"{where}: met is set but the task was not measured")
         elif t["overhead_ratio"] is not None:
-            p, b = t["stats"]["p50"], t["baseline"]["stats"]["p50"]
-            want = b / p if t["unit"] == "req_per_s" else p / b
+            ratios = sorted(b["ratio"] for b in t.get("blocks") or [] if b["ratio"] is not None)
+            if ratios:  # interleaved: the median of the pair ratios
+                k = len(ratios)
+                want = ratios[k // 2] if k % 2 else (ratios[k // 2 - 1] + ratios[k // 2]) / 2
+            else:
+                p, b = t["stats"]["p50"], t["baseline"]["stats"]["p50"]
+                want = b / p if t["unit"] == "req_per_s" else p / b
             if abs(t["overhead_ratio"] - want) > 1e-3 * max(1.0, want):
                 errs.append(f"{where}: overhead_ratio {t['overhead_ratio']} != {want}")
+            iv = t.get("interval")
+            if iv and not iv["lo"] - 1e-3 <= t["overhead_ratio"] <= iv["hi"] + 1e-3:
+                errs.append(f"{where}: overhead_ratio outside its interval")
+            if iv and ratios and iv["pairs"] != len(ratios):
+                errs.append(f"{where}: interval over {iv['pairs']} pairs, {len(ratios)} given")
+        verdict = t.get("verdict")
+        if verdict is not None:
+            want_met = {"yes": True, "no": False}.get(verdict)
+            if t["met"] is not want_met:
+                errs.append(f"{where}: met {t['met']} does not say verdict {verdict}")
+            iv, g = t.get("interval"), t["target"]
+            if (t.get("verdict_basis") == "cycles" and iv and g["kind"] == "ratio"
+                    and iv["level"] >= 0.95):
+                want_v = ("yes" if iv["hi"] <= g["ratio_max"] else
+                          "no" if iv["lo"] > g["ratio_max"] else "inconclusive")
+                if verdict != want_v:
+                    errs.append(f"{where}: verdict {verdict}, the interval says {want_v}")
     for i, m in enumerate(doc["linux_baselines"]):
         check_measurement(f"linux_baselines[{i}] {m['name']}", m)
     return errs
@@ -93,6 +116,19 @@ def mutations(doc):
     yield "tasks missing", m(lambda d: d.pop("tasks"))
     yield "task name unknown", m(lambda d: d["tasks"][0].update(name="ping"))
     yield "met not boolean", m(lambda d: d["tasks"][0].update(met="yes"))
+    yield "verdict unknown", m(lambda d: d["tasks"][0].update(verdict="maybe"))
+    judged = [t for t in doc["tasks"] if t.get("verdict") in ("yes", "no")]
+    if judged:
+        j = doc["tasks"].index(judged[0])
+        yield "met contradicts verdict", m(lambda d: d["tasks"][j].update(
+            met=not d["tasks"][j]["met"]))
+    spread = [t for t in doc["tasks"] if t.get("interval")]
+    if spread:
+        k = doc["tasks"].index(spread[0])
+        yield "interval excludes the ratio", m(lambda d: d["tasks"][k]["interval"].update(
+            lo=d["tasks"][k]["overhead_ratio"] * 2, hi=d["tasks"][k]["overhead_ratio"] * 3))
+    if doc.get("machine"):
+        yield "load average not three numbers", m(lambda d: d["machine"].update(load_start=[1]))
     yield "baseline missing", m(lambda d: d["tasks"][0].pop("baseline"))
     yield "unit unknown", m(lambda d: d["tasks"][0].update(unit="ms"))
     yield "negative violations", m(lambda d: d["tasks"][0]["correctness"].update(violations=-1))
