@@ -224,6 +224,12 @@ static void poster(ts_client_t *tc)
         TS_CHECK_STATUS(apps_test_Probe_post(c, order[i], 100u * order[i], &woken), SB_OK);
         TS_CHECK(woken, "ticket %u woken", order[i]);
     }
+    /* Again: every handle is stale now, and is refused (woken false). */
+    for (uint32_t i = 0; order[i]; i++) {
+        bool woken = true;
+        TS_CHECK_STATUS(apps_test_Probe_post(c, order[i], 1, &woken), SB_OK);
+        TS_CHECK(!woken, "stale handle of ticket %u refused", order[i]);
+    }
     TS_CHECK_STATUS(sb_client_close(c, NULL), SB_OK);
     tc->result = 0;
 }

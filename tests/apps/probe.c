@@ -150,6 +150,11 @@ sb_status_t apps_test_Probe_post_impl(sb_app_call_t *call, uint32_t ticket, uint
         /* SB_ERR_NO_CALLER when the waiter's session ended meanwhile (the bridge answered it). */
         *woken = apps_test_Probe_wait_reply(call->server, probe.deferred[ticket], SB_OK, value) ==
                  SB_OK;
+    } else if (probe.deferred[ticket] != 0) {
+        /* The ticket's last handle is stale (answered, or its session ended): refused, never
+         * sent to whoever holds that reply slot now. woken says if it was not. */
+        *woken = apps_test_Probe_wait_reply(call->server, probe.deferred[ticket], SB_OK, value) !=
+                 SB_ERR_NO_CALLER;
     }
     return SB_OK;
 }

@@ -12,11 +12,14 @@ cd "$src"
 # An application schema: stubs in the header, the server skeleton beside it; the generator's
 # per-method sizes on stderr are shown here.
 "$capnp" compile -o"$plugin:$out/apps" tests/apps/apps_test.capnp
+mkdir -p "$out/readme" && "$capnp" compile -I schemas -o"$plugin:$out/readme" tests/apps/readme/tally.capnp
 status=0
 diff -u codec/gen/bridge.capnp.h "$out/codec/bridge.capnp.h" || status=1
 diff -u tests/codec/gen/codec_test.capnp.h "$out/test/codec_test.capnp.h" || status=1
 diff -u tests/apps/gen/apps_test.capnp.h "$out/apps/apps_test.capnp.h" || status=1
 diff -u tests/apps/gen/apps_test.capnp.server.c "$out/apps/apps_test.capnp.server.c" || status=1
+diff -u tests/apps/readme/gen/tally.capnp.h "$out/readme/tally.capnp.h" || status=1
+diff -u tests/apps/readme/gen/tally.capnp.server.c "$out/readme/tally.capnp.server.c" || status=1
 [ $status -eq 0 ] || { echo "generated code is stale: regenerate it (README, Wire contract)"; exit 1; }
 
 refuse() { # <schema> <expected message part>
