@@ -143,8 +143,9 @@ static bool deref_list(sb_codec_reader_t *msg, const uint64_t *pp, uint16_t nest
             sb_codec_reader_fail(msg, SB_CODEC_BAD_LIST_TAG);
             return false;
         }
-        /* The tag's offset field is the element count (30 bits, non-negative). */
-        n = (uint32_t)tag >> 2;
+        /* The tag's offset field holds the element count in its low 29 bits, the width of every
+         * element count; the bit above is ignored, as capnp ignores it. */
+        n = ((uint32_t)tag >> 2) & SB_CODEC_LIST_MAX;
         per_elem = (uint64_t)sb_codec_ptr_data_words(tag) + sb_codec_ptr_ptr_count(tag);
         /* The elements must fit in the words the list pointer was bounds-checked for: a tag
          * that claims more would make element reads run past the list. */
