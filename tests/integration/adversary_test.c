@@ -3,15 +3,23 @@
  * bodies, random bytes, unexpected caps and caps of every type; it writes garbage into its rings,
  * pushes ring indices past the ring's size, kicks in storms, lies in the synchronous kick, keeps
  * calling and kicking after its bundle was revoked, plants caps (and the bundle CNode itself) in
- * its bundle CNode, and opens and closes sessions in a loop. Each attack gets its documented
- * answer; the server never stops serving, and the honest clients' results are exact.
+ * its bundle CNode, and opens and closes sessions in a loop. It attacks the server's application
+ * (the apps test schema's interfaces) too: labels of unknown interfaces and methods, random
+ * bodies of every length up to seL4_MsgMaxLength, hostile pointers, caps of every type, and more
+ * deferred calls than its share, left waiting when it closes. Each attack gets its documented
+ * answer; the server never stops serving, and the honest clients' results are exact (one of them
+ * an application client).
  */
+#include "probe.h"
 #include "workload.h"
 
 #include <bridge.capnp.h>
 #include <sel4bridge/codec.h>
+#include <string.h>
 
 #define HONEST 4
+#define APP_HONEST 5 /* an honest application client */
+#define APP_CALLS 3000
 #define ADVERSARY 9
 #define ADMIN 10
 #define RING_PER_CLIENT 6000
@@ -93,12 +101,14 @@ static void attack_messages(void)
     EXPECT(r, SB_OK, 0, "raw open");
     TS_CHECK(r.extra_caps == 1, "the bundle came");
 
-    /* Labels that are no operation. */
-    static const seL4_Word labels[] = {7, 8, 100, 0xffff, 0xfffffffffffffull};
+    /* Labels that are no operation; above 2^16, no interface the server hosts. */
+    static const seL4_Word labels[] = {7, 8, 100, 0xffff};
     for (unsigned i = 0; i < sizeof labels / sizeof labels[0]; i++) {
         r = raw(labels[i], 1, &EMPTY_ROOT, 0, NULL);
         EXPECT(r, SB_ERR_BAD_OP, 0, "unknown label");
     }
+    r = raw(0xfffffffffffffull, 1, &EMPTY_ROOT, 0, NULL);
+    EXPECT(r, SB_ERR_BAD_OP, SB_ERR_UNKNOWN_INTERFACE, "unknown interface");
     /* Lengths: none, or longer than any request (up to seL4_MsgMaxLength). */
     static const seL4_Word lengths[] = {0, 5, 64, seL4_MsgMaxLength};
     for (unsigned i = 0; i < sizeof lengths / sizeof lengths[0]; i++) {
@@ -180,6 +190,145 @@ static void attack_messages(void)
                  (unsigned long)r.length);
     }
     raw(bridge_Op_closeSession, 1, &EMPTY_ROOT, 0, NULL); /* whatever the dice left open */
+}
+
+/* ---- The application: the test schema's Probe and Counter. ---- */
+
+/* Whatever an application call was, its answer is a wire status, no cap, at most 120 words. */
+#define EXPECT_SANE(r, what)                                                                       \
+    TS_CHECK((r).label < SB_WIRE_STATUS_COUNT && (r).length <= seL4_MsgMaxLength &&              \
+                 (r).extra_caps == 0,                                                              \
+             "%s: label %lu length %lu caps %lu", what, (unsigned long)(r).label,                 \
+             (unsigned long)(r).length, (unsigned long)(r).extra_caps)
+
+static void attack_app(sb_client_t *c)
+{
+    reply_t r;
+    uint64_t w[seL4_MsgMaxLength] = {0};
+    /* No session: refused by the table's state check, the body unread. */
+    w[0] = sb_codec_struct_ptr(0, 2, 0);
+    r = raw(apps_test_Probe_add_LABEL, 3, w, 0, NULL);
+    EXPECT(r, SB_ERR_BAD_SESSION, 0, "application call without a session");
+    TS_CHECK_STATUS(sb_client_open(c, 4, 0, SB_PHASE_KICK_EVERY_ENQUEUE), SB_OK);
+    r = raw(SB_APP_LABEL(apps_test_Probe_CODE, 7), 1, &EMPTY_ROOT, 0, NULL);
+    EXPECT(r, SB_ERR_BAD_OP, SB_ERR_UNKNOWN_METHOD, "unknown method");
+    r = raw(SB_APP_LABEL(apps_test_Probe_CODE ^ 1, 0), 1, &EMPTY_ROOT, 0, NULL);
+    EXPECT(r, SB_ERR_BAD_OP, SB_ERR_UNKNOWN_INTERFACE, "a neighbouring code");
+    r = raw(apps_test_Probe_add_LABEL, 4, w, 0, NULL);
+    EXPECT(r, SB_ERR_BAD_MESSAGE, SB_ERR_BAD_LENGTH, "add one word longer than it can be");
+    r = raw(apps_test_Probe_nothing_LABEL, 1, &EMPTY_ROOT, 1, (seL4_CPtr[]){TS_SLOT_FRAME});
+    EXPECT(r, SB_ERR_BAD_CAP, SB_ERR_UNEXPECTED_CAP, "a cap to a method without one");
+    /* Hostile bodies of Probe.echo (6 data words, 6 pointers): each pointer checked. */
+    struct {
+        unsigned ptr; /* which pointer field (0 text, 1 data, 2.. lists) */
+        uint64_t value;
+        uint64_t after; /* the word after the struct */
+        sb_codec_status_t why;
+    } bodies[] = {
+        {0, sb_codec_list_ptr(200, SB_CODEC_ELEM_BYTE, 4), 0, SB_CODEC_OUT_OF_BOUNDS},
+        {0, sb_codec_list_ptr(0, SB_CODEC_ELEM_BYTE, 8), 0x4141414141414141u,
+         SB_CODEC_TEXT_NOT_TERMINATED},
+        {1, sb_codec_list_ptr(0, SB_CODEC_ELEM_BYTE, 1u << 28), 0, SB_CODEC_OUT_OF_BOUNDS},
+        {2, SB_CODEC_PTR_FAR | (1u << 3), 0, SB_CODEC_FAR_POINTER},
+        {3, SB_CODEC_PTR_OTHER, 0, SB_CODEC_CAP_POINTER},
+        {4, sb_codec_struct_ptr(0, 1, 0), 0, SB_CODEC_WRONG_POINTER_KIND},
+        {5, sb_codec_list_ptr(-20, SB_CODEC_ELEM_EIGHT_BYTES, 1), 0, SB_CODEC_OUT_OF_BOUNDS},
+    };
+    for (unsigned i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+        memset(w, 0, 14 * sizeof w[0]);
+        w[0] = sb_codec_struct_ptr(0, 6, 6);
+        w[7 + bodies[i].ptr] = bodies[i].value;
+        /* A list pointer's offset counts from the word after the pointer itself. */
+        if (bodies[i].after) {
+            w[7 + bodies[i].ptr] = sb_codec_list_ptr((int32_t)(5 - bodies[i].ptr),
+                                                     SB_CODEC_ELEM_BYTE, 8);
+            w[13] = bodies[i].after;
+        }
+        r = raw(apps_test_Probe_echo_LABEL, 14, w, 0, NULL);
+        EXPECT(r, SB_ERR_BAD_MESSAGE, bodies[i].why, "hostile echo body");
+    }
+    /* Amplification: every list pointer of echo at the same 100 words. */
+    memset(w, 0, sizeof w);
+    w[0] = sb_codec_struct_ptr(0, 6, 6);
+    for (unsigned p = 2; p < 6; p++) {
+        w[7 + p] = sb_codec_list_ptr((int32_t)(5 - p), SB_CODEC_ELEM_FOUR_BYTES, 200);
+    }
+    r = raw(apps_test_Probe_echo_LABEL, 113, w, 0, NULL);
+    EXPECT_SANE(r, "overlapping lists");
+    /* The cap field's pointer is never read: a cap pointer there changes nothing. */
+    uint64_t keep[3] = {sb_codec_struct_ptr(0, 1, 1), 5, SB_CODEC_PTR_OTHER};
+    r = raw(apps_test_Probe_keep_LABEL, 3, keep, 1, (seL4_CPtr[]){TS_SLOT_EP});
+    TS_CHECK(r.label == SB_OK && r.words[1] == 5, "keep (unwrapped) with a cap pointer: %lu",
+             (unsigned long)r.label);
+    /* Caps of every type to keep: the first fills the application's slot, the others are
+     * refused (noResources) and deleted; the receive slot is emptied either way. */
+    seL4_CPtr any[] = {TS_SLOT_NTFN, TS_SLOT_FRAME, seL4_CapInitThreadCNode, seL4_CapInitThreadTCB,
+                       TS_SLOT_TO_ROOT};
+    for (unsigned i = 0; i < sizeof any / sizeof any[0]; i++) {
+        keep[2] = 0;
+        r = raw(apps_test_Probe_keep_LABEL, 3, keep, 1, &any[i]);
+        TS_CHECK(r.label == (i == 0 ? SB_OK : SB_ERR_NO_RESOURCES), "keep cap %u: %lu", i,
+                 (unsigned long)r.label);
+    }
+    /* Random application calls: random methods (not wait: it would wait for a post), lengths
+     * up to seL4_MsgMaxLength, random words, now and then a cap. */
+    static const unsigned methods[] = {0, 1, 2, 4, 5, 6, 7, 11, 0xffff};
+    for (int i = 0; i < 2000; i++) {
+        uint32_t code = rnd() % 4 == 0 ? (uint32_t)rnd() | 1 : apps_test_Probe_CODE;
+        seL4_Word label = rnd() % 8 == 0 ? SB_APP_LABEL(apps_test_Counter_CODE, rnd() % 3)
+                                          : SB_APP_LABEL(code, methods[rnd() % 9]);
+        seL4_Word len = rnd() % 3 == 0 ? rnd() % (seL4_MsgMaxLength + 1) : rnd() % 24;
+        unsigned ncaps = rnd() % 4 == 0;
+        r = raw(label, len, NULL, ncaps, (seL4_CPtr[]){TS_SLOT_NTFN});
+        EXPECT_SANE(r, "random application call");
+    }
+    TS_CHECK_STATUS(sb_client_close(c, NULL), SB_OK);
+}
+
+/* More deferred calls than a session's share: the root starts PROBE_SESSION_DEFERRED + 1
+ * threads of our session calling Probe.wait; the last is refused at once, the others wait, and
+ * are answered `revoked` when we close. */
+typedef struct {
+    sb_status_t want;
+    uint32_t ticket;
+} adv_wait_t;
+
+static void adv_waiter(ts_client_t *tc)
+{
+    const adv_wait_t *w = tc->arg;
+    uint64_t value;
+    TS_CHECK_STATUS(ts_client_setup(tc), SB_OK);
+    TS_CHECK_STATUS(apps_test_Probe_wait(&tc->client, w->ticket, &value), w->want);
+    tc->result = 0;
+}
+
+static void attack_deferred(sb_client_t *c)
+{
+    TS_CHECK_STATUS(sb_client_open(c, 4, 0, SB_PHASE_KICK_EVERY_ENQUEUE), SB_OK);
+    ts_sync(); /* the root starts the waiters; they wait, or were refused */
+    TS_CHECK_STATUS(sb_client_close(c, NULL), SB_OK);
+}
+
+/* An honest application client: exact answers, whatever the adversary does meanwhile. */
+static void app_honest(ts_client_t *tc)
+{
+    sb_client_t *c = &tc->client;
+    TS_CHECK_STATUS(ts_client_setup(tc), SB_OK);
+    TS_CHECK_STATUS(sb_client_open(c, 4, 0, SB_PHASE_KICK_EVERY_ENQUEUE), SB_OK);
+    uint64_t last = 0, ok = 0;
+    for (uint64_t i = 0; i < APP_CALLS; i++) {
+        uint64_t sum = 0, next = 0;
+        uint32_t session = 0;
+        ok += apps_test_Probe_add(c, i, 3 * i, &sum) == SB_OK && sum == 4 * i;
+        ok += apps_test_Counter_next(c, &next) == SB_OK && next > last;
+        last = next;
+        ok += apps_test_Probe_session(c, &session, NULL, NULL, NULL) == SB_OK &&
+              session == tc->session;
+    }
+    TS_CHECK(ok == 3 * APP_CALLS, "honest application calls answered exactly: %lu of %u",
+             (unsigned long)ok, 3 * APP_CALLS);
+    TS_CHECK_STATUS(sb_client_close(c, NULL), SB_OK);
+    tc->result = 0;
 }
 
 /* ---- The rings: garbage, impossible indices, storms. ---- */
@@ -305,6 +454,8 @@ static void adversary(ts_client_t *tc)
     sb_client_t *c = &tc->client;
     TS_CHECK_STATUS(ts_client_setup(tc), SB_OK);
     attack_messages();
+    attack_app(c);
+    attack_deferred(c);
     attack_rings(c);
     sb_client_close(c, NULL);
     attack_after_revoke(tc);
@@ -326,19 +477,57 @@ int main(void)
     srv.cfg = (sb_server_config_t){.max_sessions = ADMIN, .max_bundle = 8, .pool_frames = 24,
                                    .default_depth = 32, .admin_session = ADMIN,
                                    .request = wl_handler};
+    srv.app = &probe_app;
     TS_CHECK(ts_server_start(&srv) == 0 && srv.init_status == SB_OK, "server");
-    static ts_client_t a;
+    static ts_client_t a, honest_app, waiters[PROBE_SESSION_DEFERRED + 1];
     static wl_crew_t crew;
     TS_CHECK(ts_client_create(&srv, &a, ADVERSARY, ts_client_rights(), adversary, NULL, 0) == 0,
              "adversary");
     ts_client_start(&a);
     wl_crew_start(&crew, &srv, 1, HONEST, 1, 2, RING_PER_CLIENT, CALLS_PER_CLIENT);
+    TS_CHECK(ts_client_create(&srv, &honest_app, APP_HONEST, ts_client_rights(), app_honest, NULL,
+                              0) == 0, "honest application client");
+    ts_client_start(&honest_app);
+    /* The adversary's deferred calls: its share wait, one more is refused at once. */
+    static adv_wait_t waits[PROBE_SESSION_DEFERRED + 1];
+    ts_await(&a);
+    for (unsigned i = 0; i <= PROBE_SESSION_DEFERRED; i++) {
+        bool last = i == PROBE_SESSION_DEFERRED;
+        waits[i] = (adv_wait_t){last ? SB_ERR_NO_RESOURCES : SB_ERR_REVOKED, 40 + i};
+        TS_CHECK(ts_client_create(&srv, &waiters[i], ADVERSARY, ts_client_rights(), adv_waiter,
+                                  &waits[i], 0) == 0, "waiter");
+        ts_client_start(&waiters[i]);
+        for (unsigned t = 0; t < 200000 && !last && atomic_load(&probe.deferred_now) != i + 1;
+             t++) {
+            ts_spin_us(10);
+        }
+    }
+    TS_CHECK(ts_client_join(&waiters[PROBE_SESSION_DEFERRED]) == 0 &&
+                 waiters[PROBE_SESSION_DEFERRED].result == 0, "the waiter beyond the share");
+    TS_CHECK(atomic_load(&probe.deferred_now) == PROBE_SESSION_DEFERRED, "deferred: %u",
+             atomic_load(&probe.deferred_now));
+    ts_release(&a); /* it closes: every waiter is answered */
+    for (unsigned i = 0; i < PROBE_SESSION_DEFERRED; i++) {
+        TS_CHECK(ts_client_join(&waiters[i]) == 0 && waiters[i].result == 0, "waiter %u", i);
+    }
+    for (unsigned i = 0; i <= PROBE_SESSION_DEFERRED; i++) {
+        ts_client_destroy(&waiters[i]);
+    }
+    /* The waiters were answered before the close hook ran: wait (a bounded count of turns)
+     * for the hook, which forgets them last. */
+    for (unsigned t = 0; t < 200000 && atomic_load(&probe.deferred_now) != 0; t++) {
+        ts_spin_us(10);
+    }
+    TS_CHECK(atomic_load(&probe.deferred_now) == 0 && sb_app_deferred_count(&srv.server) == 0,
+             "no deferred call left");
     ts_await(&a);
     /* Asynchronous, but ordered: seL4 delivers this signal to the server before any call the
      * adversary makes after we release it. */
     ts_server_revoke(&srv, ADVERSARY);
     ts_release(&a);
     TS_CHECK(ts_client_join(&a) == 0 && a.result == 0, "the adversary ran to its end");
+    TS_CHECK(ts_client_join(&honest_app) == 0 && honest_app.result == 0, "honest application");
+    ts_client_destroy(&honest_app);
     wl_total_t t;
     wl_crew_finish(&crew, "honest clients beside it", false, &t);
     TS_CHECK(t.requests == HONEST * (uint64_t)(RING_PER_CLIENT + CALLS_PER_CLIENT),
