@@ -221,8 +221,10 @@ def verdict_html(t, loaded=False):
     v = verdict_of(t)
     basis = t.get("verdict_basis")
     mark = ""
-    if loaded and basis == "cycles" and v != "not_judged":
-        mark = ' <span class="loaded" title="measured on a loaded machine">(loaded)</span>'
+    if (loaded or t.get("loaded_machine")) and basis == "cycles" and v != "not_judged":
+        mark = (' <span class="loaded" title="measured on a loaded machine: the cycle samples '
+                'time waits for a CPU">(loaded machine; the interval alone: '
+                f'{esc(t.get("cycles_verdict", "–"))})</span>')
     if v == "yes":
         text = '<span class="met">met</span>'
     elif v == "no":
@@ -593,9 +595,12 @@ def render(doc):
     if doc.get("machine"):
         cls = "loaded" if loaded_of(doc) else "note"
         machine = (f'<p id="machine" class="{cls}">Machine: {esc(machine_text(doc))}'
-                   + ('. Verdicts decided by cycles are marked (loaded): load bursts widen their '
-                      'intervals, and a baseline that waits more often than the bridge (or less) '
-                      'is slowed more by the same load.' if loaded_of(doc) else ".") + "</p>")
+                   + ('. Verdicts decided by cycles are therefore inconclusive: a sample\'s time '
+                      'on a busy machine is mostly waits for a CPU, which fall more on the side '
+                      'with more wake-ups or a longer window, so the ratio times the scheduler as '
+                      'much as the bridge. The figures, intervals and what the interval alone '
+                      'says are still shown; instruction counts are not affected.'
+                      if loaded_of(doc) else ".") + "</p>")
     body = [
         f'<h1>sel4bridge benchmark — {esc(doc["kernel"])} on {esc(doc["cpu"])}</h1>',
         f'<p>Run <code>{esc(doc["run_id"])}</code>, {esc(doc["started_at"])}. {verdict}. '

@@ -128,7 +128,7 @@ static const char *verdict_text(bench_verdict_t v)
 }
 
 /* What follows the figures of a bridge row: ratio, interval, target, verdict and its basis. */
-static void row_tail(const bench_result_t *r, bool loaded, char *tail, size_t len)
+static void row_tail(const bench_result_t *r, char *tail, size_t len)
 {
     const bench_case_t *c = r->c;
     size_t o = 0;
@@ -150,11 +150,12 @@ static void row_tail(const bench_result_t *r, bool loaded, char *tail, size_t le
         o += (size_t)snprintf(tail + o, len - o, " (%u pairs: too few for a 95%% interval)",
                               (unsigned)r->ci.pairs);
     }
-    if (o < len && loaded && r->verdict != BENCH_VERDICT_NONE &&
-        !(r->verdict_basis && strcmp(r->verdict_basis, "instructions") == 0)) {
-        o += (size_t)snprintf(tail + o, len - o, " [loaded machine]");
+    if (o < len && r->loaded && r->verdict_basis && strcmp(r->verdict_basis, "cycles") == 0) {
+        o += (size_t)snprintf(tail + o, len - o, " [loaded machine; the interval alone: %s]",
+                              verdict_text(r->cycles_verdict));
     }
-    if (o < len && (r->bridge.budget_limited || r->baseline.budget_limited)) {
+    if (o < len && r->bridge.status == BENCH_MEASURED &&
+        (r->bridge.budget_limited || r->baseline.budget_limited)) {
         snprintf(tail + o, len - o, " [time budget: n %u of %u, %u of %u pairs]",
                  (unsigned)r->bridge.summary.stats.n, (unsigned)r->bridge.n_planned,
                  (unsigned)r->pairs, (unsigned)r->pairs_planned);
@@ -172,7 +173,7 @@ static void print_table(const bench_result_t *r, uint32_t nr, const bench_measur
         char label[64], params[16], tail[320];
         snprintf(label, sizeof(label), "%s/%s", c->task, c->variant);
         params_text(&c->params, params, sizeof(params));
-        row_tail(&r[i], machine->loaded, tail, sizeof(tail));
+        row_tail(&r[i], tail, sizeof(tail));
         print_row(label, params, &r[i].bridge, tail);
         print_row("  baseline", "", &r[i].baseline,
                   r[i].baseline.budget_limited && r[i].bridge.status != BENCH_MEASURED
@@ -191,12 +192,13 @@ static void print_table(const bench_result_t *r, uint32_t nr, const bench_measur
            " 95%% sign-test interval of that median;\nmet: yes if the whole interval is at most"
            " the target, NO if all of it is above, else inconclusive; where callgrind counted\n"
            "instructions, their ratio decides (deterministic) and the cycles' verdict is shown"
-           " beside it.\n", (unsigned)BENCH_PAIRS);
+           " beside it;\non a loaded machine a verdict decided by cycles is inconclusive (the"
+           " samples time waits for a CPU).\n", (unsigned)BENCH_PAIRS);
     if (machine->have_load) {
         printf("machine: load average %.2f at the start, %.2f at the end, %u CPUs%s%s: %s\n",
                machine->load_start[0], machine->load_end[0], (unsigned)machine->cpus_end,
                machine->governor ? ", governor " : "", machine->governor ? machine->governor : "",
-               machine->loaded ? "LOADED, cycle verdicts are marked [loaded machine]"
+               machine->loaded ? "LOADED: verdicts decided by cycles are inconclusive"
                                : "not loaded");
     }
     printf("cycles at %.3f GHz: 1000 cycles = %.1f ns\n", (double)hz / 1e9, 1e12 / (double)hz);
@@ -273,6 +275,10 @@ static int finish(uint32_t nr, bool hung)
 {
     host_utc_now(run.finished, sizeof(run.finished));
     machine_end(&run.machine);
+    for (uint32_t i = 0; run.machine.loaded && i < nr; i++) {
+        results[i].loaded = true;
+        bench_judge(&results[i]);
+    }
     /* The table whole on stdout, flushed, before any closing line on stderr: in a terminal the
      * two never interleave. */
     fflush(stderr);

@@ -250,6 +250,7 @@ static void emit_task(bench_json_t *j, const bench_result_t *r)
     kv_string(j, "verdict", bench_verdict_name(r->verdict));
     kv_string(j, "verdict_basis", r->verdict_basis);
     kv_string(j, "cycles_verdict", bench_verdict_name(r->cycles_verdict));
+    kv_bool(j, "loaded_machine", r->loaded);
     emit_correctness(j, &r->bridge.correct);
     bench_json_end_object(j);
 }

@@ -91,7 +91,7 @@ void bench_judge(bench_result_t *r)
         }
     }
     if (r->cycles_verdict != BENCH_VERDICT_NONE) {
-        r->verdict = r->cycles_verdict;
+        r->verdict = r->loaded ? BENCH_VERDICT_INCONCLUSIVE : r->cycles_verdict;
         r->verdict_basis = "cycles";
     }
     if (r->icount.have && t->kind == BENCH_TARGET_RATIO) {

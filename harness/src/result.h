@@ -51,6 +51,7 @@ typedef struct {
     double overhead_ratio;  /* ci.ratio: the median pair ratio */
     bench_verdict_t cycles_verdict; /* from ci and the target */
     bench_icount_t icount;
+    bool loaded;               /* judged on a loaded machine: a cycle verdict is at most inconclusive */
     bench_verdict_t verdict;   /* the one that counts: instructions where counted, else cycles */
     const char *verdict_basis; /* "instructions", "cycles", "correctness" or NULL */
     int met;                   /* 1 yes, 0 no, -1 inconclusive or not judged */
@@ -124,6 +125,10 @@ bool bench_ratio_of(bench_unit_t unit, uint64_t bridge, uint64_t baseline, doubl
 /*
  * Fill the interval, the verdicts and met from the pairs, the instruction counts (if any), the
  * correctness counters and the case's target. A correctness failure is "no" whatever the figures.
+ * With r->loaded set, a verdict decided by cycles is "inconclusive" (cycles_verdict keeps what the
+ * interval alone says): on a machine where other work keeps the CPUs busy, a sample's time is
+ * mostly waits for a CPU, which fall on the side with more wake-ups or a longer window, so the
+ * ratio measures the scheduler as much as the bridge. Instruction counts are not affected.
  */
 void bench_judge(bench_result_t *r);
 

@@ -587,6 +587,23 @@ static void test_verdict_basis(void)
     r.icount.ratio = 1.5;
     bench_judge(&r);
     CHECK_EQ(r.verdict, BENCH_VERDICT_YES); /* at the target: met */
+    r.loaded = true; /* instructions do not depend on the machine's load */
+    bench_judge(&r);
+    CHECK_EQ(r.verdict, BENCH_VERDICT_YES);
+    r.icount.have = false; /* cycles on a loaded machine: at most inconclusive */
+    bench_judge(&r);
+    CHECK_EQ(r.cycles_verdict, BENCH_VERDICT_YES);
+    CHECK_EQ(r.verdict, BENCH_VERDICT_INCONCLUSIVE);
+    CHECK(strcmp(r.verdict_basis, "cycles") == 0);
+    CHECK_EQ(r.met, -1);
+    r = fake_results[2]; /* throughput: the interval [1, 1] above 0.5 */
+    r.loaded = true;
+    bench_judge(&r);
+    CHECK_EQ(r.cycles_verdict, BENCH_VERDICT_NO);
+    CHECK_EQ(r.verdict, BENCH_VERDICT_INCONCLUSIVE);
+    r.loaded = false;
+    r = fake_results[0];
+    r.icount = (bench_icount_t){true, 1500.0, 1000.0, 1.5, BENCH_VERDICT_NONE};
     r.baseline.correct.lost = 1;
     bench_judge(&r);
     CHECK_EQ(r.verdict, BENCH_VERDICT_NO);
