@@ -106,9 +106,13 @@ sb_status_t apps_test_Probe_echo_impl(
         return SB_ERR_BAD_ARGUMENT;
     }
     /* Results must not point into the request (the reply is encoded over it): copy. */
-    memcpy(probe.text, text.str, text.len);
+    if (text.len > 0) { /* an absent text or data is (NULL, 0) */
+        memcpy(probe.text, text.str, text.len);
+    }
     *o_text = (sb_codec_text_t){probe.text, text.len};
-    memcpy(probe.data, data.ptr, data.len);
+    if (data.len > 0) {
+        memcpy(probe.data, data.ptr, data.len);
+    }
     *o_data = (sb_codec_data_t){probe.data, data.len};
     COPY_LIST(words, probe.words, o_words_count, sb_codec_list_get_u32(words, i_));
     COPY_LIST(flags, probe.flags, o_flags_count, sb_codec_list_get_bool(flags, i_));
