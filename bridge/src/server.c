@@ -135,10 +135,7 @@ static sb_status_t op_kick(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
 static sb_status_t op_close(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
 {
     a->u.served = sb_session(s, c->session)->served;
-    if (sb_session(s, c->session)->state == SB_SESSION_OPEN) {
-        sb_app_session_end(s, c->session, true); /* a revoked session's hook has run */
-    }
-    return sb_bundle_revoke(s, c->session, SB_SESSION_FREE);
+    return sb_bundle_revoke(s, c->session, SB_SESSION_FREE); /* runs the close hook */
 }
 
 static sb_status_t op_revoke(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
@@ -155,8 +152,7 @@ static sb_status_t op_revoke(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
         return fail(a, SB_ERR_BAD_ARGUMENT, 0);
     }
     a->u.caps_revoked = sb_session(s, target)->caps;
-    sb_app_session_end(s, target, false);
-    return sb_bundle_revoke(s, target, SB_SESSION_REVOKED);
+    return sb_bundle_revoke(s, target, SB_SESSION_REVOKED); /* runs the revoke hook */
 }
 
 static sb_status_t op_stats(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
@@ -569,6 +565,5 @@ sb_status_t sb_server_revoke(sb_server_t *s, uint32_t session)
     if (sb_session(s, session)->state != SB_SESSION_OPEN) {
         return SB_ERR_BAD_SESSION;
     }
-    sb_app_session_end(s, session, false);
     return sb_bundle_revoke(s, session, SB_SESSION_REVOKED);
 }

@@ -16,6 +16,7 @@
 #include <sel4bridge/server.h>
 #include <string.h>
 
+#include "server_app.h"
 #include "server_internal.h"
 
 /* Radix of every session's bundle CNode (sized for the largest bundle). */
@@ -299,6 +300,9 @@ sb_status_t sb_bundle_revoke(sb_server_t *s, uint32_t session, uint32_t next_sta
         ss->state = next_state;
         return SB_OK;
     }
+    /* The application first, whichever path ends the session (close, admin or server revoke, a
+     * hostile ring): its deferred calls are answered `revoked`, then its close or revoke hook. */
+    sb_app_session_end(s, session, next_state == SB_SESSION_FREE);
     /* Each revoke is of a master only the server holds, in a slot that never changes: any error
      * is a broken setup, reported as SB_ERR_KERNEL after all of them have been tried. */
     bool failed = false;

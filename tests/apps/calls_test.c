@@ -11,7 +11,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
-#define SESSIONS 16
+#define SESSIONS 16 /* 1 basic; 2..8 deferred; 9..11 session ends; 12 refused; 13 ring */
 
 /* A raw call: @n words at @label with @cap (0: none); the reply's label, and Error.detail. */
 static seL4_Word raw_call(seL4_Word label, const uint64_t *words, seL4_Word n, seL4_CPtr cap,
@@ -202,6 +202,16 @@ static void waiter(ts_client_t *tc)
     tc->result = 0;
 }
 
+/* A waiter of a session another thread opened. */
+static void plain_waiter(ts_client_t *tc)
+{
+    uint64_t value = 0;
+    TS_CHECK_STATUS(ts_client_setup(tc), SB_OK);
+    TS_CHECK_STATUS(apps_test_Probe_wait(&tc->client, tc->session, &value),
+                    *(sb_status_t *)tc->arg);
+    tc->result = 0;
+}
+
 /* Wait (bounded by a count of turns, never a time) until the server holds @n deferred calls. */
 static void await_deferred(ts_server_t *srv, uint32_t n)
 {
@@ -315,6 +325,43 @@ static void test_session_end(ts_server_t *srv)
     await_deferred(srv, 0);
 }
 
+/* A hostile ring: the session's opener pushes its request ring's tail past the ring and kicks;
+ * the server revokes the bundle in its drain, and answers the session's deferred call. */
+static void corrupter(ts_client_t *tc)
+{
+    sb_client_t *c = &tc->client;
+    TS_CHECK_STATUS(ts_client_setup(tc), SB_OK);
+    TS_CHECK_STATUS(sb_client_open(c, 4, 0, SB_PHASE_KICK_EVERY_ENQUEUE), SB_OK);
+    ts_sync(); /* the root starts a waiter of our session */
+    atomic_store(&c->requests.ring->tail, c->requests.tail + 1000);
+    sb_client_kick(c);
+    /* The kick is seen before this call (seL4 returns the bound notification's word first). */
+    TS_CHECK_STATUS(sb_client_ping(c), SB_ERR_REVOKED);
+    tc->result = 0;
+}
+
+static void test_hostile_ring(ts_server_t *srv)
+{
+    static sb_status_t revoked = SB_ERR_REVOKED;
+    uint32_t revokes = probe.revokes;
+    ts_client_t w, c;
+    TS_CHECK(ts_client_create(srv, &c, 13, ts_client_rights(), corrupter, NULL, 0) == 0, "c");
+    ts_client_start(&c);
+    ts_await(&c);
+    /* A second thread of session 13 waits (it does not open: the session is open). */
+    TS_CHECK(ts_client_create(srv, &w, 13, ts_client_rights(), plain_waiter, &revoked, 0) == 0,
+             "waiter");
+    ts_client_start(&w);
+    await_deferred(srv, 1);
+    ts_release(&c);
+    TS_CHECK(ts_client_join(&c) == 0 && c.result == 0, "corrupter");
+    TS_CHECK(ts_client_join(&w) == 0 && w.result == 0, "waiter answered at the ring's revoke");
+    ts_client_destroy(&c);
+    ts_client_destroy(&w);
+    await_deferred(srv, 0);
+    TS_CHECK(probe.revokes == revokes + 1, "revoke hook ran: %u", probe.revokes);
+}
+
 /* The open hook refuses a session: its status reaches the client, and no bundle is granted. */
 static void refused(ts_client_t *tc)
 {
@@ -348,6 +395,7 @@ int main(void)
     test_basic(&srv);
     test_deferred(&srv);
     test_session_end(&srv);
+    test_hostile_ring(&srv);
     test_refused(&srv);
     TS_CHECK(ts_server_stop(&srv) == 0, "server stopped");
     TS_CHECK(sb_app_deferred_count(&srv.server) == 0, "no reply slot held");
