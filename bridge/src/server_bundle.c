@@ -325,8 +325,10 @@ sb_status_t sb_bundle_revoke(sb_server_t *s, uint32_t session, uint32_t next_sta
      * client's next access faults. Our own mappings are of the masters and stay. */
     failed |= revoke(s, sb_session_slot(s, session, SB_SLOT_REQUEST_FRAME)) != seL4_NoError;
     failed |= revoke(s, sb_session_slot(s, session, SB_SLOT_COMPLETION_FRAME)) != seL4_NoError;
-    /* Kick bits collected from an earlier word are dropped too. */
+    /* Kick bits collected from an earlier word are dropped too, and so are the ring requests
+     * still pending (sb_server_complete refuses them from now on). */
     s->pending &= ~sb_kick_bit(session);
+    ss->pending = 0;
 
     s->pool_free_count += ss->data_frames;
     ss->state = next_state;

@@ -23,6 +23,16 @@ void sb_ring_serve_kicks(sb_server_t *s, seL4_Word bits)
     }
 }
 
+/* Completion-ring room the session's pending requests hold (one each, for their completion). */
+static inline uint32_t held(const sb_server_session_t *ss)
+{
+    uint32_t n = 0;
+    for (uint64_t m = ss->pending; m; m &= m - 1) { /* no popcount: libgcc is not freestanding */
+        n++;
+    }
+    return n;
+}
+
 /* A hostile index in a shared ring: the client broke the protocol, so its bundle goes. */
 static void corrupt(sb_server_t *s, uint32_t session)
 {
@@ -46,11 +56,22 @@ static bool look_again(sb_server_session_t *ss)
     if (sb_queue_empty(&ss->requests)) {
         return false;
     }
-    if (sb_queue_producer_length(&ss->completions, &used) == SB_QUEUE_OK && used == ss->depth) {
+    if (sb_queue_producer_length(&ss->completions, &used) == SB_QUEUE_OK &&
+        used + held(ss) >= ss->depth) {
         return false;
     }
     sb_queue_cancel_signal(&ss->requests);
     return true;
+}
+
+/* Phase 1 signals after every batch of completions; Phase 2 only when the client said it will
+ * sleep (the require-signal fence orders our tail store before reading its flag). */
+static void signal_completions(sb_server_t *s, uint32_t session)
+{
+    sb_server_session_t *ss = sb_session(s, session);
+    if (ss->phase != SB_PHASE_SIGNAL_WHEN_ASKED || sb_queue_require_signal(&ss->completions)) {
+        seL4_Signal(sb_session_slot(s, session, SB_SLOT_SIGNAL));
+    }
 }
 
 void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
@@ -59,14 +80,14 @@ void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
     bool phase2 = ss->phase == SB_PHASE_SIGNAL_WHEN_ASKED;
     /* Both count against the budget: a client that moves its indices back and forth can make
      * every look-again succeed and every dequeue find nothing, and must not keep us here. */
-    uint32_t posted = 0, looks = 0;
+    uint32_t posted = 0, looks = 0, deferred = 0;
     s->pending &= ~sb_kick_bit(session);
     if (phase2) {
         /* Awake now: while we drain, the client's enqueues need not kick. */
         sb_queue_cancel_signal(&ss->requests);
     }
     for (;;) {
-        if (posted + looks >= ss->depth) {
+        if (posted + looks + deferred >= ss->depth) {
             /* Budget spent: one ring's worth per session per turn, so that one busy client
              * cannot keep the others (or a call) waiting. Come back after the endpoint. */
             s->pending |= sb_kick_bit(session);
@@ -78,7 +99,10 @@ void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
             return;
         }
         sb_queue_entry_t request;
-        sb_queue_status_t q = used == ss->depth ? SB_QUEUE_FULL : sb_queue_dequeue(&ss->requests, &request);
+        /* Room for one more completion, counting those the pending requests will post. */
+        sb_queue_status_t q = used + held(ss) >= ss->depth
+                                  ? SB_QUEUE_FULL
+                                  : sb_queue_dequeue(&ss->requests, &request);
         if (q == SB_QUEUE_FULL || q == SB_QUEUE_EMPTY) {
             /* Nothing to do now: no request, or no room for its completion (the client has not
              * reaped; with at most depth requests in flight, which an honest client keeps, its
@@ -114,6 +138,15 @@ void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
         if (ss->state != SB_SESSION_OPEN) {
             return; /* the handler revoked this very session */
         }
+        if (st == SB_DEFERRED) {
+            /* Pending: its slot is free, since held < depth <= 64 (checked above). */
+            uint32_t i = (uint32_t)__builtin_ctzll(~ss->pending);
+            ss->pending |= (uint64_t)1 << i;
+            ss->pending_req[i].id = request.id;
+            ss->pending_req[i].op = request.op;
+            deferred++;
+            continue;
+        }
         if (sb_queue_enqueue(&ss->completions, &done) != SB_QUEUE_OK) {
             corrupt(s, session);
             return;
@@ -122,10 +155,36 @@ void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
         ss->served++;
         s->stats.ring_requests++;
     }
-    /* Phase 1 signals after every batch of completions; Phase 2 only when the client said it
-     * will sleep (the require-signal fence orders our tail store before reading its flag). */
-    if (posted > 0 && !quiet &&
-        (!phase2 || sb_queue_require_signal(&ss->completions))) {
-        seL4_Signal(sb_session_slot(s, session, SB_SLOT_SIGNAL));
+    if (posted > 0 && !quiet) {
+        signal_completions(s, session);
     }
+}
+
+sb_status_t sb_server_complete(sb_server_t *s, uint32_t session, uint64_t id, sb_status_t status,
+                               const uint64_t result[2])
+{
+    if (session == 0 || session > s->cfg.max_sessions) {
+        return SB_ERR_BAD_SESSION;
+    }
+    sb_server_session_t *ss = sb_session(s, session);
+    uint32_t i = 0;
+    while (i < SB_QUEUE_MAX_DEPTH &&
+           !((ss->pending >> i & 1) && ss->pending_req[i].id == id)) {
+        i++;
+    }
+    if (ss->state != SB_SESSION_OPEN || i == SB_QUEUE_MAX_DEPTH) {
+        return SB_ERR_NO_CALLER;
+    }
+    ss->pending &= ~((uint64_t)1 << i);
+    sb_queue_entry_t done = {.id = id, .op = ss->pending_req[i].op, .status = (uint32_t)status,
+                             .arg = {result ? result[0] : 0, result ? result[1] : 0}};
+    /* The drain kept room for it; a ring without room was moved by the client: corrupt. */
+    if (sb_queue_enqueue(&ss->completions, &done) != SB_QUEUE_OK) {
+        corrupt(s, session);
+        return SB_ERR_REVOKED;
+    }
+    ss->served++;
+    s->stats.ring_requests++;
+    signal_completions(s, session);
+    return SB_OK;
 }

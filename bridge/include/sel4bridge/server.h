@@ -19,7 +19,10 @@
 /*
  * Runs one ring request of @session: read @request (a private copy: the client cannot change it
  * any more), write up to two result words, return the completion's status (SB_OK, or e.g.
- * SB_ERR_UNKNOWN_REQUEST). Runs on the server's thread, between seL4_Recvs.
+ * SB_ERR_UNKNOWN_REQUEST). Runs on the server's thread, between seL4_Recvs. Returning
+ * SB_DEFERRED posts nothing now: the request is pending until sb_server_complete(session, its
+ * id) posts its completion (a session holds at most its ring depth of requests pending and
+ * completed-but-unreaped together, so a later completion always has room).
  */
 typedef sb_status_t (*sb_request_fn)(void *ctx, uint32_t session, const sb_queue_entry_t *request,
                                      uint64_t result[2]);
@@ -72,6 +75,11 @@ typedef struct sb_server_session {
     sb_queue_t *request_ring;    /* our mapping of the ring frames, kept across sessions */
     sb_queue_t *completion_ring;
     uint64_t served; /* ring requests completed in this session */
+    uint64_t pending;  /* bit i: ring request pending_req[i] waits for sb_server_complete */
+    struct {
+        uint64_t id;
+        uint32_t op;
+    } pending_req[SB_QUEUE_MAX_DEPTH];
     void *app_ctx;     /* the application's per-session context (sb_app_config_t.open) */
     uint32_t deferred; /* deferred calls this session holds */
 } sb_server_session_t;
@@ -135,6 +143,17 @@ static inline void sb_server_stop(sb_server_t *s)
  * frames return to the pool. The session answers SB_ERR_REVOKED until it is opened again or closed.
  */
 sb_status_t sb_server_revoke(sb_server_t *s, uint32_t session);
+
+/*
+ * Complete @session's pending ring request @id (its handler returned SB_DEFERRED) with @status
+ * and @result: the completion is posted and signalled as the drain would have. On the server's
+ * thread. SB_ERR_NO_CALLER when no request of the session with that id is pending (completed
+ * already, or the session ended: its pending requests were dropped with the bundle; forget them
+ * in the close and revoke hooks); SB_ERR_REVOKED when the client's ring was found corrupt (its
+ * bundle is revoked).
+ */
+sb_status_t sb_server_complete(sb_server_t *s, uint32_t session, uint64_t id, sb_status_t status,
+                               const uint64_t result[2]);
 
 /* The counters StatsReply reports. */
 static inline sb_server_stats_t sb_server_stats(const sb_server_t *s)
