@@ -398,6 +398,65 @@ static bool system_quiescent(void)
     return true;
 }
 
+/* One thread's line of the account below: its state and the object it waits on, with that
+ * object's state (objects are named by address, so that two waiters of one object match up). */
+static void report_wait(const tcb_t *t)
+{
+    static const char *const ntfn_state[] = {"idle", "waiting", "active"};
+    fprintf(stderr, "  thread \"%s\" (priority %lu): ", t->name, (unsigned long)t->priority);
+    const endpoint_t *ep = t->blocking_object;
+    const notification_t *n = t->bound_notification;
+    switch (t->state) {
+    case ThreadState_BlockedOnReceive:
+        fprintf(stderr, "receiving on endpoint %p", (const void *)ep);
+        break;
+    case ThreadState_BlockedOnSend:
+        fprintf(stderr, "%s on endpoint %p with badge %#lx", t->blocking_is_call ? "calling" : "sending",
+                (const void *)ep, (unsigned long)t->blocking_badge);
+        break;
+    case ThreadState_BlockedOnReply:
+        fprintf(stderr, "waiting for a reply");
+        break;
+    case ThreadState_BlockedOnNotification:
+        n = t->blocking_object;
+        fprintf(stderr, "waiting on notification %p", (const void *)n);
+        break;
+    case ThreadState_Inactive:
+        fprintf(stderr, "inactive (faulted or suspended)");
+        break;
+    default:
+        fprintf(stderr, t->joining ? "joining another thread" : "runnable");
+        break;
+    }
+    if (n && t->state != ThreadState_BlockedOnNotification) {
+        fprintf(stderr, "; bound notification %p", (const void *)n);
+    }
+    if (n) {
+        /* The word means something only while the notification is active (a signal pending). */
+        fprintf(stderr, " (%s", ntfn_state[n->state]);
+        if (n->state == NtfnState_Active) {
+            fprintf(stderr, ", word %#lx", (unsigned long)n->msg_identifier);
+        }
+        fprintf(stderr, ")");
+    }
+    fprintf(stderr, "\n");
+}
+
+/* Nothing can run any more and @waited for will never return: say who waits on what, so that a
+ * deadlock explains itself (a lost wake-up shows as a waiter on an idle notification). */
+static void report_waits(const tcb_t *waited)
+{
+    fprintf(stderr, "sel4sim: every thread is blocked; \"%s\" will never return. Who waits on what:\n",
+            waited->name);
+    report_wait(ks_root_tcb);
+    for (plat_thread_t *p = live_threads; p; p = p->next) {
+        const tcb_t *t = p->tcb;
+        if (t->started && !t->exited && !t->killed) {
+            report_wait(t);
+        }
+    }
+}
+
 int plat_thread_join(plat_thread_t *pt)
 {
     tcb_t *t = pt->tcb, *self = ks_cur_thread;
@@ -419,6 +478,9 @@ int plat_thread_join(plat_thread_t *pt)
         }
         frame_flush();
         pthread_cond_timedwait(&ks_join_cond, &ks_mutex, &until);
+    }
+    if (!t->exited && !t->faulted && !t->killed && t->started) {
+        report_waits(t);
     }
     if (self) {
         self->joining = false;
