@@ -2,7 +2,8 @@
  * The server's half of the kick / completion cycle: for each kicked session, take requests off its
  * request ring, run the handler, post completions, and signal the client's completion
  * notification. Everything in the shared frames is the client's to write, so every index is
- * checked by the queue and every entry is copied out before it is looked at.
+ * checked by the queue and every entry is copied out before it is looked at. The drain's branches
+ * that can end in a wait are model-checked, with the client's, in proofs/spin/cycle.pml.
  */
 #include <sel4bridge/server.h>
 

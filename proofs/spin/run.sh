@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# Model-checks proofs/spin/kick.pml with SPIN: `run.sh <expect> [-DPHASE=1|2] [-DNO_RECHECK] ...`
-# where <expect> is "pass" (no error in either check) or "counterexample" (the checks must find
-# one: a negative control). Two checks: safety (invalid end states = deadlocks) and the LTL
-# property all_processed (no lost wake-up) under weak fairness. Prints SPIN's state counts.
+# Model-checks a SPIN model of proofs/spin: `run.sh [MODEL.pml] <expect> [-DPHASE=1|2] [-D...]`
+# (MODEL defaults to kick.pml) where <expect> is "pass" (no error in either check) or
+# "counterexample" (the checks must find one: a negative control). Two checks: safety (invalid
+# end states = deadlocks) and the model's one LTL property (no lost wake-up) under weak
+# fairness. Prints SPIN's state counts.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-expect=${1:?usage: run.sh pass|counterexample [-D...]}
+model=kick.pml
+case "${1:-}" in *.pml) model=$1; shift ;; esac
+expect=${1:?usage: run.sh [MODEL.pml] pass|counterexample [-D...]}
 shift
+property=$(sed -n 's/^ltl \([a-z_]*\).*/\1/p' "$here/$model")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-spin "$@" -a "$here/kick.pml" >spin.log 2>&1 || { cat spin.log; exit 1; }
+spin "$@" -a "$here/$model" >spin.log 2>&1 || { cat spin.log; exit 1; }
 cc -O2 -w -DSAFETY -DNOCLAIM -o pan_safety pan.c
 cc -O2 -w -o pan_ltl pan.c
 ./pan_safety -m100000 >safety.log 2>&1 || true
-./pan_ltl -m100000 -a -f -N all_processed >ltl.log 2>&1 || true
+./pan_ltl -m100000 -a -f -N "$property" >ltl.log 2>&1 || true
 errors=0
 for check in safety ltl; do
     e=$(sed -n 's/.*errors: \([0-9]*\).*/\1/p' $check.log)
@@ -23,7 +27,7 @@ for check in safety ltl; do
     # A search cut short by the depth bound would make "0 errors" mean nothing.
     ! grep -q 'max search depth too small' $check.log ||
         { echo "spin: $check search truncated by -m" >&2; exit 1; }
-    echo "kick.pml $* $check: errors $e, states stored $stored"
+    echo "$model $* $check: errors $e, states stored $stored"
     grep -E '^pan:1:' $check.log || true
     errors=$((errors + e))
 done
