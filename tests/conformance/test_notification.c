@@ -62,7 +62,14 @@ int test_ntfn_poll_empty(void)
     seL4_Word b = 0x99;
     seL4_Poll(n, &b);
     CHECK_EQ(b, 0);
-    seL4_Signal(n); /* an unbadged cap signals badge 0: the word stays 0 but is active */
+    /* An unbadged cap signals badge 0: the word stays 0 but the notification is active, so a
+     * wait returns at once (had the signal done nothing, it would block here for good). */
+    seL4_Signal(n);
+    b = 0x99;
+    seL4_Wait(n, &b);
+    CHECK_EQ(b, 0);
+    /* The wait consumed it: idle again. */
+    b = 0x99;
     seL4_Poll(n, &b);
     CHECK_EQ(b, 0);
     return 0;
