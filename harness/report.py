@@ -176,14 +176,17 @@ def hist_svg(title, xlabel, series, w=540, h=270, xmax=None):
     """Bars of each bucket's share of its series' samples (log-linear buckets)."""
     lo, hi = value_range(series, xmax)
     axis = LogAxis(lo, hi, 56, w - 12)
-    peak = max((b["count"] / sum(x["count"] for x in hist)
-                for _, _, hist in series for b in hist), default=1.0)
+    # Each series' total once; an empty series (no samples) draws no bars.
+    totals = [sum(b["count"] for b in hist) for _, _, hist in series]
+    peak = max((b["count"] / total for (_, _, hist), total in zip(series, totals) if total
+                for b in hist), default=1.0)
     peak = max(peak, 1e-9)
     ticks = [(f / peak, f"{f:.0%}") for f in (0, peak / 2, peak)]
     parts, left, top, bottom = svg_frame(w, h, title, xlabel, "share of samples", axis,
                                          [(min(t, 1.0), l) for t, l in ticks])
-    for name, colour, hist in series:
-        total = sum(b["count"] for b in hist)
+    for (name, colour, hist), total in zip(series, totals):
+        if not total:
+            continue
         for b in hist:
             if b["lo"] > hi:
                 break

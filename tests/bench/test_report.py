@@ -96,7 +96,25 @@ def main():
                                 "file://" + latest], capture_output=True, text=True, timeout=120)
             check(os.path.exists(png) and os.path.getsize(png) > 20000,
                   f"chromium drew no page: {r.stderr[-500:]}")
+    check_histogram()
     return report()
+
+
+def check_histogram():
+    """A series with no samples draws no bars (and divides by nothing); the others draw one bar
+    per bucket."""
+    sys.path.insert(0, os.path.dirname(REPORT))
+    import report as rp
+    empty = [{"lo": 1, "hi": 2, "count": 0}]
+    two = [{"lo": 1, "hi": 2, "count": 3}, {"lo": 2, "hi": 4, "count": 1}]
+    try:
+        svg = rp.hist_svg("t", "x", [("empty", "#000", empty), ("two", "#111", two)])
+        bars = svg.count('fill-opacity="0.55"')
+        check(bars == 2, f"histogram: {bars} bars, want 2")
+        svg = rp.hist_svg("t", "x", [("empty", "#000", empty)])
+        check(svg.count('fill-opacity="0.55"') == 0, "histogram of an empty series has bars")
+    except ZeroDivisionError as e:
+        check(False, f"histogram of an empty series: {e!r}")
 
 
 def report():
