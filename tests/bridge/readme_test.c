@@ -5,10 +5,10 @@
 #include "support/testsys.h"
 
 sb_status_t example_server(void);
-uint64_t example_client(void);
+sb_status_t example_client(uint64_t *answer);
 
 static uint64_t answer;
-static sb_status_t server_status = SB_OK;
+static sb_status_t server_status = SB_OK, client_status = SB_ERR_STOPPED;
 
 static void server_main(ts_server_t *s)
 {
@@ -18,7 +18,7 @@ static void server_main(ts_server_t *s)
 
 static void client_main(ts_client_t *tc)
 {
-    answer = example_client();
+    client_status = example_client(&answer);
     tc->result = 0;
 }
 
@@ -35,6 +35,7 @@ int main(void)
              "client thread");
     ts_client_start(&c);
     TS_CHECK(ts_client_join(&c) == 0 && c.result == 0, "the example client returned");
+    TS_CHECK_STATUS(client_status, SB_OK);
     TS_CHECK(answer == 42, "the example's answer: %lu", (unsigned long)answer);
     TS_CHECK_STATUS(server_status, SB_OK);
     ts_client_destroy(&c);
