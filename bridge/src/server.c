@@ -266,6 +266,12 @@ static void run_method(sb_server_t *s, const sb_method_t *m, uint64_t *mrs, sb_c
     }
     if (sb_codec_builder_finish(&reply, &a->app_words) != SB_CODEC_OK) {
         fail(a, SB_ERR_NO_RESOURCES, SB_ERR_MESSAGE_TOO_LONG);
+    } else if (a->app_words == 0) {
+        /* The method built no results: answer an empty struct. (Left at 0 words, the reply
+         * would be encode()'s for the bridge op numbered like the method, made from an answer
+         * no op filled in: the server's stack, sent to the client.) */
+        sb_codec_init_root(&reply, 0, 0);
+        (void)sb_codec_builder_finish(&reply, &a->app_words);
     }
 }
 
