@@ -82,6 +82,10 @@ static void all_types(sb_codec_reader_t *msg)
     l = codec_test_AllTypes_get_structList(r);
     for (i = 0; i < sb_codec_list_len(l) && i < 4096; i++)
         inner(codec_test_Inner_list_get(l, i));
+    /* An index past the end reads as the empty struct: every field its default. */
+    if (codec_test_Inner_get_id(codec_test_Inner_list_get(l, sb_codec_list_len(l))) != 0 ||
+        codec_test_Inner_has_name(codec_test_Inner_list_get(l, sb_codec_list_len(l))))
+        abort();
     text(codec_test_AllTypes_get_textDefault(r), "default text");
     data(codec_test_AllTypes_get_dataDefault(r));
     switch (codec_test_AllTypes_which(r)) {
@@ -112,6 +116,27 @@ static void outer(sb_codec_reader_t *msg)
     /* The nesting limit must have stopped any cycle. */
     if (depth > SB_CODEC_NESTING_DEFAULT)
         abort();
+}
+
+/* The root's pointers read as lists of every element size the API takes, lists of pointers too
+ * (no schema field asks for one yet: the generator refuses them), each element's pointer
+ * followed as a struct: everything handed out lies inside the message. */
+static void any_lists(sb_codec_reader_t *msg)
+{
+    sb_codec_struct_t root;
+    if (sb_codec_read_root(msg, &root) != SB_CODEC_OK)
+        return;
+    for (uint16_t i = 0; i < root.nptrs && i < 32; i++) {
+        for (unsigned want = SB_CODEC_ELEM_VOID; want <= SB_CODEC_ELEM_INLINE_COMPOSITE; want++) {
+            sb_codec_list_t l = sb_codec_get_list(root, i, want);
+            inside(l.base, ((uint64_t)l.count * l.step_bits + 7) / 8);
+            for (uint32_t e = 0; e < l.count && e < 64 && want >= SB_CODEC_ELEM_POINTER; e++) {
+                sb_codec_struct_t el = sb_codec_list_get_struct(l, e);
+                sb_codec_struct_t to = sb_codec_get_struct(el, 0);
+                inside(to.data, to.data_bits / 8 + (size_t)to.nptrs * 8);
+            }
+        }
+    }
 }
 
 static void bridge(sb_codec_reader_t *msg)
@@ -148,6 +173,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size)
     sb_codec_reader_init(&msg, w, n);
     outer(&msg);
     sb_codec_reader_init(&msg, w, n);
+    any_lists(&msg);
+    sb_codec_reader_init(&msg, w, n);
+    /* Limits beyond the largest: the nesting limit stops at 0xffff. */
+    sb_codec_reader_set_limits(&msg, UINT64_MAX, UINT32_MAX);
+    if (msg.nesting_limit != 0xffff)
+        abort();
     bridge(&msg);
     /* Whatever happened, the status is one of ours with a name and a message. */
     if ((unsigned)sb_codec_reader_status(&msg) >= SB_CODEC_STATUS_COUNT ||

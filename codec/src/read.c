@@ -168,12 +168,9 @@ static bool deref_list(sb_codec_reader_t *msg, const uint64_t *pp, uint16_t nest
             sb_codec_reader_fail(msg, SB_CODEC_WRONG_ELEMENT_SIZE);
             return false;
         }
-        if (per_elem * 64 > UINT32_MAX) {
-            sb_codec_reader_fail(msg, SB_CODEC_BAD_LIST_TAG);
-            return false;
-        }
         out->base = (const uint8_t *)(msg->words + target + 1);
         out->count = n;
+        /* At most (2^16 - 1) * 2 words per element: 64 times that fits 32 bits. */
         out->step_bits = (uint32_t)(per_elem * 64);
         out->data_bits = (uint32_t)sb_codec_ptr_data_words(tag) * 64;
         out->nptrs = sb_codec_ptr_ptr_count(tag);
