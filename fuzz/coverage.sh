@@ -23,7 +23,8 @@ targets="codec_decoder_fuzz:corpus/decoder,regressions/decoder
 codec_decoder_diff_fuzz:corpus/decoder,corpus/decoder_diff,regressions/decoder_diff
 bridge_server_call_fuzz:corpus/server_call,regressions/server_call
 bridge_dispatch_fuzz:corpus/dispatch,regressions/dispatch
-bridge_ring_race_fuzz:corpus/ring_race,regressions/ring_race"
+bridge_ring_race_fuzz:corpus/ring_race,regressions/ring_race
+bridge_app_fuzz:corpus/app,regressions/app"
 
 cmake -S . -B $out -G Ninja -DSB_SANITIZERS=OFF -DSB_FUZZ_COVERAGE=ON >/dev/null
 rm -rf $out/profiles
