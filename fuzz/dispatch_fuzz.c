@@ -354,8 +354,9 @@ static void second_server(const action_t *a)
         st != SB_ERR_KERNEL) {
         abort(); /* init names why it refused */
     }
-    /* every slot it may have used: a range for SB_MAX_SESSIONS + 1 sessions (case 1) */
-    for (seL4_Word i = 0; i < 1 + (seL4_Word)(SB_MAX_SESSIONS + 1) * 8; i++) {
+    /* every slot it may have used, and the busy one: its receive slot and a range for
+     * SB_MAX_SESSIONS + 1 sessions (case 1), from SLOT_BASE2 + 1 */
+    for (seL4_Word i = 0; i <= 1 + (seL4_Word)(SB_MAX_SESSIONS + 1) * SB_SESSION_SLOTS; i++) {
         delete_slot(SLOT_BASE2 + i);
     }
     seL4_CNode_Revoke(seL4_CapInitThreadCNode, untyped2, seL4_WordBits);
