@@ -627,8 +627,8 @@ private:
                     sv << "    (void)sb_r;\n";
             }
             sv << "    return SB_OK;\n}\n\n";
-            table << "    {" << mc << "_skeleton, \"" << mname << "\", " << (cap ? 1 : 0)
-                  << ", SB_METHOD_STATES, " << mc << "_REQUEST_WORDS},\n";
+            table << "    {{" << (cap ? 1 : 0) << ", " << mc << "_REQUEST_WORDS, SB_METHOD_STATES}, "
+                  << mc << "_skeleton, \"" << mname << "\"},\n";
             ordinal++;
         }
         sv << "static const sb_method_t " << c << "_methods[] = {\n" << table.str() << "};\n"

@@ -163,26 +163,23 @@ static sb_status_t op_stats(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
 
 #define IN(state) (1u << (state))
 
-/* The handler table, indexed by the message label. Its checks (@caps: the number of caps the op
- * takes, 0 or 1; @states: the session states it runs in; @max_words: its largest request) are
- * those of an application method's sb_method_t, and check() applies both the same way. */
+/* The handler table, indexed by the message label, each op with its checks (sb_checks_t, as
+ * every application method has them): the caps it takes, its largest request, the session
+ * states it runs in. */
+#define OPS(caps, states) {(caps), SB_MSG_MAX_WORDS, (states)}
 static const struct sb_op {
+    sb_checks_t check;
     sb_status_t (*fn)(sb_server_t *, sb_call_t *, sb_answer_t *);
-    uint8_t caps;
-    uint8_t states;
-    uint8_t max_words;
 } ops[] = {
-    [bridge_Op_ping] = {op_ping, 0, IN(SB_SESSION_OPEN), SB_MSG_MAX_WORDS},
-    [bridge_Op_openSession] = {op_open, 0, IN(SB_SESSION_FREE) | IN(SB_SESSION_REVOKED),
-                               SB_MSG_MAX_WORDS},
-    [bridge_Op_capCall] = {op_cap_call, 1, IN(SB_SESSION_OPEN), SB_MSG_MAX_WORDS},
-    [bridge_Op_kick] = {op_kick, 0, IN(SB_SESSION_OPEN), SB_MSG_MAX_WORDS},
-    [bridge_Op_closeSession] = {op_close, 0, IN(SB_SESSION_OPEN) | IN(SB_SESSION_REVOKED),
-                                SB_MSG_MAX_WORDS},
-    [bridge_Op_revokeBundle] = {op_revoke, 0, IN(SB_SESSION_OPEN), SB_MSG_MAX_WORDS},
-    [bridge_Op_stats] = {op_stats, 0, IN(SB_SESSION_OPEN) | IN(SB_SESSION_REVOKED),
-                         SB_MSG_MAX_WORDS},
+    [bridge_Op_ping] = {OPS(0, IN(SB_SESSION_OPEN)), op_ping},
+    [bridge_Op_openSession] = {OPS(0, IN(SB_SESSION_FREE) | IN(SB_SESSION_REVOKED)), op_open},
+    [bridge_Op_capCall] = {OPS(1, IN(SB_SESSION_OPEN)), op_cap_call},
+    [bridge_Op_kick] = {OPS(0, IN(SB_SESSION_OPEN)), op_kick},
+    [bridge_Op_closeSession] = {OPS(0, IN(SB_SESSION_OPEN) | IN(SB_SESSION_REVOKED)), op_close},
+    [bridge_Op_revokeBundle] = {OPS(0, IN(SB_SESSION_OPEN)), op_revoke},
+    [bridge_Op_stats] = {OPS(0, IN(SB_SESSION_OPEN) | IN(SB_SESSION_REVOKED)), op_stats},
 };
+#undef OPS
 _Static_assert(IN(SB_SESSION_OPEN) == SB_METHOD_STATES, "application methods run in open sessions");
 #define SB_OP_COUNT (sizeof ops / sizeof ops[0])
 
@@ -202,9 +199,10 @@ static sb_status_t refuse_state(uint32_t state)
 /* The checks of a call's table entry (a bridge op or an application method), in this order:
  * caps (exactly as many as it takes; whatever arrived is deleted in handle()), length (1 word for
  * the root at least, @max_words at most), then the session's state. */
-static bool check(sb_server_t *s, seL4_MessageInfo_t info, uint8_t caps, uint8_t states,
-                  uint8_t max_words, const sb_call_t *c, sb_answer_t *a)
+static bool check(sb_server_t *s, seL4_MessageInfo_t info, const sb_checks_t *k,
+                  const sb_call_t *c, sb_answer_t *a)
 {
+    seL4_Word caps = k->caps;
     seL4_Word sent = seL4_MessageInfo_get_extraCaps(info);
     seL4_Word length = seL4_MessageInfo_get_length(info);
     if (sent > caps) {
@@ -216,12 +214,12 @@ static bool check(sb_server_t *s, seL4_MessageInfo_t info, uint8_t caps, uint8_t
         fail(a, SB_ERR_BAD_CAP, SB_ERR_MISSING_CAP);
         return false;
     }
-    if (length == 0 || length > max_words) {
+    if (length == 0 || length > k->max_words) {
         fail(a, SB_ERR_BAD_MESSAGE, SB_ERR_BAD_LENGTH);
         return false;
     }
     sb_server_session_t *ss = sb_session(s, c->session);
-    if (!(states & IN(ss->state))) {
+    if (!(k->states & IN(ss->state))) {
         fail(a, refuse_state(ss->state), 0);
         return false;
     }
@@ -300,7 +298,7 @@ static void dispatch(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge, u
     const sb_method_t *m = NULL;
     if (label < SB_OP_COUNT) {
         op = &ops[label];
-        if (!check(s, info, op->caps, op->states, op->max_words, c, a)) {
+        if (!check(s, info, &op->check, c, a)) {
             return;
         }
     } else if (label >= SB_APP_LABEL_MIN && s->app != NULL) {
@@ -310,7 +308,7 @@ static void dispatch(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge, u
             fail(a, SB_ERR_BAD_OP, why);
             return;
         }
-        if (!check(s, info, m->caps, m->states, m->max_words, c, a)) {
+        if (!check(s, info, &m->check, c, a)) {
             return;
         }
     } else {
@@ -417,12 +415,14 @@ static void serve_signal(sb_server_t *s, seL4_Word word)
 static inline bool ping_fast(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge,
                              uint64_t *mrs, seL4_MessageInfo_t *reply)
 {
+    /* The ping's own checks, from the table (constants, folded by the compiler). */
+    const sb_checks_t *k = &ops[bridge_Op_ping].check;
     seL4_Word id = badge & ~SB_BADGE_CALL;
     seL4_Word length = seL4_MessageInfo_get_length(info);
     if (seL4_MessageInfo_get_label(info) != bridge_Op_ping ||
-        seL4_MessageInfo_get_extraCaps(info) != 0 ||
-        id - 1 >= s->cfg.max_sessions || length == 0 || length > SB_MSG_MAX_WORDS ||
-        s->sessions[id - 1].state != SB_SESSION_OPEN) {
+        seL4_MessageInfo_get_extraCaps(info) != k->caps ||
+        id - 1 >= s->cfg.max_sessions || length == 0 || length > k->max_words ||
+        !(k->states & IN(s->sessions[id - 1].state))) {
         return false;
     }
     sb_codec_reader_t reader;

@@ -32,8 +32,8 @@ sb_status_t sb_server_set_app(sb_server_t *s, const sb_app_config_t *app)
         }
         for (uint32_t m = 0; m < f->method_count; m++) {
             const sb_method_t *mt = &f->methods[m];
-            if (mt->fn == NULL || mt->caps > 1 || mt->max_words == 0 ||
-                mt->max_words > seL4_MsgMaxLength) {
+            if (mt->fn == NULL || mt->check.caps > 1 || mt->check.max_words == 0 ||
+                mt->check.max_words > seL4_MsgMaxLength) {
                 return SB_ERR_CONFIG;
             }
         }

@@ -49,19 +49,24 @@ typedef struct sb_app_call {
 } sb_app_call_t;
 
 /*
- * A method's entry in the table of checks. The bridge's own ops and every application method
- * are checked the same way before their body is decoded: the caps the call must bring (exactly
- * @caps), the words its request may take (1..@max_words), the session states it runs in.
+ * What a request must satisfy before its body is decoded, one record per operation: the
+ * bridge's own ops (their table in bridge/src/server.c) and every application method carry one,
+ * and the server checks each the same way, in this order after the badge and the label.
  */
+typedef struct sb_checks {
+    uint8_t caps;      /* exactly this many extraCaps: 0 or 1 */
+    uint8_t max_words; /* the largest request, root pointer included: 1..seL4_MsgMaxLength */
+    uint8_t states;    /* bit n: may run in session state n (SB_SESSION_*) */
+} sb_checks_t;
 #define SB_METHOD_STATES (1u << SB_SESSION_OPEN) /* application methods: open sessions only */
+
+/* A method's entry in its interface's table: its checks and its skeleton. */
 typedef sb_status_t (*sb_method_fn)(sb_app_call_t *call, sb_codec_struct_t params,
                                     sb_codec_builder_t *reply);
 typedef struct sb_method {
+    sb_checks_t check;
     sb_method_fn fn;
     const char *name;
-    uint8_t caps;       /* 0 or 1 */
-    uint8_t states;     /* bit n: may run in session state n (SB_SESSION_*) */
-    uint8_t max_words;  /* largest request, root pointer included; <= seL4_MsgMaxLength */
 } sb_method_t;
 
 /* An interface: what the generated skeleton exports as <iface>_interface. */

@@ -249,13 +249,13 @@ static sb_status_t apps_test_Probe_session_skeleton(sb_app_call_t *call, sb_code
 }
 
 static const sb_method_t apps_test_Probe_methods[] = {
-    {apps_test_Probe_add_skeleton, "add", 0, SB_METHOD_STATES, apps_test_Probe_add_REQUEST_WORDS},
-    {apps_test_Probe_nothing_skeleton, "nothing", 0, SB_METHOD_STATES, apps_test_Probe_nothing_REQUEST_WORDS},
-    {apps_test_Probe_echo_skeleton, "echo", 0, SB_METHOD_STATES, apps_test_Probe_echo_REQUEST_WORDS},
-    {apps_test_Probe_wait_skeleton, "wait", 0, SB_METHOD_STATES, apps_test_Probe_wait_REQUEST_WORDS},
-    {apps_test_Probe_post_skeleton, "post", 0, SB_METHOD_STATES, apps_test_Probe_post_REQUEST_WORDS},
-    {apps_test_Probe_keep_skeleton, "keep", 1, SB_METHOD_STATES, apps_test_Probe_keep_REQUEST_WORDS},
-    {apps_test_Probe_session_skeleton, "session", 0, SB_METHOD_STATES, apps_test_Probe_session_REQUEST_WORDS},
+    {{0, apps_test_Probe_add_REQUEST_WORDS, SB_METHOD_STATES}, apps_test_Probe_add_skeleton, "add"},
+    {{0, apps_test_Probe_nothing_REQUEST_WORDS, SB_METHOD_STATES}, apps_test_Probe_nothing_skeleton, "nothing"},
+    {{0, apps_test_Probe_echo_REQUEST_WORDS, SB_METHOD_STATES}, apps_test_Probe_echo_skeleton, "echo"},
+    {{0, apps_test_Probe_wait_REQUEST_WORDS, SB_METHOD_STATES}, apps_test_Probe_wait_skeleton, "wait"},
+    {{0, apps_test_Probe_post_REQUEST_WORDS, SB_METHOD_STATES}, apps_test_Probe_post_skeleton, "post"},
+    {{1, apps_test_Probe_keep_REQUEST_WORDS, SB_METHOD_STATES}, apps_test_Probe_keep_skeleton, "keep"},
+    {{0, apps_test_Probe_session_REQUEST_WORDS, SB_METHOD_STATES}, apps_test_Probe_session_skeleton, "session"},
 };
 const sb_interface_t apps_test_Probe_interface = {
     "Probe", apps_test_Probe_ID, apps_test_Probe_CODE, 7, apps_test_Probe_methods,
@@ -280,7 +280,7 @@ static sb_status_t apps_test_Counter_next_skeleton(sb_app_call_t *call, sb_codec
 }
 
 static const sb_method_t apps_test_Counter_methods[] = {
-    {apps_test_Counter_next_skeleton, "next", 0, SB_METHOD_STATES, apps_test_Counter_next_REQUEST_WORDS},
+    {{0, apps_test_Counter_next_REQUEST_WORDS, SB_METHOD_STATES}, apps_test_Counter_next_skeleton, "next"},
 };
 const sb_interface_t apps_test_Counter_interface = {
     "Counter", apps_test_Counter_ID, apps_test_Counter_CODE, 1, apps_test_Counter_methods,

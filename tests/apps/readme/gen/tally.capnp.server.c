@@ -27,7 +27,7 @@ static sb_status_t tally_Tally_add_skeleton(sb_app_call_t *call, sb_codec_struct
 }
 
 static const sb_method_t tally_Tally_methods[] = {
-    {tally_Tally_add_skeleton, "add", 0, SB_METHOD_STATES, tally_Tally_add_REQUEST_WORDS},
+    {{0, tally_Tally_add_REQUEST_WORDS, SB_METHOD_STATES}, tally_Tally_add_skeleton, "add"},
 };
 const sb_interface_t tally_Tally_interface = {
     "Tally", tally_Tally_ID, tally_Tally_CODE, 1, tally_Tally_methods,
