@@ -179,7 +179,9 @@ uint32_t icount_run(const char *dir, bench_result_t *results, uint32_t nr, const
     int status = 0;
     if (rc != 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
         WEXITSTATUS(status) != 0) {
-        *why = "the callgrind run failed (see results/icount.*.log)";
+        static char failed[4300];
+        snprintf(failed, sizeof(failed), "the callgrind run failed: see %s", logpath);
+        *why = failed;
         return 0;
     }
     /* Dumps are <base>.1, <base>.2, ... in the order the child made them. */
