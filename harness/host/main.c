@@ -147,8 +147,8 @@ static void row_tail(const bench_result_t *r, char *tail, size_t len)
     } else if (o < len && r->verdict_basis && strcmp(r->verdict_basis, "correctness") == 0) {
         o += (size_t)snprintf(tail + o, len - o, " (a correctness check failed)");
     } else if (o < len && r->have_ratio && r->ci.level < BENCH_CI_LEVEL) {
-        o += (size_t)snprintf(tail + o, len - o, " (%u pairs: too few for a 95%% interval)",
-                              (unsigned)r->ci.pairs);
+        o += (size_t)snprintf(tail + o, len - o, " (%u of %u pairs: too few for a 95%% interval)",
+                              (unsigned)r->ci.pairs, (unsigned)r->pairs_planned);
     }
     if (o < len && r->loaded && r->verdict_basis && strcmp(r->verdict_basis, "cycles") == 0) {
         o += (size_t)snprintf(tail + o, len - o, " [loaded machine; the interval alone: %s]",
