@@ -85,12 +85,23 @@ _Static_assert(SB_QUEUE_HEADER_SIZE + 2 * SB_QUEUE_MAX_DEPTH * sizeof(sb_queue_e
  * entries in flight, or an index moved backwards): the operation touched nothing, the handle is
  * unchanged, and the ring should be treated as broken (the server revokes the session).
  */
+/* X(name, one-line message): the enum, sb_queue_status_name and sb_queue_status_message all come
+ * from this one list (the same form as the bridge's SB_STATUS_LIST). */
+#define SB_QUEUE_STATUS_LIST(X)                                                                \
+    X(SB_QUEUE_OK, "done")                                                                     \
+    /* dequeue: nothing published */                                                           \
+    X(SB_QUEUE_EMPTY, "the ring holds no published entry")                                     \
+    /* enqueue: no free slot */                                                                \
+    X(SB_QUEUE_FULL, "the ring has no free slot")                                              \
+    /* the peer's index in the shared frame is impossible */                                   \
+    X(SB_QUEUE_CORRUPT, "the peer wrote an impossible index into the shared ring")             \
+    /* attach: depth is not a power of two in [1, SB_QUEUE_MAX_DEPTH] */                       \
+    X(SB_QUEUE_BAD_DEPTH, "ring depth must be a power of two between 1 and SB_QUEUE_MAX_DEPTH")
+
 typedef enum sb_queue_status {
-    SB_QUEUE_OK = 0,
-    SB_QUEUE_EMPTY,     /* dequeue: nothing published */
-    SB_QUEUE_FULL,      /* enqueue: no free slot */
-    SB_QUEUE_CORRUPT,   /* the peer's index in the shared frame is impossible */
-    SB_QUEUE_BAD_DEPTH, /* attach: depth is not a power of two in [1, SB_QUEUE_MAX_DEPTH] */
+#define SB_QUEUE_STATUS_ENUM(name, message) name,
+    SB_QUEUE_STATUS_LIST(SB_QUEUE_STATUS_ENUM)
+#undef SB_QUEUE_STATUS_ENUM
 } sb_queue_status_t;
 
 /* The producer's private handle: never in shared memory. */
@@ -169,16 +180,11 @@ typedef struct sb_queue_consumer {
 static inline const char *sb_queue_status_name(sb_queue_status_t s)
 {
     switch (s) {
-    case SB_QUEUE_OK:
-        return "SB_QUEUE_OK";
-    case SB_QUEUE_EMPTY:
-        return "SB_QUEUE_EMPTY";
-    case SB_QUEUE_FULL:
-        return "SB_QUEUE_FULL";
-    case SB_QUEUE_CORRUPT:
-        return "SB_QUEUE_CORRUPT";
-    case SB_QUEUE_BAD_DEPTH:
-        return "SB_QUEUE_BAD_DEPTH";
+#define SB_QUEUE_STATUS_NAME(name, message)                                                    \
+    case name:                                                                                 \
+        return #name;
+        SB_QUEUE_STATUS_LIST(SB_QUEUE_STATUS_NAME)
+#undef SB_QUEUE_STATUS_NAME
     }
     return "SB_QUEUE_(unknown)";
 }
@@ -189,16 +195,11 @@ static inline const char *sb_queue_status_name(sb_queue_status_t s)
 static inline const char *sb_queue_status_message(sb_queue_status_t s)
 {
     switch (s) {
-    case SB_QUEUE_OK:
-        return "done";
-    case SB_QUEUE_EMPTY:
-        return "the ring holds no published entry";
-    case SB_QUEUE_FULL:
-        return "the ring has no free slot";
-    case SB_QUEUE_CORRUPT:
-        return "the peer wrote an impossible index into the shared ring";
-    case SB_QUEUE_BAD_DEPTH:
-        return "ring depth must be a power of two between 1 and SB_QUEUE_MAX_DEPTH";
+#define SB_QUEUE_STATUS_MESSAGE(name, message)                                                 \
+    case name:                                                                                 \
+        return message;
+        SB_QUEUE_STATUS_LIST(SB_QUEUE_STATUS_MESSAGE)
+#undef SB_QUEUE_STATUS_MESSAGE
     }
     return "unknown queue status";
 }
