@@ -134,11 +134,11 @@ static sb_status_t m_long(sb_app_call_t *call, sb_codec_struct_t params, sb_code
     return sb_app_settle(call, SB_OK);
 }
 
+#define METHOD(f, caps) {.check = {(caps), 4, SB_METHOD_STATES}, .fn = m_##f, .name = #f}
 static const sb_method_t methods[] = {
-    {m_echo, "echo", 0, SB_METHOD_STATES, 4},   {m_defer, "defer", 0, SB_METHOD_STATES, 4},
-    {m_status, "status", 0, SB_METHOD_STATES, 4}, {m_keep, "keep", 1, SB_METHOD_STATES, 4},
-    {m_long, "long", 0, SB_METHOD_STATES, 4},
+    METHOD(echo, 0), METHOD(defer, 0), METHOD(status, 0), METHOD(keep, 1), METHOD(long, 0),
 };
+#undef METHOD
 static const sb_interface_t iface = {"FuzzApp", 0x5eb15eb1ull, 0x5eb1, 5, methods};
 static const sb_interface_t *const ifaces[] = {&iface};
 

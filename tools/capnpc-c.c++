@@ -358,10 +358,14 @@ private:
                to_raw(p, v) + ")";
     }
 
-    // Set @a (inputs named as the stub names them) into builder @b of struct C name @sc.
-    // Pointer fields go in pointer order, so the words are those `capnp encode` writes.
+    // Set @args into builder @b of struct C name @sc, each value named @in + its name: Text and
+    // Data as (pointer, <name>_len), lists as (pointer, <name>_count), or, with @views, Text and
+    // Data as sb_codec_text_t / sb_codec_data_t. A NULL pointer leaves the field null, as capnp
+    // leaves a field that was never set. Pointer fields go in pointer order, so the words are
+    // those `capnp encode` writes.
     static void emit_sets(std::ostringstream &o, const std::vector<Arg> &args,
-                          const std::string &sc, const std::string &b, const std::string &in)
+                          const std::string &sc, const std::string &b, const std::string &in,
+                          bool views = false)
     {
         std::vector<const Arg *> ptrs;
         for (auto &a : args) {
@@ -375,18 +379,18 @@ private:
                          [](const Arg *x, const Arg *y) { return x->offset < y->offset; });
         for (auto *a : ptrs) {
             std::string v = in + a->name;
-            if (a->kind == Kind::Text)
-                o << "    " << sc << "_set_" << a->name << "(" << b << ", " << v << ", " << v
-                  << "_len);\n";
-            else if (a->kind == Kind::Data)
-                o << "    " << sc << "_set_" << a->name << "(" << b << ", " << v << ", " << v
-                  << "_len);\n";
-            else
-                o << "    {\n        sb_codec_list_builder_t sb_l = " << sc << "_init_"
-                  << a->name << "(" << b << ", " << v << "_count);\n"
+            if (a->kind == Kind::Text || a->kind == Kind::Data) {
+                std::string ptr = views ? v + (a->kind == Kind::Text ? ".str" : ".ptr") : v;
+                std::string len = views ? v + ".len" : v + "_len";
+                o << "    if (" << ptr << ")\n        " << sc << "_set_" << a->name << "(" << b
+                  << ", " << ptr << ", " << len << ");\n";
+            } else {
+                o << "    if (" << v << ") {\n        sb_codec_list_builder_t sb_l = " << sc
+                  << "_init_" << a->name << "(" << b << ", " << v << "_count);\n"
                   << "        for (uint32_t sb_i = 0; sb_i < " << v << "_count; sb_i++)\n"
                   << "            " << elem_set(a->prim, "sb_l", "sb_i", v + "[sb_i]") << ";\n"
                   << "    }\n";
+            }
         }
     }
 
@@ -607,22 +611,8 @@ private:
             sv << "    " << rc << "_builder_t sb_r = " << rc << "_init_root(reply);\n";
             {
                 std::ostringstream sets;
-                std::vector<Arg> rs = results;
-                emit_sets(sets, rs, rc, "sb_r", "sb_out_");
-                std::string t = sets.str();
-                // Text/Data results are sb_codec_text_t / sb_codec_data_t here.
-                for (auto &a : results) {
-                    if (a.kind == Kind::Text || a.kind == Kind::Data) {
-                        std::string v = "sb_out_" + a.name;
-                        std::string from = v + ", " + v + "_len";
-                        std::string to = v + (a.kind == Kind::Text ? ".str" : ".ptr") + ", " + v +
-                                         ".len";
-                        size_t at = t.find(from);
-                        if (at != std::string::npos)
-                            t.replace(at, from.size(), to);
-                    }
-                }
-                sv << t;
+                emit_sets(sets, results, rc, "sb_r", "sb_out_", true);
+                sv << sets.str();
                 if (results.empty())
                     sv << "    (void)sb_r;\n";
             }

@@ -109,18 +109,22 @@ sb_status_t apps_test_Probe_echo_impl(
     if (text.len > 0) { /* an absent text or data is (NULL, 0) */
         memcpy(probe.text, text.str, text.len);
     }
-    *o_text = (sb_codec_text_t){probe.text, text.len};
+    /* An absent text or data (NULL) stays absent in the reply. */
+    *o_text = (sb_codec_text_t){text.str ? probe.text : NULL, text.len};
     if (data.len > 0) {
         memcpy(probe.data, data.ptr, data.len);
     }
-    *o_data = (sb_codec_data_t){probe.data, data.len};
+    *o_data = (sb_codec_data_t){data.ptr ? probe.data : NULL, data.len};
     COPY_LIST(words, probe.words, o_words_count, sb_codec_list_get_u32(words, i_));
     COPY_LIST(flags, probe.flags, o_flags_count, sb_codec_list_get_bool(flags, i_));
     COPY_LIST(shorts, probe.shorts, o_shorts_count, (int16_t)sb_codec_list_get_u16(shorts, i_));
     COPY_LIST(reals, probe.reals, o_reals_count,
               sb_codec_bits_f64(sb_codec_list_get_u64(reals, i_)));
-    *o_words = probe.words, *o_flags = probe.flags, *o_shorts = probe.shorts,
-    *o_reals = probe.reals;
+    /* An empty list is answered as an absent one (NULL). */
+    *o_words = *o_words_count ? probe.words : NULL;
+    *o_flags = *o_flags_count ? probe.flags : NULL;
+    *o_shorts = *o_shorts_count ? probe.shorts : NULL;
+    *o_reals = *o_reals_count ? probe.reals : NULL;
     return SB_OK;
 }
 

@@ -181,6 +181,17 @@ int main(int argc, char **argv)
               sb_codec_bits_f64(sb_codec_list_get_u64(lr, 1)) == -1e300,
           "echo: lists");
 
+    /* Pointers not given (NULL) stay null, as capnp leaves a field never set. */
+    answer_with("AllKinds", "(u8 = 3)");
+    st = apps_test_Probe_echo(&c, true, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, NULL, 0, NULL, 0, NULL,
+                              0, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL, &u8,
+                              NULL, NULL, NULL, NULL, NULL, NULL, &text, &dat, &lw, NULL, NULL,
+                              NULL);
+    CHECK(st == SB_OK && u8 == 3 && text.len == 0 && dat.len == 0 && sb_codec_list_len(lw) == 0,
+          "echo without pointers: %s", sb_status_name(st));
+    expect_request("Probe.echo", apps_test_Probe_echo_LABEL, 0, "AllKinds",
+                   "(flag = true, u8 = 3)");
+
     answer_with("WaitResults", "(value = 123456789)");
     CHECK(apps_test_Probe_wait(&c, 5, &value) == SB_OK && value == 123456789, "wait");
     expect_request("Probe.wait", apps_test_Probe_wait_LABEL, 0, "WaitParams", "(ticket = 5)");
@@ -216,6 +227,8 @@ int main(int argc, char **argv)
     expect_skeleton(p, 0, "AddParams", "(a = 40, b = 2)", "AddResults", "(sum = 42)");
     expect_skeleton(p, 1, "Empty", "()", "Empty", "()");
     expect_skeleton(p, 2, "AllKinds", ALL_KINDS, "AllKinds", ALL_KINDS);
+    expect_skeleton(p, 2, "AllKinds", "(u8 = 3, text = \"\")", "AllKinds",
+                    "(u8 = 3, text = \"\")");
     expect_skeleton(p, 4, "PostParams", "(ticket = 5, value = 1)", "PostResults", "()");
     expect_skeleton(p, 5, "KeepParams", "(tag = 9)", "KeepResults", "(tag = 9)");
     expect_skeleton(p, 6, "Empty", "()", "SessionResults", "(session = 1, opens = 3)");

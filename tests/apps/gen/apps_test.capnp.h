@@ -830,24 +830,26 @@ static inline sb_status_t apps_test_Probe_echo(sb_client_t *sb_c, bool flag, int
     apps_test_AllKinds_set_f32(sb_p, f32);
     apps_test_AllKinds_set_f64(sb_p, f64);
     apps_test_AllKinds_set_color(sb_p, color);
-    apps_test_AllKinds_set_text(sb_p, text, text_len);
-    apps_test_AllKinds_set_data(sb_p, data, data_len);
-    {
+    if (text)
+        apps_test_AllKinds_set_text(sb_p, text, text_len);
+    if (data)
+        apps_test_AllKinds_set_data(sb_p, data, data_len);
+    if (words) {
         sb_codec_list_builder_t sb_l = apps_test_AllKinds_init_words(sb_p, words_count);
         for (uint32_t sb_i = 0; sb_i < words_count; sb_i++)
             sb_codec_list_set_u32(sb_l, sb_i, (uint32_t)words[sb_i]);
     }
-    {
+    if (flags) {
         sb_codec_list_builder_t sb_l = apps_test_AllKinds_init_flags(sb_p, flags_count);
         for (uint32_t sb_i = 0; sb_i < flags_count; sb_i++)
             sb_codec_list_set_bool(sb_l, sb_i, flags[sb_i]);
     }
-    {
+    if (shorts) {
         sb_codec_list_builder_t sb_l = apps_test_AllKinds_init_shorts(sb_p, shorts_count);
         for (uint32_t sb_i = 0; sb_i < shorts_count; sb_i++)
             sb_codec_list_set_u16(sb_l, sb_i, (uint16_t)shorts[sb_i]);
     }
-    {
+    if (reals) {
         sb_codec_list_builder_t sb_l = apps_test_AllKinds_init_reals(sb_p, reals_count);
         for (uint32_t sb_i = 0; sb_i < reals_count; sb_i++)
             sb_codec_list_set_u64(sb_l, sb_i, sb_codec_f64_bits(reals[sb_i]));
@@ -919,24 +921,26 @@ static inline sb_status_t apps_test_Probe_echo_reply(sb_server_t *sb_s, sb_defer
         apps_test_AllKinds_set_f32(sb_r, f32);
         apps_test_AllKinds_set_f64(sb_r, f64);
         apps_test_AllKinds_set_color(sb_r, color);
-        apps_test_AllKinds_set_text(sb_r, text, text_len);
-        apps_test_AllKinds_set_data(sb_r, data, data_len);
-        {
+        if (text)
+            apps_test_AllKinds_set_text(sb_r, text, text_len);
+        if (data)
+            apps_test_AllKinds_set_data(sb_r, data, data_len);
+        if (words) {
             sb_codec_list_builder_t sb_l = apps_test_AllKinds_init_words(sb_r, words_count);
             for (uint32_t sb_i = 0; sb_i < words_count; sb_i++)
                 sb_codec_list_set_u32(sb_l, sb_i, (uint32_t)words[sb_i]);
         }
-        {
+        if (flags) {
             sb_codec_list_builder_t sb_l = apps_test_AllKinds_init_flags(sb_r, flags_count);
             for (uint32_t sb_i = 0; sb_i < flags_count; sb_i++)
                 sb_codec_list_set_bool(sb_l, sb_i, flags[sb_i]);
         }
-        {
+        if (shorts) {
             sb_codec_list_builder_t sb_l = apps_test_AllKinds_init_shorts(sb_r, shorts_count);
             for (uint32_t sb_i = 0; sb_i < shorts_count; sb_i++)
                 sb_codec_list_set_u16(sb_l, sb_i, (uint16_t)shorts[sb_i]);
         }
-        {
+        if (reals) {
             sb_codec_list_builder_t sb_l = apps_test_AllKinds_init_reals(sb_r, reals_count);
             for (uint32_t sb_i = 0; sb_i < reals_count; sb_i++)
                 sb_codec_list_set_u64(sb_l, sb_i, sb_codec_f64_bits(reals[sb_i]));

@@ -134,24 +134,26 @@ static sb_status_t apps_test_Probe_echo_skeleton(sb_app_call_t *call, sb_codec_s
     apps_test_AllKinds_set_f32(sb_r, sb_out_f32);
     apps_test_AllKinds_set_f64(sb_r, sb_out_f64);
     apps_test_AllKinds_set_color(sb_r, sb_out_color);
-    apps_test_AllKinds_set_text(sb_r, sb_out_text.str, sb_out_text.len);
-    apps_test_AllKinds_set_data(sb_r, sb_out_data.ptr, sb_out_data.len);
-    {
+    if (sb_out_text.str)
+        apps_test_AllKinds_set_text(sb_r, sb_out_text.str, sb_out_text.len);
+    if (sb_out_data.ptr)
+        apps_test_AllKinds_set_data(sb_r, sb_out_data.ptr, sb_out_data.len);
+    if (sb_out_words) {
         sb_codec_list_builder_t sb_l = apps_test_AllKinds_init_words(sb_r, sb_out_words_count);
         for (uint32_t sb_i = 0; sb_i < sb_out_words_count; sb_i++)
             sb_codec_list_set_u32(sb_l, sb_i, (uint32_t)sb_out_words[sb_i]);
     }
-    {
+    if (sb_out_flags) {
         sb_codec_list_builder_t sb_l = apps_test_AllKinds_init_flags(sb_r, sb_out_flags_count);
         for (uint32_t sb_i = 0; sb_i < sb_out_flags_count; sb_i++)
             sb_codec_list_set_bool(sb_l, sb_i, sb_out_flags[sb_i]);
     }
-    {
+    if (sb_out_shorts) {
         sb_codec_list_builder_t sb_l = apps_test_AllKinds_init_shorts(sb_r, sb_out_shorts_count);
         for (uint32_t sb_i = 0; sb_i < sb_out_shorts_count; sb_i++)
             sb_codec_list_set_u16(sb_l, sb_i, (uint16_t)sb_out_shorts[sb_i]);
     }
-    {
+    if (sb_out_reals) {
         sb_codec_list_builder_t sb_l = apps_test_AllKinds_init_reals(sb_r, sb_out_reals_count);
         for (uint32_t sb_i = 0; sb_i < sb_out_reals_count; sb_i++)
             sb_codec_list_set_u64(sb_l, sb_i, sb_codec_f64_bits(sb_out_reals[sb_i]));
