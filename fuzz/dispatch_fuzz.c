@@ -14,7 +14,7 @@
  *              6 sb_server_revoke, 7 sb_server_serve_once after a signal, 8 keep the next
  *              message for the next race point of the drain, 9 sb_server_init of a second server,
  *              10 occupy a grant slot, 11 answer a deferred call, 12 toggle the open hook's
- *              refusal (any other value: call)
+ *              refusal, 13 complete a pending ring request (any other value: call)
  *   byte 1     label (call); session 1..4 (ring writes, enqueue, reap); session id (revoke)
  *   byte 2     length in words (call; & 0x7f); offset in the ring frame / 8 (ring writes);
  *              count (enqueue, reap); which grant slot (occupy)
@@ -29,7 +29,8 @@
  *
  * The ring handler does what the request's op says: 1 answers arg[0] + 1, 2 revokes its own
  * session, 3 revokes session arg[0], 4 writes an impossible index into its own completion ring
- * (so the enqueue of its completion fails), 5 fails with badArgument; others are unknown.
+ * (so the enqueue of its completion fails), 5 fails with badArgument, 6 leaves it pending
+ * (SB_DEFERRED) for a later sb_server_complete; others are unknown.
  * The server is made afresh for every input, so that a crash reproduces from its input alone.
  */
 #include <sel4/sel4.h>
@@ -77,6 +78,8 @@ static sb_status_t echo(void *ctx, uint32_t session, const sb_queue_entry_t *rq,
     }
     case 5:
         return SB_ERR_BAD_ARGUMENT;
+    case 6:
+        return SB_DEFERRED; /* completed later by sb_server_complete (kind 13) */
     default:
         return SB_ERR_UNKNOWN_REQUEST;
     }
@@ -519,6 +522,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 12:
             refuse_opens = !refuse_opens;
             break;
+        case 13: {
+            /* The application completes a pending ring request: of a pending slot (value < 64)
+             * or any id, of any session id, with or without results. */
+            uint32_t id_session = a.b1 % 6;
+            uint64_t id = a.value;
+            if (id < 64 && id_session >= 1 && id_session <= cfg.max_sessions) {
+                id = sb_session(&srv, id_session)->pending_req[id].id;
+            }
+            uint64_t res[2] = {a.value, ~a.value};
+            sb_status_t st = sb_server_complete(&srv, id_session, id, (sb_status_t)(a.b2 % 12),
+                                                a.b3 & 1 ? res : NULL);
+            if (st != SB_OK && st != SB_ERR_BAD_SESSION && st != SB_ERR_NO_CALLER &&
+                st != SB_ERR_REVOKED) {
+                abort();
+            }
+            break;
+        }
         default:
             call(&a, &data, &size);
             break;

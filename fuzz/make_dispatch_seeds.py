@@ -6,7 +6,7 @@ import struct
 import sys
 
 CALL, KICK, REQ_RING, CMPL_RING = 0, 1, 2, 3
-ENQUEUE, REAP, REVOKE, SERVE_ONCE, AT_RACE, SERVER2, OCCUPY, DEFERRED, REFUSE = range(4, 13)
+ENQUEUE, REAP, REVOKE, SERVE_ONCE, AT_RACE, SERVER2, OCCUPY, DEFERRED, REFUSE, COMPLETE = range(4, 14)
 APP = 0x5eb1 << 16  # the test application's interface code, as a label
 ROOT1 = 1 << 32  # struct pointer: offset 0, one data word, no pointers
 
@@ -104,6 +104,15 @@ SEEDS = {
     "app-defer-many": open_(1) + app_call(1, [ROOT1, 0]) * 5 + call(4, [0], 1),
     "app-refusals": open_(1) + app_call(2, [ROOT1, 2]) + app_call(2, [ROOT1, 0]) + app_call(0, [ROOT1] * 6)
     + app_call(3, [ROOT1, 0]) + app_call(5, [ROOT1]),
+    # Ring requests left pending by the handler (op 6), completed later by the application:
+    # in order, after a reap, one unknown, one after the client moved its completion ring.
+    "pending-complete": open_(1) + enqueue(1, 3, ops=0x0606060606060606, first_op=6) + kick(1)
+    + action(COMPLETE, 1, 0, 1, 0) + action(COMPLETE, 1, 4, 0, 1) + action(COMPLETE, 1, 0, 0, 1 << 40)
+    + action(COMPLETE, 0) + action(COMPLETE, 5) + reap(1, 2) + action(COMPLETE, 1, 0, 1, 2),
+    "pending-complete-corrupt": open_(1) + enqueue(1, 2, ops=0x0606060606060606, first_op=6) + kick(1)
+    + ring(1, 8, 5000, CMPL_RING) + action(COMPLETE, 1, 0, 1, 0),
+    "pending-full-ring": open_(2, 4, 4) + enqueue(2, 4, ops=0x0606060606060606, first_op=6) + kick(2)
+    + enqueue(2, 4) + kick(2) + action(COMPLETE, 2, 0, 1, 0) + kick(2) + call(4, [0], 2),
 }
 # A second server's init with each refused setting (and with a slot of its range in use).
 for i in range(12):
