@@ -400,46 +400,58 @@ static bool system_quiescent(void)
 
 /* One thread's line of the account below: its state and the object it waits on, with that
  * object's state (objects are named by address, so that two waiters of one object match up). */
-static void report_wait(const tcb_t *t)
+static void report_wait(FILE *out, const tcb_t *t)
 {
     static const char *const ntfn_state[] = {"idle", "waiting", "active"};
-    fprintf(stderr, "  thread \"%s\" (priority %lu): ", t->name, (unsigned long)t->priority);
+    fprintf(out, "  thread \"%s\" (priority %lu): ", t->name, (unsigned long)t->priority);
     const endpoint_t *ep = t->blocking_object;
     const notification_t *n = t->bound_notification;
     switch (t->state) {
     case ThreadState_BlockedOnReceive:
-        fprintf(stderr, "receiving on endpoint %p", (const void *)ep);
+        fprintf(out, "receiving on endpoint %p", (const void *)ep);
         break;
     case ThreadState_BlockedOnSend:
-        fprintf(stderr, "%s on endpoint %p with badge %#lx", t->blocking_is_call ? "calling" : "sending",
+        fprintf(out, "%s on endpoint %p with badge %#lx", t->blocking_is_call ? "calling" : "sending",
                 (const void *)ep, (unsigned long)t->blocking_badge);
         break;
     case ThreadState_BlockedOnReply:
-        fprintf(stderr, "waiting for a reply");
+        fprintf(out, "waiting for a reply");
         break;
     case ThreadState_BlockedOnNotification:
         n = t->blocking_object;
-        fprintf(stderr, "waiting on notification %p", (const void *)n);
+        fprintf(out, "waiting on notification %p", (const void *)n);
         break;
     case ThreadState_Inactive:
-        fprintf(stderr, "inactive (faulted or suspended)");
+        fprintf(out, "inactive (faulted or suspended)");
         break;
     default:
-        fprintf(stderr, t->joining ? "joining another thread" : "runnable");
+        fprintf(out, t->joining ? "joining another thread" : "runnable");
         break;
     }
     if (n && t->state != ThreadState_BlockedOnNotification) {
-        fprintf(stderr, "; bound notification %p", (const void *)n);
+        fprintf(out, "; bound notification %p", (const void *)n);
     }
     if (n) {
         /* The word means something only while the notification is active (a signal pending). */
-        fprintf(stderr, " (%s", ntfn_state[n->state]);
+        fprintf(out, " (%s", ntfn_state[n->state]);
         if (n->state == NtfnState_Active) {
-            fprintf(stderr, ", word %#lx", (unsigned long)n->msg_identifier);
+            fprintf(out, ", word %#lx", (unsigned long)n->msg_identifier);
         }
-        fprintf(stderr, ")");
+        fprintf(out, ")");
     }
-    fprintf(stderr, "\n");
+    fprintf(out, "\n");
+}
+
+/* Each live thread's line, under the kernel lock. */
+static void report_all(FILE *out)
+{
+    report_wait(out, ks_root_tcb);
+    for (plat_thread_t *p = live_threads; p; p = p->next) {
+        const tcb_t *t = p->tcb;
+        if (t->started && !t->exited && !t->killed) {
+            report_wait(out, t);
+        }
+    }
 }
 
 /* Nothing can run any more and @waited for will never return: say who waits on what, so that a
@@ -448,13 +460,16 @@ static void report_waits(const tcb_t *waited)
 {
     fprintf(stderr, "sel4sim: every thread is blocked; \"%s\" will never return. Who waits on what:\n",
             waited->name);
-    report_wait(ks_root_tcb);
-    for (plat_thread_t *p = live_threads; p; p = p->next) {
-        const tcb_t *t = p->tcb;
-        if (t->started && !t->exited && !t->killed) {
-            report_wait(t);
-        }
-    }
+    report_all(stderr);
+}
+
+/* The same account on demand (e.g. a benchmark's watchdog that saw no progress): who waits on
+ * what, now. Host model only; not part of plat.h. */
+void sim_report_blocked(FILE *out)
+{
+    ks_lock();
+    report_all(out);
+    ks_unlock();
 }
 
 int plat_thread_join(plat_thread_t *pt)
