@@ -24,11 +24,16 @@ enum {
 #define RT_DEBUG_EXIT_PORT 0xf4
 
 /*
- * The shared address space. The image sits at its link address (0x400000); above it:
+ * The address spaces. The image sits at its link address (0x400000); above it:
  *   thread area: one fixed stride per thread index: guard page, stack, guard page, IPC buffer
- *   map window: pages handed out by plat_frame_map
- * Page tables for both areas are made by plat_init, so any thread can map a frame into them
- * without needing the root's untyped memory.
+ *   map window: pages handed out by plat_frame_map to the root and the threads sharing its VSpace
+ *   component windows: one per thread index, for a thread in a VSpace of its own
+ * Page tables for the shared areas are made by plat_init, so any thread can map a frame into
+ * them without needing the root's untyped memory; a component's are made by plat_thread_create.
+ * A component's VSpace holds the image's read-only pages, its own stride of the thread area and
+ * its own window, nothing else (docs/isolation.md): every address in it is either shared
+ * read-only code and constants or its own, so no address learned from another component is
+ * mapped in it.
  */
 #define RT_MAX_THREADS 128
 #define RT_STACK_PAGES 16
@@ -36,6 +41,8 @@ enum {
 #define RT_THREAD_AREA 0x80000000UL
 #define RT_MAP_WINDOW 0x100000000UL
 #define RT_MAP_WINDOW_PAGES (1UL << 16) /* 256 MiB */
+#define RT_COMPONENT_WINDOWS (RT_MAP_WINDOW + (RT_MAP_WINDOW_PAGES << seL4_PageBits))
+#define RT_COMPONENT_WINDOW_PAGES 512UL /* 2 MiB: one page table */
 
 /* What the platform keeps per thread, reached through TLS. */
 typedef struct rt_map_entry {
@@ -49,10 +56,19 @@ typedef struct rt_maps {
     size_t n;
 } rt_maps_t;
 
+/* Pages plat_frame_map hands out in one VSpace: a bitmap, shared by the threads of that VSpace. */
+typedef struct rt_window {
+    seL4_Word base;
+    size_t words; /* pages / 64 */
+    _Atomic uint64_t *used;
+    _Atomic unsigned long hint;
+} rt_window_t;
+
 typedef struct rt_self {
     seL4_CPtr serial;    /* I/O port cap for COM1, in this thread's CSpace */
     seL4_CPtr exit_port; /* I/O port cap for isa-debug-exit */
     rt_maps_t *maps;     /* frames this thread mapped with plat_frame_map */
+    rt_window_t *window; /* where it maps them */
 } rt_self_t;
 
 extern __thread rt_self_t rt_self;
@@ -87,6 +103,46 @@ void rt_slots_init(void);
 seL4_Error rt_retype(seL4_CPtr ut, seL4_Word type, seL4_Word size_bits, seL4_CPtr slot);
 
 /* vspace.c */
+extern rt_window_t rt_root_window;
 void rt_vspace_init(void);
 void rt_maps_forget(rt_maps_t *maps);
 seL4_Error rt_map_at(seL4_CPtr frame, seL4_Word vaddr);
+/* A new paging object of @type in a root slot (seL4's error otherwise), and its disposal when
+ * it was not needed after all. */
+typedef seL4_Error (*rt_paging_alloc_fn)(void *ctx, seL4_Word type, seL4_CPtr *slot);
+typedef void (*rt_paging_discard_fn)(void *ctx, seL4_CPtr slot);
+/* Make the paging structures missing for @vaddr in @vspace, objects from @alloc. */
+seL4_Error rt_paging_ensure(seL4_CPtr vspace, seL4_Word vaddr, rt_paging_alloc_fn alloc,
+                            rt_paging_discard_fn discard, void *ctx);
+
+/* tls.c: the image's program headers (from its loaded ELF header). */
+typedef struct {
+    uint32_t p_type, p_flags;
+    uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
+} rt_elf_phdr_t;
+const rt_elf_phdr_t *rt_image_phdrs(unsigned *count);
+
+/*
+ * component.c: the objects of a component, retyped from one untyped into root slots that the
+ * revoke of that untyped empties, and its VSpace.
+ */
+#define RT_OBJECTS_MAX 24
+typedef struct rt_objects {
+    seL4_CPtr ut;
+    seL4_CPtr slot[RT_OBJECTS_MAX];
+    unsigned n;
+} rt_objects_t;
+seL4_Error rt_objects_alloc(rt_objects_t *o, seL4_Word type, seL4_Word size_bits, seL4_CPtr *slot);
+/* After the revoke of o->ut: give back the (now empty) slots. */
+void rt_objects_forget(rt_objects_t *o);
+/* A page of the thread area to map into a component at the address it has in the root's. */
+typedef struct rt_page {
+    seL4_CPtr frame; /* root slot */
+    seL4_Word vaddr;
+} rt_page_t;
+/*
+ * A new VSpace (PML4, an ASID) holding the image's read-only pages (read-only), @pages
+ * (read-write) and the page table of the window at @window. Its cap is left in *@vspace.
+ */
+seL4_Error rt_component_vspace(rt_objects_t *o, const rt_page_t *pages, unsigned n,
+                               seL4_Word window, seL4_CPtr *vspace);

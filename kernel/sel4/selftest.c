@@ -158,6 +158,117 @@ static void test_faults(seL4_CPtr ep)
     plat_printf("faults: cap fault and VM fault after revoke delivered\n");
 }
 
+/* ---- components: threads in a VSpace of their own ---- */
+
+static seL4_Word root_only = 0x600d; /* the image's data: the root's alone */
+
+/* Calls the root twice: the second call carries what the first reply said, plus one. */
+static void comp_caller(void *arg)
+{
+    (void)arg;
+    seL4_SetMR(0, 41);
+    seL4_Call(CHILD_EP, seL4_MessageInfo_new(7, 0, 0, 1));
+    seL4_SetMR(0, seL4_GetMR(0) + 1);
+    seL4_Call(CHILD_EP, seL4_MessageInfo_new(8, 0, 0, 1));
+}
+
+/* Maps its frame, writes @arg into it, and tells the root where it mapped it. */
+static void comp_mapper(void *arg)
+{
+    void *va = NULL;
+    seL4_Error err = plat_frame_map(CHILD_FRAME, &va);
+    if (err == seL4_NoError) {
+        *(volatile seL4_Word *)va = (seL4_Word)arg;
+    }
+    seL4_SetMR(0, err == seL4_NoError ? (seL4_Word)va : 0);
+    seL4_Call(CHILD_EP, seL4_MessageInfo_new(9, 0, 0, 1));
+}
+
+static void comp_reader(void *arg)
+{
+    (void)*(volatile seL4_Word *)arg;
+}
+
+static void comp_writer(void *arg)
+{
+    *(volatile seL4_Word *)arg = 1;
+}
+
+static plat_thread_t *spawn_component(const char *name, plat_thread_fn fn, void *arg)
+{
+    plat_thread_t *t = NULL;
+    plat_thread_attr_t attr = {.name = name, .cnode_bits = 8, .priority = 100,
+                               .address_space = PLAT_AS_SEPARATE};
+    CHECK(plat_thread_create(&t, &attr, fn, arg) == 0);
+    return t;
+}
+
+static void expect_fault(const char *name, plat_thread_fn fn, void *addr, bool write)
+{
+    plat_thread_t *t = spawn_component(name, fn, addr);
+    CHECK(plat_thread_start(t) == seL4_NoError);
+    CHECK(plat_thread_join(t) == -1);
+    plat_fault_t f = {0};
+    CHECK(plat_thread_fault(t, &f) == 1);
+    CHECK(f.label == seL4_Fault_VMFault);
+    CHECK(f.addr == (seL4_Word)addr);
+    CHECK(((f.fsr & 2) != 0) == write);
+    plat_thread_destroy(t);
+}
+
+static void test_components(seL4_CPtr ep)
+{
+    plat_thread_t *t = spawn_component("comp_caller", comp_caller, NULL);
+    CHECK(seL4_CNode_Mint(plat_thread_cnode(t), CHILD_EP, seL4_WordBits, seL4_CapInitThreadCNode,
+                          ep, seL4_WordBits, seL4_AllRights, 0x43) == seL4_NoError);
+    CHECK(plat_thread_start(t) == seL4_NoError);
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_Recv(ep, &badge);
+    CHECK(badge == 0x43 && seL4_MessageInfo_get_label(info) == 7 && seL4_GetMR(0) == 41);
+    seL4_SetMR(0, 42);
+    seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 1));
+    info = seL4_Recv(ep, &badge);
+    CHECK(badge == 0x43 && seL4_MessageInfo_get_label(info) == 8 && seL4_GetMR(0) == 43);
+    seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 0));
+    CHECK(plat_thread_join(t) == 0);
+    plat_fault_t f;
+    CHECK(plat_thread_fault(t, &f) == 0);
+    plat_thread_destroy(t);
+
+    /* A frame granted to a component is mapped in its own window and shared with the root. */
+    seL4_CPtr frame;
+    void *root_va = NULL;
+    CHECK(plat_obj_alloc(seL4_X86_4K, 0, &frame) == seL4_NoError);
+    CHECK(plat_frame_map(frame, &root_va) == seL4_NoError);
+    t = spawn_component("comp_mapper", comp_mapper, (void *)0xc0ffee);
+    CHECK(seL4_CNode_Mint(plat_thread_cnode(t), CHILD_EP, seL4_WordBits, seL4_CapInitThreadCNode,
+                          ep, seL4_WordBits, seL4_AllRights, 0x44) == seL4_NoError);
+    CHECK(seL4_CNode_Copy(plat_thread_cnode(t), CHILD_FRAME, seL4_WordBits,
+                          seL4_CapInitThreadCNode, frame, seL4_WordBits,
+                          seL4_AllRights) == seL4_NoError);
+    CHECK(plat_thread_start(t) == seL4_NoError);
+    info = seL4_Recv(ep, &badge);
+    seL4_Word comp_va = seL4_GetMR(0);
+    CHECK(badge == 0x44 && seL4_MessageInfo_get_label(info) == 9);
+    CHECK(comp_va != 0 && comp_va != (seL4_Word)root_va);
+    CHECK(*(volatile seL4_Word *)root_va == 0xc0ffee);
+    seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 0));
+    CHECK(plat_thread_join(t) == 0);
+    plat_thread_destroy(t);
+    CHECK(seL4_CNode_Delete(seL4_CapInitThreadCNode, frame, seL4_WordBits) == seL4_NoError);
+    plat_slot_free(frame);
+
+    /* What a component cannot reach: the image's data, the root's frames, the code (read-only),
+     * and an address no one mapped. Each is a VM fault, reported, and the root goes on. */
+    expect_fault("reads root data", comp_reader, &root_only, false);
+    expect_fault("writes root data", comp_writer, &root_only, true);
+    expect_fault("reads root frame", comp_reader, root_va, false);
+    expect_fault("writes code", comp_writer, (void *)comp_writer, true);
+    expect_fault("reads unmapped", comp_reader, (void *)0x7000000000UL, false);
+    CHECK(root_only == 0x600d);
+    plat_printf("components: IPC, a granted frame, 5 VM faults reported\n");
+}
+
 int main(void)
 {
     plat_init();
@@ -173,6 +284,11 @@ int main(void)
     test_ipc(ep, false);
     test_shared_frame();
     test_faults(ep);
+    test_components(ep);
+    /* Components are made and torn down over and over. */
+    for (int i = 0; i < 20; i++) {
+        expect_fault("reads root data", comp_reader, &root_only, false);
+    }
     /* Thread indices and their memory are reused: many create/destroy cycles in a row. */
     for (int i = 0; i < 300; i++) {
         test_ipc(ep, true);

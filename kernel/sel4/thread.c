@@ -14,10 +14,18 @@
  * threads (no interrupt, no timer) can wake any of them then, so the joined thread will never
  * return, and join says -1. Join waits on notifications only, so the root's reply cap (which a
  * receive on an endpoint would delete) survives it, and it keeps the root's message registers.
+ *
+ * Components (PLAT_AS_SEPARATE) run in a VSpace of their own (component.c): they cannot write the
+ * root's 'returned' flag, so a returning component says so in its IPC buffer's userData word,
+ * which the root reads through its own mapping of that frame. A component without a fault
+ * endpoint of its own faults to the platform's fault handler, a thread of the root's address
+ * space made on first need, which records and prints the fault and wakes the joining root.
  */
 #include "rt.h"
 
+#include <assert.h>
 #include <stdatomic.h>
+#include <string.h>
 
 #define MAP_ENTRIES 512
 
@@ -30,11 +38,16 @@ struct plat_thread {
     plat_thread_fn fn;
     void *arg;
     seL4_CPtr tcb, cnode;      /* root slots */
+    seL4_CPtr vspace;          /* root slot: a component's PML4 (in objects) */
     seL4_CPtr ut;              /* root slot: the untyped the TCB and CNode come from */
     seL4_Word ut_bits;
     seL4_CPtr ipc_frame;       /* root slot; 0 until the index is first used */
     seL4_CPtr stack[RT_STACK_PAGES];
     atomic_int returned;       /* set by the thread when fn has returned */
+    bool separate;             /* a component: a VSpace of its own */
+    rt_objects_t objects;      /* a component's VSpace objects (from ut) */
+    atomic_int faulted;        /* set by the fault handler once fault is written */
+    plat_fault_t fault;
     rt_maps_t maps;
     rt_map_entry_t map_entries[MAP_ENTRIES];
 };
@@ -43,11 +56,19 @@ static plat_thread_t threads[RT_MAX_THREADS];
 static seL4_CPtr join_ntfn; /* signalled by returning threads and by the sentinel */
 static seL4_CPtr idle_arm;  /* signalled by join for the sentinel */
 static plat_thread_t *sentinel;
+static plat_thread_t *fault_handler;
+static seL4_CPtr fault_handler_ep; /* root slot */
+
+/* A returned component's IPC buffer userData ("sel4 ret"). */
+#define RETURNED_MARK 0x73656c3420726574UL
+/* A component's maps table, on its stack. */
+#define COMPONENT_MAP_ENTRIES 256
 
 enum {
     JOIN_RETURNED = 1, /* badge of the join notification in an ordinary thread's CSpace */
     JOIN_IDLE = 2,     /* ... in the sentinel's */
     SENTINEL_SLOT_ARM = PLAT_FIRST_FREE_SLOT,
+    HANDLER_SLOT_EP = PLAT_FIRST_FREE_SLOT, /* the fault handler's endpoint (Read) */
 };
 
 static void idle_sentinel(void *arg)
@@ -58,6 +79,97 @@ static void idle_sentinel(void *arg)
         /* Running at all means everything else is blocked: wake the joining root. */
         seL4_Signal(RT_SLOT_JOIN);
     }
+}
+
+static const char *fault_name(seL4_Word label)
+{
+    switch (label) {
+    case seL4_Fault_VMFault:
+        return "VM fault";
+    case seL4_Fault_CapFault:
+        return "cap fault";
+    case seL4_Fault_UnknownSyscall:
+        return "unknown syscall";
+    case seL4_Fault_UserException:
+        return "user exception";
+    default:
+        return "fault";
+    }
+}
+
+/* Components' faults, badged with the thread index + 1. Never replies: the faulter stays
+ * stopped until it is destroyed. */
+static void fault_handler_fn(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        seL4_Word badge = 0;
+        seL4_MessageInfo_t info = seL4_Recv(HANDLER_SLOT_EP, &badge);
+        if (badge == 0 || badge > RT_MAX_THREADS) {
+            continue;
+        }
+        plat_thread_t *t = &threads[badge - 1];
+        seL4_Word label = seL4_MessageInfo_get_label(info);
+        plat_fault_t f = {.label = label};
+        if (label == seL4_Fault_VMFault) {
+            f.ip = seL4_GetMR(seL4_VMFault_IP);
+            f.addr = seL4_GetMR(seL4_VMFault_Addr);
+            f.fsr = seL4_GetMR(seL4_VMFault_FSR);
+        } else if (label == seL4_Fault_CapFault) {
+            f.ip = seL4_GetMR(seL4_CapFault_IP);
+            f.addr = seL4_GetMR(seL4_CapFault_Addr);
+        } else if (label == seL4_Fault_UserException) {
+            f.ip = seL4_GetMR(seL4_UserException_FaultIP);
+        } else if (label == seL4_Fault_UnknownSyscall) {
+            f.ip = seL4_GetMR(seL4_UnknownSyscall_FaultIP);
+        }
+        t->fault = f;
+        plat_printf("sel4bridge: component '%s' stopped: %s at 0x%lx (ip 0x%lx, %s)\n", t->name,
+                    fault_name(label), (unsigned long)f.addr, (unsigned long)f.ip,
+                    label != seL4_Fault_VMFault ? "-"
+                    : (f.fsr & 0x10)            ? "instruction fetch"
+                    : (f.fsr & 0x2)             ? "write"
+                                                : "read");
+        /* Release: the record is complete before join can see the flag. */
+        atomic_store_explicit(&t->faulted, 1, memory_order_release);
+        seL4_Signal(RT_SLOT_JOIN);
+    }
+}
+
+/* The fault handler, made the first time a component needs it, above every test thread. */
+static seL4_Error ensure_fault_handler(void)
+{
+    if (fault_handler != NULL) {
+        return seL4_NoError;
+    }
+    seL4_Error err = plat_obj_alloc(seL4_EndpointObject, 0, &fault_handler_ep);
+    if (err != seL4_NoError) {
+        return err;
+    }
+    plat_thread_attr_t attr = {.name = "fault handler", .cnode_bits = 6,
+                               .priority = seL4_MaxPrio - 1};
+    plat_thread_t *h;
+    if (plat_thread_create(&h, &attr, fault_handler_fn, NULL) != 0) {
+        return seL4_NotEnoughMemory;
+    }
+    err = seL4_CNode_Copy(plat_thread_cnode(h), HANDLER_SLOT_EP, seL4_WordBits,
+                          seL4_CapInitThreadCNode, fault_handler_ep, seL4_WordBits, seL4_CanRead);
+    if (err == seL4_NoError) {
+        err = plat_thread_start(h);
+    }
+    if (err == seL4_NoError) {
+        fault_handler = h;
+    }
+    return err;
+}
+
+int plat_thread_fault(plat_thread_t *t, plat_fault_t *fault)
+{
+    if (!atomic_load_explicit(&t->faulted, memory_order_acquire)) {
+        return 0;
+    }
+    *fault = t->fault;
+    return 1;
 }
 
 void rt_threads_init(void)
@@ -114,10 +226,14 @@ static seL4_Error ensure_frames(plat_thread_t *t)
 }
 
 /* An untyped big enough for a CNode of 2^cnode_bits slots and a TCB, reused when it is. */
+/* A component's paging structures and image CNode come from it too: 512 KiB holds them all. */
 static seL4_Error ensure_untyped(plat_thread_t *t, seL4_Word cnode_bits)
 {
     seL4_Word cnode_size = cnode_bits + seL4_SlotBits;
     seL4_Word need = (cnode_size > seL4_TCBBits ? cnode_size : seL4_TCBBits) + 1;
+    if (t->separate && need < 19) {
+        need = 19;
+    }
     if (t->ut != seL4_CapNull && t->ut_bits >= need) {
         return seL4_NoError;
     }
@@ -140,6 +256,7 @@ static void thread_entry(plat_thread_t *t)
     rt_self.serial = RT_SLOT_SERIAL;
     rt_self.exit_port = RT_SLOT_EXIT;
     rt_self.maps = &t->maps;
+    rt_self.window = &rt_root_window;
     t->fn(t->arg);
     /* Release: what fn wrote is visible to the root once it sees the flag. */
     atomic_store_explicit(&t->returned, 1, memory_order_release);
@@ -147,6 +264,47 @@ static void thread_entry(plat_thread_t *t)
     for (;;) {
         (void)seL4_TCB_Suspend(seL4_CapInitThreadTCB);
     }
+}
+
+static seL4_Word component_window(const plat_thread_t *t)
+{
+    return RT_COMPONENT_WINDOWS + t->index * (RT_COMPONENT_WINDOW_PAGES << seL4_PageBits);
+}
+
+/* A component's first code: its platform state on its own stack, as it has no data segment. */
+static void component_entry(plat_thread_fn fn, void *arg, seL4_IPCBuffer *ipc, seL4_Word window)
+{
+    static_assert(RT_COMPONENT_WINDOW_PAGES % 64 == 0, "whole bitmap words");
+    __sel4_ipc_buffer = ipc;
+    rt_self.serial = RT_SLOT_SERIAL;
+    rt_self.exit_port = RT_SLOT_EXIT;
+    rt_map_entry_t entries[COMPONENT_MAP_ENTRIES];
+    _Atomic uint64_t used[RT_COMPONENT_WINDOW_PAGES / 64];
+    for (unsigned i = 0; i < COMPONENT_MAP_ENTRIES; i++) {
+        entries[i].frame = seL4_CapNull;
+    }
+    for (unsigned i = 0; i < RT_COMPONENT_WINDOW_PAGES / 64; i++) {
+        atomic_init(&used[i], 0);
+    }
+    rt_maps_t maps = {entries, COMPONENT_MAP_ENTRIES, 0};
+    rt_window_t win = {window, RT_COMPONENT_WINDOW_PAGES / 64, used, 0};
+    rt_self.maps = &maps;
+    rt_self.window = &win;
+    fn(arg);
+    /* The kernel entry of the signal orders this store before the root's wake-up. */
+    ipc->userData = RETURNED_MARK;
+    seL4_Signal(RT_SLOT_JOIN);
+    for (;;) {
+        (void)seL4_TCB_Suspend(seL4_CapInitThreadTCB);
+    }
+}
+
+static bool has_returned(plat_thread_t *t)
+{
+    if (t->separate) {
+        return ((volatile seL4_IPCBuffer *)ipc_vaddr(t))->userData == RETURNED_MARK;
+    }
+    return atomic_load_explicit(&t->returned, memory_order_acquire);
 }
 
 static seL4_Error copy_in(plat_thread_t *t, seL4_Word dst, seL4_CPtr src, seL4_Word badge)
@@ -187,6 +345,22 @@ static seL4_Error make_objects(plat_thread_t *t, const plat_thread_attr_t *attr)
     if (err == seL4_NoError) {
         err = rt_retype(t->ut, seL4_TCBObject, 0, t->tcb);
     }
+    if (err == seL4_NoError && t->separate) {
+        /* Fresh stack and IPC buffer: nothing of the index's previous user shows through. */
+        memset((void *)(area(t) + (1UL << seL4_PageBits)), 0, RT_STACK_PAGES << seL4_PageBits);
+        memset((void *)ipc_vaddr(t), 0, 1UL << seL4_PageBits);
+        rt_page_t pages[RT_STACK_PAGES + 1];
+        for (unsigned i = 0; i < RT_STACK_PAGES; i++) {
+            pages[i] = (rt_page_t){t->stack[i], area(t) + ((i + 1UL) << seL4_PageBits)};
+        }
+        pages[RT_STACK_PAGES] = (rt_page_t){t->ipc_frame, ipc_vaddr(t)};
+        t->objects.ut = t->ut;
+        err = rt_component_vspace(&t->objects, pages, RT_STACK_PAGES + 1, component_window(t),
+                                  &t->vspace);
+    }
+    if (err == seL4_NoError && t->separate && attr->fault_ep == seL4_CapNull) {
+        err = ensure_fault_handler();
+    }
     return err;
 }
 
@@ -199,7 +373,8 @@ static seL4_Error fill_cspace(plat_thread_t *t, const plat_thread_attr_t *attr)
         err = copy_in(t, seL4_CapInitThreadCNode, t->cnode, 0);
     }
     if (err == seL4_NoError) {
-        err = copy_in(t, seL4_CapInitThreadVSpace, seL4_CapInitThreadVSpace, 0);
+        err = copy_in(t, seL4_CapInitThreadVSpace,
+                      t->separate ? t->vspace : seL4_CapInitThreadVSpace, 0);
     }
     if (err == seL4_NoError) {
         rt_console_grant(t->cnode);
@@ -207,6 +382,8 @@ static seL4_Error fill_cspace(plat_thread_t *t, const plat_thread_attr_t *attr)
     }
     if (err == seL4_NoError && attr->fault_ep != seL4_CapNull) {
         err = copy_in(t, RT_SLOT_FAULT, attr->fault_ep, 0);
+    } else if (err == seL4_NoError && t->separate) {
+        err = copy_in(t, RT_SLOT_FAULT, fault_handler_ep, t->index + 1);
     }
     return err;
 }
@@ -215,7 +392,8 @@ static seL4_Error configure(plat_thread_t *t, const plat_thread_attr_t *attr)
 {
     seL4_Word guard = seL4_CNode_CapData_new(0, seL4_WordBits - attr->cnode_bits).words[0];
     seL4_Error err = seL4_TCB_Configure(t->tcb, RT_SLOT_FAULT, t->cnode, guard,
-                                        seL4_CapInitThreadVSpace, 0, ipc_vaddr(t), t->ipc_frame);
+                                        t->separate ? t->vspace : seL4_CapInitThreadVSpace, 0,
+                                        ipc_vaddr(t), t->ipc_frame);
     if (err == seL4_NoError) {
         err = seL4_TCB_SetSchedParams(t->tcb, seL4_CapInitThreadTCB, attr->priority,
                                       attr->priority);
@@ -227,10 +405,18 @@ static seL4_Error configure(plat_thread_t *t, const plat_thread_attr_t *attr)
     seL4_Word tp = rt_tls_init((void *)stack_top(t));
     seL4_Word sp = ((tp - rt_tls_size()) & ~15UL) - sizeof(seL4_Word);
     seL4_UserContext regs = {0};
-    regs.rip = (seL4_Word)thread_entry;
     regs.rsp = sp;
-    regs.rdi = (seL4_Word)t;
     regs.fs_base = tp;
+    if (t->separate) {
+        regs.rip = (seL4_Word)component_entry;
+        regs.rdi = (seL4_Word)t->fn;
+        regs.rsi = (seL4_Word)t->arg;
+        regs.rdx = ipc_vaddr(t);
+        regs.rcx = component_window(t);
+    } else {
+        regs.rip = (seL4_Word)thread_entry;
+        regs.rdi = (seL4_Word)t;
+    }
     return seL4_TCB_WriteRegisters(t->tcb, 0, 0, sizeof(regs) / sizeof(seL4_Word), &regs);
 }
 
@@ -259,7 +445,11 @@ int plat_thread_create(plat_thread_t **out, const plat_thread_attr_t *attr, plat
         t->map_entries[i].frame = seL4_CapNull;
     }
     t->state = T_CREATED;
+    t->separate = attr->address_space == PLAT_AS_SEPARATE;
+    t->vspace = seL4_CapNull;
+    t->objects.n = 0;
     atomic_store_explicit(&t->returned, 0, memory_order_relaxed);
+    atomic_store_explicit(&t->faulted, 0, memory_order_relaxed);
     seL4_Error err = make_objects(t, attr);
     if (err == seL4_NoError) {
         err = fill_cspace(t, attr);
@@ -304,12 +494,13 @@ int plat_thread_join(plat_thread_t *t)
         }
         seL4_Signal(idle_arm);
         bool idle = false;
-        while (!idle && !atomic_load_explicit(&t->returned, memory_order_acquire)) {
+        while (!idle && !has_returned(t) &&
+               !atomic_load_explicit(&t->faulted, memory_order_acquire)) {
             seL4_Word badge = 0;
             seL4_Wait(join_ntfn, &badge);
             idle = (badge & JOIN_IDLE) != 0;
         }
-        if (atomic_load_explicit(&t->returned, memory_order_acquire)) {
+        if (has_returned(t)) {
             t->state = T_RETURNED;
         }
         if (!idle) {
@@ -337,7 +528,8 @@ void plat_thread_destroy(plat_thread_t *t)
     }
     plat_slot_free(t->tcb);
     plat_slot_free(t->cnode);
-    t->tcb = t->cnode = seL4_CapNull;
+    rt_objects_forget(&t->objects); /* the VSpace went with the revoke */
+    t->tcb = t->cnode = t->vspace = seL4_CapNull;
     rt_maps_forget(&t->maps);
     t->state = T_FREE;
 }

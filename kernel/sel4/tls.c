@@ -17,15 +17,18 @@ typedef struct {
     uint16_t e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
 } Elf64_Ehdr;
 
-typedef struct {
-    uint32_t p_type, p_flags;
-    uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
-} Elf64_Phdr;
+typedef rt_elf_phdr_t Elf64_Phdr;
 
 #define PT_TLS 7
 
 /* Defined by the linker at the image's ELF header when the header is in a loaded segment. */
 extern const Elf64_Ehdr __ehdr_start;
+
+const rt_elf_phdr_t *rt_image_phdrs(unsigned *count)
+{
+    *count = __ehdr_start.e_phnum;
+    return (const Elf64_Phdr *)((const char *)&__ehdr_start + __ehdr_start.e_phoff);
+}
 
 static const Elf64_Phdr *tls_phdr(void)
 {

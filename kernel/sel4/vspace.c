@@ -1,8 +1,9 @@
 /*
- * Frame mapping in the address space the root task and its threads share. plat_init makes the
- * paging structures of the thread area and of the map window up front (x86_64: page tables,
- * and page directories / PDPTs where missing), so that later mappings by any thread need only
- * seL4_X86_Page_Map on a frame cap of its own CSpace.
+ * Frame mapping. plat_init makes the paging structures of the thread area and of the map window
+ * of the root's address space up front (x86_64: page tables, and page directories / PDPTs where
+ * missing), so that later mappings by any thread sharing it need only seL4_X86_Page_Map on a
+ * frame cap of its own CSpace. A thread in a VSpace of its own (a component) maps into its own
+ * window, whose page table plat_thread_create made (rt_self.window says which window).
  *
  * x86 seL4 silently replaces a present 4K entry on Page_Map, so the platform keeps its own
  * account of the window: a lock-free bitmap of its pages, and per thread a table from frame
@@ -20,15 +21,16 @@
 #define WINDOW_WORDS (RT_MAP_WINDOW_PAGES / 64)
 
 static _Atomic uint64_t window_used[WINDOW_WORDS];
-static atomic_ulong window_hint;
+rt_window_t rt_root_window = {RT_MAP_WINDOW, WINDOW_WORDS, window_used, 0};
 
 static seL4_Word page_size(void)
 {
     return 1UL << seL4_PageBits;
 }
 
-/* Make the paging structure missing for @vaddr, from the top of the walk down. */
-static void ensure_paging(seL4_Word vaddr)
+/* Make the paging structure missing for @vaddr, from the bottom of the walk up and back. */
+seL4_Error rt_paging_ensure(seL4_CPtr vspace, seL4_Word vaddr, rt_paging_alloc_fn alloc,
+                            rt_paging_discard_fn discard, void *ctx)
 {
     static const struct {
         seL4_Word type;
@@ -40,28 +42,46 @@ static void ensure_paging(seL4_Word vaddr)
     };
     for (int i = 0; i < 3;) {
         seL4_CPtr obj;
-        RT_CHECK(plat_obj_alloc(level[i].type, 0, &obj));
-        seL4_Error err = level[i].map(obj, seL4_CapInitThreadVSpace, vaddr,
-                                      seL4_X86_Default_VMAttributes);
+        seL4_Error err = alloc(ctx, level[i].type, &obj);
+        if (err != seL4_NoError) {
+            return err;
+        }
+        err = level[i].map(obj, vspace, vaddr, seL4_X86_Default_VMAttributes);
+        if (err == seL4_FailedLookup || err == seL4_DeleteFirst) {
+            discard(ctx, obj);
+        }
         if (err == seL4_FailedLookup) {
-            /* The level above is missing too: make it first, then come back down. */
-            RT_CHECK(seL4_CNode_Delete(seL4_CapInitThreadCNode, obj, seL4_WordBits));
-            plat_slot_free(obj);
-            i++;
+            i++; /* the level above is missing too: make it first, then come back down */
             continue;
         }
-        if (err == seL4_DeleteFirst) {
-            RT_CHECK(seL4_CNode_Delete(seL4_CapInitThreadCNode, obj, seL4_WordBits));
-            plat_slot_free(obj);
-        } else {
-            RT_CHECK(err);
+        if (err != seL4_NoError && err != seL4_DeleteFirst) {
+            return err;
         }
         if (i == 0) {
-            return;
+            return seL4_NoError;
         }
         i--;
     }
-    rt_panic("ensure_paging: no level could be mapped", (long)vaddr);
+    return seL4_FailedLookup; /* no level could be mapped */
+}
+
+static seL4_Error root_paging_alloc(void *ctx, seL4_Word type, seL4_CPtr *slot)
+{
+    (void)ctx;
+    return plat_obj_alloc(type, 0, slot);
+}
+
+static void root_paging_discard(void *ctx, seL4_CPtr slot)
+{
+    (void)ctx;
+    RT_CHECK(seL4_CNode_Delete(seL4_CapInitThreadCNode, slot, seL4_WordBits));
+    plat_slot_free(slot);
+}
+
+static void ensure_paging(seL4_Word vaddr)
+{
+    RT_CHECK(rt_paging_ensure(seL4_CapInitThreadVSpace, vaddr, root_paging_alloc,
+                              root_paging_discard, NULL));
 }
 
 static void ensure_range(seL4_Word base, seL4_Word bytes)
@@ -86,30 +106,30 @@ seL4_Error rt_map_at(seL4_CPtr frame, seL4_Word vaddr)
 
 /* ---- the window's pages ---- */
 
-static seL4_Word window_alloc(void)
+static seL4_Word window_alloc(rt_window_t *win)
 {
-    unsigned long start = atomic_load_explicit(&window_hint, memory_order_relaxed);
-    for (unsigned long i = 0; i < WINDOW_WORDS; i++) {
-        unsigned long w = (start + i) % WINDOW_WORDS;
-        uint64_t used = atomic_load_explicit(&window_used[w], memory_order_relaxed);
+    unsigned long start = atomic_load_explicit(&win->hint, memory_order_relaxed);
+    for (unsigned long i = 0; i < win->words; i++) {
+        unsigned long w = (start + i) % win->words;
+        uint64_t used = atomic_load_explicit(&win->used[w], memory_order_relaxed);
         while (used != UINT64_MAX) {
             int bit = __builtin_ctzll(~used);
             /* Relaxed is enough: the page's contents are ordered by the kernel's map. */
-            if (atomic_compare_exchange_weak_explicit(&window_used[w], &used,
+            if (atomic_compare_exchange_weak_explicit(&win->used[w], &used,
                                                       used | (1ULL << bit), memory_order_relaxed,
                                                       memory_order_relaxed)) {
-                atomic_store_explicit(&window_hint, w, memory_order_relaxed);
-                return RT_MAP_WINDOW + ((w * 64 + (unsigned)bit) << seL4_PageBits);
+                atomic_store_explicit(&win->hint, w, memory_order_relaxed);
+                return win->base + ((w * 64 + (unsigned)bit) << seL4_PageBits);
             }
         }
     }
     return 0;
 }
 
-static void window_free(seL4_Word vaddr)
+static void window_free(rt_window_t *win, seL4_Word vaddr)
 {
-    seL4_Word page = (vaddr - RT_MAP_WINDOW) >> seL4_PageBits;
-    atomic_fetch_and_explicit(&window_used[page / 64], ~(1ULL << (page % 64)),
+    seL4_Word page = (vaddr - win->base) >> seL4_PageBits;
+    atomic_fetch_and_explicit(&win->used[page / 64], ~(1ULL << (page % 64)),
                               memory_order_relaxed);
 }
 
@@ -171,7 +191,7 @@ void rt_maps_forget(rt_maps_t *m)
 {
     for (size_t i = 0; i < m->cap; i++) {
         if (m->e[i].frame != seL4_CapNull) {
-            window_free(m->e[i].vaddr);
+            window_free(&rt_root_window, m->e[i].vaddr);
             m->e[i].frame = seL4_CapNull;
         }
     }
@@ -181,22 +201,23 @@ void rt_maps_forget(rt_maps_t *m)
 seL4_Error plat_frame_map(seL4_CPtr frame, void **vaddr)
 {
     rt_maps_t *m = rt_self.maps;
-    seL4_Word va = window_alloc();
+    rt_window_t *win = rt_self.window;
+    seL4_Word va = window_alloc(win);
     if (va == 0) {
         return seL4_NotEnoughMemory;
     }
     seL4_Error err = rt_map_at(frame, va);
     if (err != seL4_NoError) {
-        window_free(va);
+        window_free(win, va);
         return err;
     }
     rt_map_entry_t *e = maps_find(m, frame);
     if (e != NULL) {
-        window_free(e->vaddr); /* the mapping of the slot's previous cap, gone with it */
+        window_free(win, e->vaddr); /* the mapping of the slot's previous cap, gone with it */
         e->vaddr = va;
     } else if (!maps_insert(m, frame, va)) {
         (void)seL4_X86_Page_Unmap(frame);
-        window_free(va);
+        window_free(win, va);
         return seL4_NotEnoughMemory;
     }
     *vaddr = (void *)va;
@@ -209,7 +230,7 @@ seL4_Error plat_frame_unmap(seL4_CPtr frame)
     rt_maps_t *m = rt_self.maps;
     rt_map_entry_t *e = maps_find(m, frame);
     if (e != NULL && (err == seL4_NoError || err == seL4_InvalidCapability)) {
-        window_free(e->vaddr);
+        window_free(rt_self.window, e->vaddr);
         maps_remove(m, e);
     }
     return err;

@@ -40,6 +40,20 @@ seL4_Error plat_obj_alloc(seL4_Word type, seL4_Word size_bits, seL4_CPtr *slot);
 typedef struct plat_thread plat_thread_t;
 typedef void (*plat_thread_fn)(void *arg);
 
+/*
+ * Where a thread runs. PLAT_AS_SHARED: in the root task's address space, as a thread of it.
+ * PLAT_AS_SEPARATE: a protection domain of its own (a component): on seL4 a VSpace of its own
+ * holding the image's code and constants read-only, its own stack, TLS and IPC buffer and the
+ * frames it maps, and none of the image's data or bss (docs/isolation.md). Its thread function
+ * must keep its state on its stack and in frames it maps, and reach other threads only through
+ * caps; @arg is passed as a value (a pointer into the root's memory is not mapped there). On
+ * the host model, which keeps every thread in one Linux process, both run alike.
+ */
+typedef enum {
+    PLAT_AS_SHARED = 0,
+    PLAT_AS_SEPARATE = 1,
+} plat_address_space_t;
+
 typedef struct {
     const char *name;       /* for the console and fault reports */
     seL4_Word cnode_bits;   /* radix of the thread's CSpace root CNode (>= 6) */
@@ -47,6 +61,7 @@ typedef struct {
     seL4_CPtr fault_ep;     /* root-task slot of an endpoint cap (minted with the badge wanted);
                                0 for none. It is copied into the thread's CSpace and becomes its
                                fault endpoint, as seL4_TCB_SetSpace would set it. */
+    plat_address_space_t address_space; /* PLAT_AS_SHARED unless set */
 } plat_thread_attr_t;
 
 /*
@@ -64,6 +79,20 @@ seL4_CPtr plat_thread_cnode(plat_thread_t *t);
 seL4_Error plat_thread_start(plat_thread_t *t);
 /* Wait until fn has returned. Returns 0, or -1 if the thread faulted instead and never returned. */
 int plat_thread_join(plat_thread_t *t);
+/*
+ * A fault of a component (PLAT_AS_SEPARATE) made without a fault endpoint goes to the
+ * platform's fault handler, which prints which component faulted and where, records it here,
+ * wakes plat_thread_join (-1), and leaves the component stopped; every other thread goes on.
+ */
+typedef struct {
+    seL4_Word label; /* seL4_Fault_VMFault, seL4_Fault_CapFault, ... */
+    seL4_Word addr;  /* the faulting address (VM and cap faults) */
+    seL4_Word ip;    /* the instruction that faulted */
+    seL4_Word fsr;   /* VM faults: the fault status (x86: the page fault error code) */
+} plat_fault_t;
+/* True when the platform's fault handler recorded a fault of @t; then *@fault says which.
+ * Always false on the host model and for threads with a fault endpoint of their own. */
+int plat_thread_fault(plat_thread_t *t, plat_fault_t *fault);
 /* Delete the thread's objects (its TCB, CNode and IPC buffer) and free its root slots. */
 void plat_thread_destroy(plat_thread_t *t);
 

@@ -505,6 +505,15 @@ int plat_thread_join(plat_thread_t *pt)
     return r;
 }
 
+/* The host model has no platform fault handler: a thread's fault goes to its own fault
+ * endpoint or stops it, and its address space is the process's (docs/isolation.md). */
+int plat_thread_fault(plat_thread_t *pt, plat_fault_t *fault)
+{
+    (void)pt;
+    (void)fault;
+    return 0;
+}
+
 void plat_thread_destroy(plat_thread_t *pt)
 {
     tcb_t *t = pt->tcb;
