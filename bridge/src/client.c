@@ -37,7 +37,8 @@ void sb_client_forget_bundle(sb_client_t *c, bool revoked)
 /* The reply's status: its label, checked, and for a refusal the Error body kept for the caller.
  * A detail that is itself a bridge status (e.g. SB_ERR_POOL_EXHAUSTED under noResources) is the
  * more precise answer, so it is what the call returns. */
-static sb_status_t reply_status(sb_client_t *c, seL4_MessageInfo_t reply, seL4_Word max_words,
+static inline __attribute__((always_inline)) sb_status_t
+reply_status(sb_client_t *c, seL4_MessageInfo_t reply, seL4_Word max_words,
                                 sb_codec_reader_t *reader, sb_codec_struct_t *root)
 {
     seL4_Word label = seL4_MessageInfo_get_label(reply);

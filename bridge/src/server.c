@@ -199,7 +199,8 @@ static sb_status_t refuse_state(uint32_t state)
 /* The checks of a call's table entry (a bridge op or an application method), in this order:
  * caps (exactly as many as it takes; whatever arrived is deleted in handle()), length (1 word for
  * the root at least, @max_words at most), then the session's state. */
-static bool check(sb_server_t *s, seL4_MessageInfo_t info, const sb_checks_t *k,
+static inline __attribute__((always_inline)) bool check(sb_server_t *s, seL4_MessageInfo_t info,
+                                                         const sb_checks_t *k,
                   const sb_call_t *c, sb_answer_t *a)
 {
     seL4_Word caps = k->caps;

@@ -329,6 +329,7 @@ sb_status_t sb_bundle_revoke(sb_server_t *s, uint32_t session, uint32_t next_sta
      * still pending (sb_server_complete refuses them from now on). */
     s->pending &= ~sb_kick_bit(session);
     ss->pending = 0;
+    ss->held = 0;
 
     s->pool_free_count += ss->data_frames;
     ss->state = next_state;

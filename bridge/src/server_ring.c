@@ -24,16 +24,6 @@ void sb_ring_serve_kicks(sb_server_t *s, seL4_Word bits)
     }
 }
 
-/* Completion-ring room the session's pending requests hold (one each, for their completion). */
-static inline uint32_t held(const sb_server_session_t *ss)
-{
-    uint32_t n = 0;
-    for (uint64_t m = ss->pending; m; m &= m - 1) { /* no popcount: libgcc is not freestanding */
-        n++;
-    }
-    return n;
-}
-
 /* A hostile index in a shared ring: the client broke the protocol, so its bundle goes. */
 static void corrupt(sb_server_t *s, uint32_t session)
 {
@@ -58,7 +48,7 @@ static bool look_again(sb_server_session_t *ss)
         return false;
     }
     if (sb_queue_producer_length(&ss->completions, &used) == SB_QUEUE_OK &&
-        used + held(ss) >= ss->depth) {
+        used + ss->held >= ss->depth) {
         return false;
     }
     sb_queue_cancel_signal(&ss->requests);
@@ -67,8 +57,10 @@ static bool look_again(sb_server_session_t *ss)
 
 /* Phase 1 signals after every batch of completions; Phase 2 only when the client said it will
  * sleep (the require-signal fence orders our tail store before reading its flag). */
-static void signal_completions(sb_server_t *s, uint32_t session)
+static inline __attribute__((always_inline)) void signal_completions(sb_server_t *s,
+                                                                     uint32_t session)
 {
+    /* Inline: the drain's completion path is what notify and kick measure. */
     sb_server_session_t *ss = sb_session(s, session);
     if (ss->phase != SB_PHASE_SIGNAL_WHEN_ASKED || sb_queue_require_signal(&ss->completions)) {
         seL4_Signal(sb_session_slot(s, session, SB_SLOT_SIGNAL));
@@ -80,15 +72,16 @@ void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
     sb_server_session_t *ss = sb_session(s, session);
     bool phase2 = ss->phase == SB_PHASE_SIGNAL_WHEN_ASKED;
     /* Both count against the budget: a client that moves its indices back and forth can make
-     * every look-again succeed and every dequeue find nothing, and must not keep us here. */
-    uint32_t posted = 0, looks = 0, deferred = 0;
+     * every look-again succeed and every dequeue find nothing, and must not keep us here; a
+     * request left pending counts as a look. */
+    uint32_t posted = 0, looks = 0;
     s->pending &= ~sb_kick_bit(session);
     if (phase2) {
         /* Awake now: while we drain, the client's enqueues need not kick. */
         sb_queue_cancel_signal(&ss->requests);
     }
     for (;;) {
-        if (posted + looks + deferred >= ss->depth) {
+        if (posted + looks >= ss->depth) {
             /* Budget spent: one ring's worth per session per turn, so that one busy client
              * cannot keep the others (or a call) waiting. Come back after the endpoint. */
             s->pending |= sb_kick_bit(session);
@@ -101,7 +94,7 @@ void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
         }
         sb_queue_entry_t request;
         /* Room for one more completion, counting those the pending requests will post. */
-        sb_queue_status_t q = used + held(ss) >= ss->depth
+        sb_queue_status_t q = used + ss->held >= ss->depth
                                   ? SB_QUEUE_FULL
                                   : sb_queue_dequeue(&ss->requests, &request);
         if (q == SB_QUEUE_FULL || q == SB_QUEUE_EMPTY) {
@@ -140,12 +133,14 @@ void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
             return; /* the handler revoked this very session */
         }
         if (st == SB_DEFERRED) {
-            /* Pending: its slot is free, since held < depth <= 64 (checked above). */
+            /* Pending: a free slot exists, since held < depth <= 64 (checked above). It counts
+             * against the budget as a look does: work that posted nothing. */
             uint32_t i = (uint32_t)__builtin_ctzll(~ss->pending);
             ss->pending |= (uint64_t)1 << i;
+            ss->held++;
             ss->pending_req[i].id = request.id;
             ss->pending_req[i].op = request.op;
-            deferred++;
+            looks++;
             continue;
         }
         if (sb_queue_enqueue(&ss->completions, &done) != SB_QUEUE_OK) {
@@ -177,6 +172,7 @@ sb_status_t sb_server_complete(sb_server_t *s, uint32_t session, uint64_t id, sb
         return SB_ERR_NO_CALLER;
     }
     ss->pending &= ~((uint64_t)1 << i);
+    ss->held--;
     sb_queue_entry_t done = {.id = id, .op = ss->pending_req[i].op, .status = (uint32_t)status,
                              .arg = {result ? result[0] : 0, result ? result[1] : 0}};
     /* The drain kept room for it; a ring without room was moved by the client: corrupt. */

@@ -76,6 +76,7 @@ typedef struct sb_server_session {
     sb_queue_t *completion_ring;
     uint64_t served; /* ring requests completed in this session */
     uint64_t pending;  /* bit i: ring request pending_req[i] waits for sb_server_complete */
+    uint32_t held;     /* bits set in pending: completion-ring room they hold */
     struct {
         uint64_t id;
         uint32_t op;
