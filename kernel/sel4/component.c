@@ -156,6 +156,58 @@ static seL4_Error image_pages(seL4_CPtr cnode, seL4_CPtr vspace, rt_objects_t *o
     return seL4_NoError;
 }
 
+/* A CNode of at least @slots slots from the component's untyped, addressed with depth
+ * seL4_WordBits as every CNode here is. */
+static seL4_Error guarded_cnode(rt_objects_t *o, seL4_Word slots, seL4_CPtr *cnode)
+{
+    seL4_Word bits = 4;
+    while ((1UL << bits) < slots) {
+        bits++;
+    }
+    seL4_Error err = rt_objects_alloc(o, seL4_CapTableObject, bits, cnode);
+    if (err != seL4_NoError) {
+        return err;
+    }
+    seL4_CPtr guarded = plat_slot_alloc();
+    seL4_Word guard = seL4_CNode_CapData_new(0, seL4_WordBits - bits).words[0];
+    err = guarded == seL4_CapNull ? seL4_NotEnoughMemory
+                                  : seL4_CNode_Mutate(seL4_CapInitThreadCNode, guarded,
+                                                      seL4_WordBits, seL4_CapInitThreadCNode,
+                                                      *cnode, seL4_WordBits, guard);
+    if (err == seL4_NoError) {
+        /* The mutated cap left the original slot empty: keep the guarded one there. */
+        RT_CHECK(seL4_CNode_Move(seL4_CapInitThreadCNode, *cnode, seL4_WordBits,
+                                 seL4_CapInitThreadCNode, guarded, seL4_WordBits));
+    }
+    plat_slot_free(guarded);
+    return err;
+}
+
+seL4_Error rt_component_share(rt_objects_t *o, seL4_CPtr vspace, seL4_Word addr, seL4_Word bytes)
+{
+    seL4_Word base = image_base();
+    seL4_Word end = base + ((rt_bootinfo->userImageFrames.end - rt_bootinfo->userImageFrames.start)
+                            << seL4_PageBits);
+    seL4_Word first = page_down(addr), last = page_up(addr + bytes);
+    if (bytes == 0 || addr + bytes < addr || first < base || last > end) {
+        return seL4_RangeError;
+    }
+    for (seL4_Word page = first; page < last; page += 1UL << seL4_PageBits) {
+        if (!page_writable(page)) {
+            return seL4_InvalidArgument; /* code and constants are every component's already */
+        }
+    }
+    seL4_CPtr cnode;
+    seL4_Word n = (last - first) >> seL4_PageBits;
+    seL4_Error err = guarded_cnode(o, n, &cnode);
+    for (seL4_Word i = 0; i < n && err == seL4_NoError; i++) {
+        seL4_Word page = first + (i << seL4_PageBits);
+        err = map_copy(o, rt_bootinfo->userImageFrames.start + ((page - base) >> seL4_PageBits),
+                       seL4_AllRights, vspace, page, cnode, i);
+    }
+    return err;
+}
+
 seL4_Error rt_component_vspace(rt_objects_t *o, const rt_page_t *pages, unsigned n,
                                seL4_Word window, seL4_CPtr *vspace)
 {
@@ -171,29 +223,10 @@ seL4_Error rt_component_vspace(rt_objects_t *o, const rt_page_t *pages, unsigned
      * CSpace never holds them: it could not unmap or share the image pages). */
     unsigned count;
     (void)image_pages(seL4_CapNull, pml4, o, &count);
-    seL4_Word bits = 4;
-    while ((1UL << bits) < count + n) {
-        bits++;
-    }
-    err = rt_objects_alloc(o, seL4_CapTableObject, bits, &cnode);
+    err = guarded_cnode(o, count + n, &cnode);
     if (err != seL4_NoError) {
         return err;
     }
-    /* Address the CNode with depth seL4_WordBits, as every CNode here is. */
-    seL4_CPtr guarded = plat_slot_alloc();
-    seL4_Word guard = seL4_CNode_CapData_new(0, seL4_WordBits - bits).words[0];
-    err = guarded == seL4_CapNull ? seL4_NotEnoughMemory
-                                  : seL4_CNode_Mutate(seL4_CapInitThreadCNode, guarded,
-                                                      seL4_WordBits, seL4_CapInitThreadCNode,
-                                                      cnode, seL4_WordBits, guard);
-    if (err != seL4_NoError) {
-        plat_slot_free(guarded);
-        return err;
-    }
-    /* The mutated cap replaced the original (now empty): keep the guarded one in its slot. */
-    RT_CHECK(seL4_CNode_Move(seL4_CapInitThreadCNode, cnode, seL4_WordBits,
-                             seL4_CapInitThreadCNode, guarded, seL4_WordBits));
-    plat_slot_free(guarded);
     err = image_pages(cnode, pml4, o, &count);
     for (unsigned i = 0; i < n && err == seL4_NoError; i++) {
         err = map_copy(o, pages[i].frame, seL4_AllRights, pml4, pages[i].vaddr, cnode, count + i);

@@ -146,3 +146,6 @@ typedef struct rt_page {
  */
 seL4_Error rt_component_vspace(rt_objects_t *o, const rt_page_t *pages, unsigned n,
                                seL4_Word window, seL4_CPtr *vspace);
+/* Map the root's writable image pages covering [@addr, @addr + @bytes) read-write into @vspace
+ * at the same addresses (plat_thread_share). */
+seL4_Error rt_component_share(rt_objects_t *o, seL4_CPtr vspace, seL4_Word addr, seL4_Word bytes);

@@ -161,6 +161,8 @@ static void test_faults(seL4_CPtr ep)
 /* ---- components: threads in a VSpace of their own ---- */
 
 static seL4_Word root_only = 0x600d; /* the image's data: the root's alone */
+/* A page of the image's data the root shares with a component (plat_thread_share). */
+static volatile seL4_Word shared_page[512] __attribute__((aligned(4096)));
 
 /* Calls the root twice: the second call carries what the first reply said, plus one. */
 static void comp_caller(void *arg)
@@ -192,6 +194,14 @@ static void comp_reader(void *arg)
 static void comp_writer(void *arg)
 {
     *(volatile seL4_Word *)arg = 1;
+}
+
+/* Adds one to the shared word, then reads the word after the shared page. */
+static void comp_sharer(void *arg)
+{
+    (void)arg;
+    shared_page[0] += 1;
+    (void)*(volatile seL4_Word *)((seL4_Word)shared_page + sizeof shared_page);
 }
 
 static plat_thread_t *spawn_component(const char *name, plat_thread_fn fn, void *arg)
@@ -266,7 +276,20 @@ static void test_components(seL4_CPtr ep)
     expect_fault("writes code", comp_writer, (void *)comp_writer, true);
     expect_fault("reads unmapped", comp_reader, (void *)0x7000000000UL, false);
     CHECK(root_only == 0x600d);
-    plat_printf("components: IPC, a granted frame, 5 VM faults reported\n");
+
+    /* A shared page of the root's data: the component sees and writes it, and no more of it. */
+    shared_page[0] = 41;
+    t = spawn_component("sharer", comp_sharer, NULL);
+    CHECK(plat_thread_share(t, (const void *)shared_page, sizeof shared_page) == seL4_NoError);
+    CHECK(plat_thread_share(t, (const void *)comp_sharer, 8) == seL4_InvalidArgument);
+    CHECK(plat_thread_share(t, (const void *)0x7000000000UL, 8) == seL4_RangeError);
+    CHECK(plat_thread_start(t) == seL4_NoError);
+    CHECK(plat_thread_join(t) == -1);
+    CHECK(plat_thread_fault(t, &f) == 1 && f.label == seL4_Fault_VMFault &&
+          f.addr == (seL4_Word)shared_page + sizeof shared_page);
+    CHECK(shared_page[0] == 42);
+    plat_thread_destroy(t);
+    plat_printf("components: IPC, a granted frame, a shared page, 6 VM faults reported\n");
 }
 
 int main(void)

@@ -466,6 +466,14 @@ int plat_thread_create(plat_thread_t **out, const plat_thread_attr_t *attr, plat
     return 0;
 }
 
+seL4_Error plat_thread_share(plat_thread_t *t, const void *addr, size_t bytes)
+{
+    if (!t->separate) {
+        return seL4_NoError; /* it sees all of the root's memory already */
+    }
+    return rt_component_share(&t->objects, t->vspace, (seL4_Word)addr, bytes);
+}
+
 seL4_CPtr plat_thread_tcb(plat_thread_t *t)
 {
     return t->tcb;

@@ -71,6 +71,17 @@ typedef struct {
  */
 int plat_thread_create(plat_thread_t **t, const plat_thread_attr_t *attr, plat_thread_fn fn,
                        void *arg);
+/*
+ * Share the root's memory [@addr, @addr + @bytes) with component @t: the whole pages of the
+ * image's data or bss that hold it (the root's own stack is bss too) are mapped read-write into
+ * its VSpace at the same addresses, so a pointer to it means the same in both. This is how a
+ * builder grants a component a region it shares with the root (a results buffer, a test's
+ * state); anything else on those pages is shared with it too. seL4_RangeError outside the
+ * image; seL4_InvalidArgument for read-only pages (every component has those already). A thread
+ * in the root's address space, and every thread on the host model, shares everything already:
+ * seL4_NoError, nothing done.
+ */
+seL4_Error plat_thread_share(plat_thread_t *t, const void *addr, size_t bytes);
 /* Root-task slot holding the thread's TCB cap. */
 seL4_CPtr plat_thread_tcb(plat_thread_t *t);
 /* Root-task slot holding a cap to the thread's CSpace root CNode. */

@@ -505,6 +505,15 @@ int plat_thread_join(plat_thread_t *pt)
     return r;
 }
 
+/* One process: every thread shares all of the root's memory already (docs/isolation.md). */
+seL4_Error plat_thread_share(plat_thread_t *pt, const void *addr, size_t bytes)
+{
+    (void)pt;
+    (void)addr;
+    (void)bytes;
+    return seL4_NoError;
+}
+
 /* The host model has no platform fault handler: a thread's fault goes to its own fault
  * endpoint or stops it, and its address space is the process's (docs/isolation.md). */
 int plat_thread_fault(plat_thread_t *pt, plat_fault_t *fault)
