@@ -351,9 +351,13 @@ def ratio_svg(doc, w=900):
             vals.append(t["target"]["ratio_max"])
         if t.get("instructions"):
             vals.append(t["instructions"]["ratio"])
+    # A log scale: only positive values place it; anything else is drawn at the left edge.
+    vals = [v for v in vals if v and v > 0] or [1.0]
     lo, hi = math.log10(min(vals) / 1.3), math.log10(max(vals) * 1.3)
 
     def x(v):
+        if not v or v <= 0:
+            return left
         return left + (math.log10(v) - lo) / (hi - lo) * (right - left)
 
     parts = [f'<svg id="ratio-plot" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '

@@ -207,7 +207,13 @@ void bench_json_double(bench_json_t *j, double v)
         put(j, buf, n);
         return;
     }
-    size_t n = bench_fmt_double(buf, v, 3);
+    /* Three decimals, or as many as keep three significant digits of a small value (a ratio of a
+     * few ten-thousandths must not print as 0), up to 12. */
+    unsigned decimals = 3;
+    for (double x = a; x > 0 && x < 0.1 && decimals < 12; x *= 10) {
+        decimals++;
+    }
+    size_t n = bench_fmt_double(buf, v, decimals);
     /* Trim trailing zeros of the fraction ("1.500" -> "1.5"); keep one digit after the point. */
     while (n > 2 && buf[n - 1] == '0' && buf[n - 2] != '.') {
         n--;

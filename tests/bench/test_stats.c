@@ -244,6 +244,7 @@ static void test_json(void)
     bench_json_double(&j, 0.125);
     bench_json_double(&j, -3.25);
     bench_json_double(&j, 1.0 / 3.0);
+    bench_json_double(&j, 0.0004321); /* a small ratio keeps its digits, never prints as 0 */
     bench_json_double(&j, NAN);
     bench_json_u64(&j, UINT64_MAX);
     bench_json_i64(&j, -7);
@@ -256,7 +257,7 @@ static void test_json(void)
     bench_json_key(&j, "n");
     bench_json_string(&j, NULL);
     bench_json_end_object(&j);
-    const char *want = "{\"a\":1.5,\"b\":[2,0.125,-3.25,0.333,null,18446744073709551615,-7],"
+    const char *want = "{\"a\":1.5,\"b\":[2,0.125,-3.25,0.333,0.000432,null,18446744073709551615,-7],"
                        "\"s\\\"\":\"q\\\"\\\\\\n\\u0001\",\"e\":{},\"n\":null}";
     if (strcmp(jbuf, want) != 0) {
         fprintf(stderr, "json: got  %s\njson: want %s\n", jbuf, want);

@@ -326,12 +326,14 @@ static int setup(bench_run_t *r, variant_t v)
                                    STOP_BIT) != seL4_NoError) {
         return fail(r, "could not mint the stop signal");
     }
-    plat_thread_attr_t sattr = {"bench-bridge-server", SERVER_CNODE_BITS, BENCH_PEER_PRIO, 0};
+    plat_thread_attr_t sattr = {.name = "bench-bridge-server", .cnode_bits = SERVER_CNODE_BITS,
+                                .priority = BENCH_PEER_PRIO};
     /* As in raw_notify, the waiter of the notify task is one priority above the thread that
      * signals it, so the signal switches to it at once; the other tasks run both at one level,
      * as their baselines do. */
     seL4_Word client_prio = v == V_NOTIFY ? BENCH_PEER_PRIO + 1u : BENCH_PEER_PRIO;
-    plat_thread_attr_t cattr = {"bench-bridge-client", CLIENT_CNODE_BITS, client_prio, 0};
+    plat_thread_attr_t cattr = {.name = "bench-bridge-client", .cnode_bits = CLIENT_CNODE_BITS,
+                                .priority = client_prio};
     if (plat_thread_create(&B.server_thread, &sattr, server_main, NULL) != 0) {
         B.server_thread = NULL;
         return fail(r, "plat_thread_create (server) failed");
