@@ -114,6 +114,12 @@ sb_status_t sb_app_settle(sb_app_call_t *call, sb_status_t status)
 {
     sb_server_t *s = call->server;
     sb_status_t st = status;
+    if (st == SB_DEFERRED) {
+        /* The contract is sb_app_defer, then SB_OK; a handler that says "deferred" without having
+         * saved its caller would leave that caller blocked for good (the reply cap goes at our
+         * next receive), so it is answered now with the reason. */
+        st = call->defer ? SB_OK : SB_ERR_NOT_DEFERRED;
+    }
     if (call->keep_slot != seL4_CapNull && call->cap != seL4_CapNull) {
         if (seL4_CNode_Move(s->cfg.cnode, call->keep_slot, seL4_WordBits, s->cfg.cnode, call->cap,
                             seL4_WordBits) != seL4_NoError) {

@@ -138,6 +138,11 @@ static void basic_client(ts_client_t *tc)
     bad[7] = ((uint64_t)1 << 32) | (100u << 2) | 1; /* a list pointer 100 words on */
     TS_CHECK(raw_call(apps_test_Probe_echo_LABEL, bad, 8, 0, &detail) == SB_ERR_BAD_MESSAGE,
              "hostile echo");
+    /* A handler that says "deferred" without deferring: its caller is answered at once. */
+    uint64_t never = 0;
+    TS_CHECK_STATUS(apps_test_Probe_wait(c, PROBE_TICKET_MISDEFERRED, &never), SB_ERR_NO_RESOURCES);
+    TS_CHECK(sb_client_last_error(c).detail == SB_ERR_NOT_DEFERRED, "detail %u",
+             sb_client_last_error(c).detail);
     /* The session still works after all that. */
     TS_CHECK_STATUS(apps_test_Probe_add(c, 1, 1, &sum), SB_OK);
 

@@ -131,6 +131,9 @@ sb_status_t apps_test_Probe_echo_impl(
 sb_status_t apps_test_Probe_wait_impl(sb_app_call_t *call, uint32_t ticket, uint64_t *value)
 {
     (void)value;
+    if (ticket == PROBE_TICKET_MISDEFERRED) {
+        return SB_DEFERRED; /* a handler bug on purpose: "deferred" without sb_app_defer */
+    }
     if (ticket >= 64 || probe.waiting[ticket]) {
         call->detail = 0;
         return SB_ERR_BAD_ARGUMENT;

@@ -14,6 +14,7 @@
 #define PROBE_REPLY_SLOTS 1900  /* the deferred calls' reply caps */
 #define PROBE_REPLY_COUNT 16
 #define PROBE_SESSION_DEFERRED 8 /* deferred calls one session may hold */
+#define PROBE_TICKET_MISDEFERRED 100 /* Probe.wait's handler returns SB_DEFERRED without deferring */
 
 typedef struct probe_state {
     uint32_t opens[SB_MAX_SESSIONS + 1]; /* per session id */

@@ -43,7 +43,8 @@
     X(SB_ERR_STOPPED, 129, "the serve loop was asked to stop")                                     \
     X(SB_DEFERRED, 130, "the call is deferred: its caller waits for a later answer")               \
     X(SB_ERR_NO_CALLER, 131, "no deferred call has this handle (answered, or its session ended)")   \
-    X(SB_ERR_RESULT_IN_REQUEST, 132, "a handler's Text/Data/list result points into the request")
+    X(SB_ERR_RESULT_IN_REQUEST, 132, "a handler's Text/Data/list result points into the request") \
+    X(SB_ERR_NOT_DEFERRED, 133, "a handler returned SB_DEFERRED without sb_app_defer: answered now")
 
 typedef enum sb_status {
 #define SB_STATUS_ENUM(name, value, message) name = value,
