@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Runs Frama-C on the queue: `run.sh wp-contracts`, `run.sh wp-harness` or `run.sh eva`.
+# Runs Frama-C on the queue (`run.sh wp-contracts`, `wp-harness`, `eva`) or on the codec's reader
+# (`codec-reader`, `codec-accessors`, and `codec-broken`, the negative control).
 # Fails unless every WP goal is proved (and says how many per function), or unless Eva raises no
-# alarm. Works on a fresh Debian machine: Why3 learns the provers in a private HOME each run.
+# alarm; codec-broken fails unless WP finds the bounds check that it removes missing. Works on a
+# fresh Debian machine: Why3 learns the provers in a private HOME each run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-include=$(cd "$here/../../bridge/include" && pwd)
-what=${1:?usage: run.sh wp-contracts|wp-harness|eva}
+root=$(cd "$here/../.." && pwd)
+include=$root/bridge/include
+what=${1:?usage: run.sh wp-contracts|wp-harness|eva|codec-reader|codec-accessors|codec-broken}
 timeout=${SB_WP_TIMEOUT:-60} # seconds per goal: a margin for a loaded machine
 
 work=$(mktemp -d)
@@ -15,7 +18,15 @@ why3 config detect >/dev/null 2>&1
 log="$work/frama-c.log"
 
 fc=(frama-c -c11 -machdep x86_64 -cpp-extra-args="-I$include")
-wp=(-wp -wp-rte -wp-prover z3,cvc4 -wp-timeout "$timeout" -wp-par 2 -wp-cache none)
+wp=(-wp -wp-rte -wp-prover z3,cvc4 -wp-timeout "$timeout" -wp-par "${SB_WP_PAR:-2}" -wp-cache none)
+# The codec: -wp-split gives the provers one case of a contract at a time; signed downcasts are
+# checked too (the reader has none left: offsets are sign-extended by comparison).
+codec_fc=(frama-c -c11 -machdep x86_64 -warn-signed-downcast)
+codec_wp=("${wp[@]}" -wp-split)
+# Float conversions (memcpy between a float and its bits) read no message word: not the reader's.
+# composite_list (struct lists) is not proved yet: its contract is taken as given (README).
+codec_skip=sb_codec_bits_f32,sb_codec_bits_f64,sb_codec_f32_bits,sb_codec_f64_bits,composite_list
+start=$SECONDS
 
 case "$what" in
 wp-contracts)
@@ -47,16 +58,60 @@ eva)
     echo "eva: alarms raised" >&2
     exit 1
     ;;
+codec-reader)
+    # read.h and read.c as compiled, every function and the lemmas of codec_reader.c.
+    "${codec_fc[@]}" -cpp-extra-args="-I$root/codec/include" "$here/codec_reader.c" \
+        "${codec_wp[@]}" -wp-skip-fct "$codec_skip" >"$log" 2>&1 || { cat "$log"; exit 1; }
+    # Lemmas are global goals: prove them on their own.
+    "${codec_fc[@]}" -cpp-extra-args="-I$root/codec/include" "$here/codec_reader.c" \
+        "${codec_wp[@]}" -wp-prop=@lemma >>"$log" 2>&1 || { cat "$log"; exit 1; }
+    ;;
+codec-accessors)
+    # The generated read accessors, each against the contract of its kind (codec_accessors.py).
+    /usr/bin/python3 "$here/codec_accessors.py" "$root/codec/gen/bridge.capnp.h" \
+        >"$work/accessors.c"
+    fcts=$(sed -n 's|^/\* functions: \(.*\) \*/$|\1|p' "$work/accessors.c")
+    "${codec_fc[@]}" -cpp-extra-args="-I$root/codec/include" "$work/accessors.c" \
+        "${codec_wp[@]}" -wp-fct "$fcts" >"$log" 2>&1 || { cat "$log"; exit 1; }
+    ;;
+codec-broken)
+    # Negative control: the reader with the size left out of the struct pointer's bounds check
+    # (a target just inside the message passes whatever its size). WP must fail to prove that
+    # the struct lies inside the message, or the proof would not be checking the check.
+    mkdir -p "$work/codec"
+    cp -r "$root/codec/include" "$work/codec/" # read.c includes <sel4bridge/codec/read.h>: this copy
+    h=$work/codec/include/sel4bridge/codec/read.h
+    sed -i 's/if (target < 0 || (uint64_t)target + size > msg->nwords) {/if (target < 0 || (uint64_t)target > msg->nwords) {/' "$h"
+    if cmp -s "$h" "$root/codec/include/sel4bridge/codec/read.h"; then
+        echo "codec-broken: the bounds check to break was not found in read.h" >&2
+        exit 1
+    fi
+    "${codec_fc[@]}" -cpp-extra-args="-I$work/codec/include" "$here/codec_reader.c" \
+        "${codec_wp[@]}" -wp-timeout 10 -wp-fct sb_codec_deref_struct >"$log" 2>&1 || true
+    if grep -q '^\[wp\] \[Failed\] Goal typed_sb_codec_deref_struct_ensures' "$log"; then
+        grep '^\[wp\] \[Failed\]' "$log"
+        echo "codec-broken: WP refuses the broken bounds check, as it must"
+        exit 0
+    fi
+    cat "$log"
+    echo "codec-broken: the broken bounds check was proved: the proof checks nothing" >&2
+    exit 1
+    ;;
 *)
-    echo "usage: run.sh wp-contracts|wp-harness|eva" >&2
+    echo "usage: run.sh wp-contracts|wp-harness|eva|codec-reader|codec-accessors|codec-broken" >&2
     exit 2
     ;;
 esac
 
 # Per function (or lemma): goals proved / goals, from WP's one line per goal.
+echo "solver wall-clock time: $((SECONDS - start)) s"
 /usr/bin/python3 - "$log" <<'EOF'
 import re, sys
-fns = ["sb_queue_status_name", "sb_queue_status_message", "sb_queue_depth_valid",
+# Every function WP annotated (-wp-rte says which), and the queue's own names.
+annotated = [m.group(1) for m in
+             (re.match(r"\[rte:annot\] annotating function (\w+)", l) for l in open(sys.argv[1]))
+             if m]
+fns = annotated + ["sb_queue_status_name", "sb_queue_status_message", "sb_queue_depth_valid",
        "sb_queue_init", "sb_queue_producer_attach", "sb_queue_consumer_attach",
        "sb_queue_producer_length", "sb_queue_full", "sb_queue_enqueue_batch", "sb_queue_enqueue",
        "sb_queue_length", "sb_queue_empty", "sb_queue_dequeue_batch", "sb_queue_dequeue",

@@ -36,21 +36,28 @@ typedef struct sb_codec_reader {
     sb_codec_status_t status; /* first failure, or SB_CODEC_OK */
 } sb_codec_reader_t;
 
+/*
+ * Objects inside the message are named by positions in its words, never by byte pointers: a
+ * field is read as the word that holds it, shifted (the target is little-endian, so this is the
+ * byte order of the wire). One bounds argument then covers every read, and the proof (below and
+ * proofs/frama-c) follows each access in the words the kernel delivered.
+ */
+
 /* A struct inside a message (or the empty struct, when its pointer was null or refused). */
 typedef struct sb_codec_struct {
     sb_codec_reader_t *msg;
-    const uint8_t *data;
-    const uint64_t *ptrs;
+    uint64_t data;      /* bit position of the data section in the message */
+    uint32_t ptrs;      /* word index of the pointer section */
     uint32_t data_bits; /* size of the data section; fields beyond it read as defaults */
     uint16_t nptrs;
     uint16_t nesting; /* dereferences still allowed below this struct */
 } sb_codec_struct_t;
 
-/* A list inside a message (or the empty list). Elements are `step_bits` apart; when read as
- * structs each has `data_bits` of data followed by `nptrs` pointers. */
+/* A list inside a message (or the empty list). Elements are `step_bits` apart from bit `base`;
+ * when read as structs each has `data_bits` of data followed by `nptrs` pointers. */
 typedef struct sb_codec_list {
     sb_codec_reader_t *msg;
-    const uint8_t *base;
+    uint64_t base;
     uint32_t count;
     uint32_t step_bits;
     uint32_t data_bits;
@@ -72,7 +79,55 @@ typedef struct sb_codec_data {
 /* Message lengths above this are taken as empty; seL4 messages are at most 120 words. */
 #define SB_CODEC_READER_MAX_WORDS (1u << 28)
 
+/*
+ * ACSL vocabulary of the contracts below (comments to a compiler; Frama-C WP proves every
+ * function of the reader against its contract, with -wp-rte: proofs/frama-c/codec_*.c).
+ *   sb_reader_ok(m)      the reader is valid, its words readable and apart from it.
+ *   sb_struct_ok(s)      every field a getter may read lies inside the message: the data section
+ *                        [data, data + data_bits) and the pointers [ptrs, ptrs + nptrs).
+ *   sb_list_ok(l)        the same for all count elements of a list, each of which has room for
+ *                        its data and pointers; pointers are only ever in whole words. An
+ *                        empty list reads nothing.
+ *   sb_failed{A,B}(m)    between A and B a failure was recorded, the first one kept.
+ *   sb_charged{A,B}(m,w) between A and B at least w words were charged to the traversal limit.
+ * A contract holds for every value of the words: the message is never trusted.
+ */
+/*@
+  predicate sb_reader_ok(sb_codec_reader_t *m) =
+    \valid(m) && m->nwords <= SB_CODEC_READER_MAX_WORDS && m->nesting_limit <= 65535 &&
+    \valid_read(m->words + (0 .. m->nwords - 1)) &&
+    \separated(m, m->words + (0 .. m->nwords - 1));
+  predicate sb_struct_ok(sb_codec_struct_t s) =
+    sb_reader_ok(s.msg) && s.data + s.data_bits <= 64 * s.msg->nwords &&
+    s.ptrs + s.nptrs <= s.msg->nwords;
+  predicate sb_list_ok(sb_codec_list_t l) =
+    sb_reader_ok(l.msg) &&
+    (l.count > 0 ==>
+       l.data_bits + 64 * l.nptrs <= l.step_bits &&
+       l.base + l.count * l.step_bits <= 64 * l.msg->nwords &&
+       (l.nptrs > 0 ==> l.base % 64 == 0 && l.step_bits % 64 == 0 && l.data_bits % 64 == 0));
+  predicate sb_struct_empty(sb_codec_struct_t s) = s.data_bits == 0 && s.nptrs == 0;
+  predicate sb_list_empty(sb_codec_list_t l) = l.count == 0;
+  predicate sb_failed{A, B}(sb_codec_reader_t *m) =
+    \at(m->status, B) != SB_CODEC_OK &&
+    (\at(m->status, A) != SB_CODEC_OK ==> \at(m->status, B) == \at(m->status, A));
+  predicate sb_charged{A, B}(sb_codec_reader_t *m, integer w) =
+    \at(m->traversal_left, B) + w <= \at(m->traversal_left, A);
+  // Words a list's elements span: what reading it may touch.
+  logic integer sb_list_words(sb_codec_list_t l) = (l.count * l.step_bits + 63) / 64;
+*/
+
 /* Start reading @nwords words at @words, with the default limits. Never fails by itself. */
+/*@ requires \valid(msg);
+    requires nwords <= SB_CODEC_READER_MAX_WORDS ==>
+               \valid_read(words + (0 .. nwords - 1)) &&
+               \separated(msg, words + (0 .. nwords - 1));
+    assigns *msg;
+    ensures sb_reader_ok(msg) && msg->status == SB_CODEC_OK && msg->words == words;
+    ensures nwords <= SB_CODEC_READER_MAX_WORDS ==> msg->nwords == nwords &&
+              msg->traversal_left == nwords * SB_CODEC_TRAVERSAL_FACTOR + SB_CODEC_TRAVERSAL_MIN;
+    ensures nwords > SB_CODEC_READER_MAX_WORDS ==> msg->nwords == 0;
+*/
 static inline void sb_codec_reader_init(sb_codec_reader_t *msg, const uint64_t *words,
                                         size_t nwords)
 {
@@ -85,9 +140,17 @@ static inline void sb_codec_reader_init(sb_codec_reader_t *msg, const uint64_t *
     msg->status = SB_CODEC_OK;
 }
 /* Replace the limits: @traversal_words dereferenced in all, @nesting levels of pointers. */
+/*@ requires sb_reader_ok(msg);
+    assigns msg->traversal_left, msg->nesting_limit;
+    ensures sb_reader_ok(msg) && msg->traversal_left == traversal_words;
+*/
 void sb_codec_reader_set_limits(sb_codec_reader_t *msg, uint64_t traversal_words,
                                 uint32_t nesting);
 /* The first failure seen while reading this message, or SB_CODEC_OK. */
+/*@ requires \valid_read(msg);
+    assigns \nothing;
+    ensures \result == msg->status;
+*/
 static inline sb_codec_status_t sb_codec_reader_status(const sb_codec_reader_t *msg)
 {
     return msg->status;
@@ -95,23 +158,58 @@ static inline sb_codec_status_t sb_codec_reader_status(const sb_codec_reader_t *
 
 /* Internal to the reader: record a failure (the first one wins), and classify a pointer that
  * is not a struct pointer (far, capability, reserved or list) as a failure. */
+/*@ requires \valid(msg) && st != SB_CODEC_OK;
+    assigns msg->status;
+    ensures sb_failed{Old, Post}(msg);
+    ensures \old(msg->status) == SB_CODEC_OK ==> msg->status == st;
+*/
 void sb_codec_reader_fail(sb_codec_reader_t *msg, sb_codec_status_t st);
+/*@ requires \valid(msg) && (p & 3) != SB_CODEC_PTR_STRUCT;
+    assigns msg->status;
+    ensures sb_failed{Old, Post}(msg);
+*/
 void sb_codec_reader_refuse_struct(sb_codec_reader_t *msg, uint64_t p);
 
-/*
- * Follow the struct pointer at @pp (a word inside the message) with @nesting levels left. Inline
- * because the root read of every control message goes through it; sb_codec_get_struct uses it
- * too, so there is one copy of the checks. On failure *@out is the empty struct.
- */
-static inline bool sb_codec_deref_struct(sb_codec_reader_t *msg, const uint64_t *pp,
-                                         uint32_t nesting, sb_codec_struct_t *out)
+/* The word holding bit @pos of the message, shifted down so that bit is bit 0. Fields are
+ * aligned to their own size, so no field straddles two words. */
+/*@ requires sb_reader_ok(msg) && pos < 64 * msg->nwords;
+    assigns \nothing;
+*/
+static inline uint64_t sb_codec_bits_at(sb_codec_reader_t *msg, uint64_t pos)
 {
-    uint64_t p = *pp, size;
+    return msg->words[pos / 64] >> (pos % 64);
+}
+
+/*
+ * Follow the struct pointer at word @at of the message with @nesting levels left. Inline because
+ * the root read of every control message goes through it; sb_codec_get_struct uses it too, so
+ * there is one copy of the checks. On failure *@out is the empty struct.
+ */
+/*@ requires sb_reader_ok(msg) && at < msg->nwords && nesting <= 65535;
+    requires \valid(out) && \separated(out, msg) && \separated(out, msg->words + (0 .. msg->nwords - 1));
+    assigns *out, msg->traversal_left, msg->status;
+    ensures sb_struct_ok(*out) && out->msg == msg;
+    ensures sb_charged{Old, Post}(msg, out->data_bits / 64 + out->nptrs);
+    behavior followed:
+      assumes msg->words[at] != 0;
+      ensures \result ==> out->nesting == nesting - 1 && msg->status == \old(msg->status);
+      ensures !\result ==> sb_struct_empty(*out) && sb_failed{Old, Post}(msg);
+    behavior null:
+      assumes msg->words[at] == 0;
+      ensures \result && sb_struct_empty(*out) && msg->status == \old(msg->status) &&
+              msg->traversal_left == \old(msg->traversal_left);
+    complete behaviors;
+    disjoint behaviors;
+*/
+static inline bool sb_codec_deref_struct(sb_codec_reader_t *msg, uint32_t at, uint32_t nesting,
+                                         sb_codec_struct_t *out)
+{
+    uint64_t p = msg->words[at], size;
     int64_t target;
 
     out->msg = msg;
-    out->data = NULL;
-    out->ptrs = NULL;
+    out->data = 0;
+    out->ptrs = 0;
     out->data_bits = 0;
     out->nptrs = 0;
     out->nesting = 0;
@@ -129,7 +227,7 @@ static inline bool sb_codec_deref_struct(sb_codec_reader_t *msg, const uint64_t 
     /* Bounds, in 64-bit arithmetic on 30-bit offsets and 16-bit sizes: nothing can wrap. The
      * offset is signed, so the target may also lie before the message. */
     size = (uint64_t)sb_codec_ptr_data_words(p) + sb_codec_ptr_ptr_count(p);
-    target = (int64_t)(pp - msg->words) + 1 + sb_codec_ptr_offset(p);
+    target = (int64_t)at + 1 + sb_codec_ptr_offset(p);
     if (target < 0 || (uint64_t)target + size > msg->nwords) {
         sb_codec_reader_fail(msg, SB_CODEC_OUT_OF_BOUNDS);
         return false;
@@ -142,8 +240,8 @@ static inline bool sb_codec_deref_struct(sb_codec_reader_t *msg, const uint64_t 
         return false;
     }
     msg->traversal_left -= size;
-    out->data = (const uint8_t *)(msg->words + target);
-    out->ptrs = msg->words + target + sb_codec_ptr_data_words(p);
+    out->data = (uint64_t)target * 64;
+    out->ptrs = (uint32_t)target + sb_codec_ptr_data_words(p);
     out->data_bits = (uint32_t)sb_codec_ptr_data_words(p) * 64;
     out->nptrs = sb_codec_ptr_ptr_count(p);
     out->nesting = (uint16_t)(nesting - 1);
@@ -151,80 +249,164 @@ static inline bool sb_codec_deref_struct(sb_codec_reader_t *msg, const uint64_t 
 }
 
 /* The root struct. Fails (and records) SB_CODEC_NO_ROOT for a message of no words. */
+/*@ requires sb_reader_ok(msg);
+    requires \valid(root) && \separated(root, msg) &&
+             \separated(root, msg->words + (0 .. msg->nwords - 1));
+    assigns *root, msg->traversal_left, msg->status;
+    ensures sb_struct_ok(*root) && root->msg == msg;
+    ensures sb_charged{Old, Post}(msg, root->data_bits / 64 + root->nptrs);
+    ensures \result == SB_CODEC_OK ==> msg->status == \old(msg->status);
+    ensures \result != SB_CODEC_OK ==> sb_struct_empty(*root) && sb_failed{Old, Post}(msg);
+    ensures \old(msg->status) == SB_CODEC_OK ==> \result == msg->status;
+*/
 static inline sb_codec_status_t sb_codec_read_root(sb_codec_reader_t *msg,
                                                    sb_codec_struct_t *root)
 {
     if (msg->nwords < 1) {
         sb_codec_reader_fail(msg, SB_CODEC_NO_ROOT);
         root->msg = msg;
-        root->data = NULL;
-        root->ptrs = NULL;
+        root->data = 0;
+        root->ptrs = 0;
         root->data_bits = 0;
         root->nptrs = 0;
         root->nesting = 0;
         return SB_CODEC_NO_ROOT;
     }
-    if (!sb_codec_deref_struct(msg, msg->words, msg->nesting_limit, root))
+    if (!sb_codec_deref_struct(msg, 0, msg->nesting_limit, root))
         return msg->status;
     return SB_CODEC_OK;
 }
 
 /* Pointer fields. A null pointer gives the empty struct/list (or the default text/data); a
  * refused one does too, and records why in the message reader. */
+/*@ requires sb_struct_ok(s);
+    assigns s.msg->traversal_left, s.msg->status;
+    ensures sb_struct_ok(\result) && \result.msg == s.msg;
+    ensures sb_charged{Old, Post}(s.msg, \result.data_bits / 64 + \result.nptrs);
+    ensures \result.nesting < s.nesting || sb_struct_empty(\result);
+    ensures s.msg->status == \old(s.msg->status) || sb_failed{Old, Post}(s.msg);
+*/
 sb_codec_struct_t sb_codec_get_struct(sb_codec_struct_t s, uint16_t ptr_index);
 /* @elem_size: the sb_codec_elem_size the schema's element type is encoded with. */
+/*@ requires sb_struct_ok(s);
+    assigns s.msg->traversal_left, s.msg->status;
+    ensures sb_list_ok(\result) && \result.msg == s.msg;
+    ensures sb_charged{Old, Post}(s.msg, sb_list_words(\result));
+    ensures \result.nesting < s.nesting || sb_list_empty(\result);
+    ensures s.msg->status == \old(s.msg->status) || sb_failed{Old, Post}(s.msg);
+*/
 sb_codec_list_t sb_codec_get_list(sb_codec_struct_t s, uint16_t ptr_index, unsigned elem_size);
+/*
+ * Text and data point into the message or are the default. The pointer is the first byte of the
+ * word the list starts at (C11 6.3.2.3p7); WP's typed memory model has no byte view of a word,
+ * so the contracts state the bounds the list was checked for, and the pointer itself is the one
+ * step they take as given (the fuzzer and tests/codec check it byte by byte).
+ */
+/*@ requires sb_struct_ok(s);
+    assigns s.msg->traversal_left, s.msg->status;
+    ensures dflt != \null && \result.str == dflt && \result.len == dflt_len ||
+            dflt == \null && \result.len == 0 || \result.len < 8 * s.msg->nwords;
+    ensures s.msg->status == \old(s.msg->status) || sb_failed{Old, Post}(s.msg);
+*/
 sb_codec_text_t sb_codec_get_text(sb_codec_struct_t s, uint16_t ptr_index, const char *dflt,
                                   uint32_t dflt_len);
+/*@ requires sb_struct_ok(s);
+    assigns s.msg->traversal_left, s.msg->status;
+    ensures \result.ptr == dflt && \result.len == (dflt != \null ? dflt_len : 0) ||
+            \result.len <= 8 * s.msg->nwords;
+    ensures s.msg->status == \old(s.msg->status) || sb_failed{Old, Post}(s.msg);
+*/
 sb_codec_data_t sb_codec_get_data(sb_codec_struct_t s, uint16_t ptr_index, const uint8_t *dflt,
                                   uint32_t dflt_len);
 
+/*@ requires sb_struct_ok(s);
+    assigns \nothing;
+*/
 static inline bool sb_codec_has_ptr(sb_codec_struct_t s, uint16_t ptr_index)
 {
-    return ptr_index < s.nptrs && s.ptrs[ptr_index] != 0;
+    return ptr_index < s.nptrs && s.msg->words[s.ptrs + ptr_index] != 0;
 }
 
 /* The i-th element of a struct list (the empty struct when i is out of range). */
+/*@ requires sb_list_ok(l);
+    assigns \nothing;
+    ensures sb_struct_ok(\result) && \result.msg == l.msg;
+    ensures i < l.count ==> \result.nesting == l.nesting;
+    ensures i >= l.count ==> sb_struct_empty(\result);
+*/
 sb_codec_struct_t sb_codec_list_get_struct(sb_codec_list_t l, uint32_t i);
 
 /* Primitive fields: @off counts in units of the field's own size, as capnp's slot offsets do;
- * the stored value is XORed with the field's default, as in Cap'n Proto's encoding. */
+ * the stored value is XORed with the field's default, as in Cap'n Proto's encoding. A list
+ * element is 0 when i is out of range or the elements have no such field. */
 #define SB_CODEC_DEFINE_GET(name, type)                                                          \
     static inline type sb_codec_get_##name(sb_codec_struct_t s, uint32_t off, type dflt)        \
     {                                                                                            \
-        type v;                                                                                  \
-        if (((uint64_t)off + 1) * sizeof(type) * 8 > s.data_bits)                             \
+        uint64_t bit = (uint64_t)off * (sizeof(type) * 8);                                      \
+        if (bit + sizeof(type) * 8 > s.data_bits)                                                \
             return dflt;                                                                         \
-        memcpy(&v, s.data + (size_t)off * sizeof(type), sizeof(type));                          \
-        return (type)(v ^ dflt);                                                                 \
-    }                                                                                            \
+        return (type)((type)sb_codec_bits_at(s.msg, s.data + bit) ^ dflt);                       \
+    }
+#define SB_CODEC_DEFINE_LIST_GET(name, type)                                                     \
     static inline type sb_codec_list_get_##name(sb_codec_list_t l, uint32_t i)                  \
     {                                                                                            \
-        type v;                                                                                  \
         if (i >= l.count || l.data_bits < sizeof(type) * 8)                                     \
             return 0;                                                                            \
-        memcpy(&v, l.base + (uint64_t)i * l.step_bits / 8, sizeof(type));                       \
-        return v;                                                                                \
+        return (type)sb_codec_bits_at(l.msg, l.base + (uint64_t)i * l.step_bits);               \
     }
+/*@ requires sb_struct_ok(s);
+    assigns \nothing;
+    ensures (off + 1) * 8 > s.data_bits ==> \result == dflt; */
 SB_CODEC_DEFINE_GET(u8, uint8_t)
+/*@ requires sb_struct_ok(s);
+    assigns \nothing;
+    ensures (off + 1) * 16 > s.data_bits ==> \result == dflt; */
 SB_CODEC_DEFINE_GET(u16, uint16_t)
+/*@ requires sb_struct_ok(s);
+    assigns \nothing;
+    ensures (off + 1) * 32 > s.data_bits ==> \result == dflt; */
 SB_CODEC_DEFINE_GET(u32, uint32_t)
+/*@ requires sb_struct_ok(s);
+    assigns \nothing;
+    ensures (off + 1) * 64 > s.data_bits ==> \result == dflt; */
 SB_CODEC_DEFINE_GET(u64, uint64_t)
+/*@ requires sb_list_ok(l);
+    assigns \nothing;
+    ensures i >= l.count ==> \result == 0; */
+SB_CODEC_DEFINE_LIST_GET(u8, uint8_t)
+/*@ requires sb_list_ok(l);
+    assigns \nothing;
+    ensures i >= l.count ==> \result == 0; */
+SB_CODEC_DEFINE_LIST_GET(u16, uint16_t)
+/*@ requires sb_list_ok(l);
+    assigns \nothing;
+    ensures i >= l.count ==> \result == 0; */
+SB_CODEC_DEFINE_LIST_GET(u32, uint32_t)
+/*@ requires sb_list_ok(l);
+    assigns \nothing;
+    ensures i >= l.count ==> \result == 0; */
+SB_CODEC_DEFINE_LIST_GET(u64, uint64_t)
 #undef SB_CODEC_DEFINE_GET
+#undef SB_CODEC_DEFINE_LIST_GET
 
+/*@ requires sb_struct_ok(s);
+    assigns \nothing;
+    ensures bit + 1 > s.data_bits ==> \result == dflt; */
 static inline bool sb_codec_get_bool(sb_codec_struct_t s, uint32_t bit, bool dflt)
 {
     if ((uint64_t)bit + 1 > s.data_bits)
         return dflt;
-    return (bool)(((s.data[bit / 8] >> (bit % 8)) & 1) ^ dflt);
+    return (bool)((sb_codec_bits_at(s.msg, s.data + bit) & 1) ^ dflt);
 }
 
+/*@ requires sb_list_ok(l);
+    assigns \nothing;
+    ensures i >= l.count ==> \result == 0; */
 static inline bool sb_codec_list_get_bool(sb_codec_list_t l, uint32_t i)
 {
-    uint64_t bit = (uint64_t)i * l.step_bits;
     if (i >= l.count || l.data_bits < 1)
         return false;
-    return (l.base[bit / 8] >> (bit % 8)) & 1;
+    return sb_codec_bits_at(l.msg, l.base + (uint64_t)i * l.step_bits) & 1;
 }
 
 /* Floats travel as their IEEE bit patterns; defaults are XORed on the bits. */

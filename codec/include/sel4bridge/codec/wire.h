@@ -33,12 +33,31 @@ enum sb_codec_elem_size {
 /* Largest element count (29 bits) of a list pointer, and of an inline-composite word count. */
 #define SB_CODEC_LIST_MAX ((1u << 29) - 1)
 
+/* The contracts (proofs/frama-c) only name each field, so that a proof sees two reads of one
+ * field as equal; the offset's says it is a signed 30-bit value. */
+/*@ assigns \nothing;
+    ensures \result == (p & 3); */
 static inline unsigned sb_codec_ptr_kind(uint64_t p) { return (unsigned)(p & 3); }
-/* Arithmetic shift of the sign-extended 30-bit field: offsets may point backwards. */
-static inline int32_t sb_codec_ptr_offset(uint64_t p) { return (int32_t)(uint32_t)p >> 2; }
+/* The 30-bit field, sign-extended by comparison rather than by an implementation-defined
+ * conversion: offsets may point backwards. */
+/*@ assigns \nothing;
+    ensures -(1 << 29) <= \result < (1 << 29); */
+static inline int32_t sb_codec_ptr_offset(uint64_t p)
+{
+    uint32_t u = (uint32_t)p >> 2;
+    return u < (1u << 29) ? (int32_t)u : (int32_t)u - (1 << 30);
+}
+/*@ assigns \nothing;
+    ensures \result == (uint16_t)(p >> 32); */
 static inline uint16_t sb_codec_ptr_data_words(uint64_t p) { return (uint16_t)(p >> 32); }
+/*@ assigns \nothing;
+    ensures \result == (uint16_t)(p >> 48); */
 static inline uint16_t sb_codec_ptr_ptr_count(uint64_t p) { return (uint16_t)(p >> 48); }
+/*@ assigns \nothing;
+    ensures \result == ((unsigned)(p >> 32) & 7) && \result <= 7; */
 static inline unsigned sb_codec_ptr_elem_size(uint64_t p) { return (unsigned)(p >> 32) & 7; }
+/*@ assigns \nothing;
+    ensures \result == (uint32_t)(p >> 35); */
 static inline uint32_t sb_codec_ptr_elem_count(uint64_t p) { return (uint32_t)(p >> 35); }
 
 static inline uint64_t sb_codec_struct_ptr(int32_t offset, uint16_t data_words, uint16_t ptrs)

@@ -1,0 +1,59 @@
+#!/usr/bin/python3
+"""Write the WP harness of the generated read accessors: codec_accessors.py HEADER > harness.c
+
+Every accessor the generator emits for reading (read_root, list_get, get_*) is a one-line call
+of the reader, whose contracts are proved in codec_reader.c. The generated header carries no
+ACSL (the generator is not the place for proofs), so this script gives each accessor the
+contract of its kind, by a redeclaration that Frama-C merges with the definition, and WP proves
+each accessor's body against it. The script reads the header as generated, so accessors that a
+schema adds are proved without anyone writing their contracts. Functions of a shape it does not
+know are listed on stderr as not covered.
+"""
+import re
+import sys
+
+header = sys.argv[1]
+text = open(header).read()
+fn = re.compile(r"static inline\s+([A-Za-z_][A-Za-z_0-9]*)\s+([A-Za-z_][A-Za-z_0-9]*)\(([^)]*)\)\s*\{",
+                re.S)
+
+RESULT_STRUCT = "ensures sb_struct_ok(\\result.s) && \\result.s.msg == {msg};"
+RESULT_LIST = "ensures sb_list_ok(\\result) && \\result.msg == {msg};"
+
+out = [f'#include "{header}"', ""]
+names, skipped = [], []
+for ret, name, params in fn.findall(text):
+    params = " ".join(params.split())
+    spec = None
+    m = re.fullmatch(r"sb_codec_reader_t \*msg, (\w+_reader_t) \*out", params)
+    if m and name.endswith("_read_root"):
+        spec = ["requires sb_reader_ok(msg) && \\valid(out) && \\separated(out, msg) &&",
+                "         \\separated(out, msg->words + (0 .. msg->nwords - 1));",
+                "assigns *out, msg->traversal_left, msg->status;",
+                "ensures sb_struct_ok(out->s) && out->s.msg == msg;"]
+    elif params == "sb_codec_list_t l, uint32_t i" and ret.endswith("_reader_t"):
+        spec = ["requires sb_list_ok(l);", "assigns \\nothing;",
+                RESULT_STRUCT.format(msg="l.msg")]
+    elif re.fullmatch(r"\w+_reader_t r", params) and ret not in ("float", "double"):
+        spec = ["requires sb_struct_ok(r.s);",
+                "assigns r.s.msg->traversal_left, r.s.msg->status;"]
+        if ret.endswith("_reader_t"):
+            spec.append(RESULT_STRUCT.format(msg="r.s.msg"))
+        elif ret == "sb_codec_list_t":
+            spec.append(RESULT_LIST.format(msg="r.s.msg"))
+    elif "_builder_t" in params or ret.endswith("_builder_t"):
+        continue  # the builder: not reading the client's words
+    if spec is None:
+        skipped.append(name)
+        continue
+    names.append(name)
+    out.append("/*@ " + "\n    ".join(spec) + " */")
+    out.append(f"static inline {ret} {name}({params});")
+    out.append("")
+
+out.append("/* functions: " + ",".join(names) + " */")
+print("\n".join(out))
+for name in skipped:
+    print(f"not covered (unknown shape): {name}", file=sys.stderr)
+if not names:
+    sys.exit("no accessor found in " + header)
