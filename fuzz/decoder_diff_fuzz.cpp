@@ -104,7 +104,7 @@ bool zero_sized(uint64_t ptr)
 /* The pointer word of field @i of @s (0 when the struct has no such pointer). */
 uint64_t ptr_word(sb_codec_struct_t s, unsigned i)
 {
-    return i < s.nptrs ? s.ptrs[i] : 0;
+    return i < s.nptrs ? s.msg->words[s.ptrs + i] : 0;
 }
 
 /* One pointer access on both sides (@ptr the pointer word): true when both read it (then

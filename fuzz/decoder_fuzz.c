@@ -129,11 +129,14 @@ static void any_lists(sb_codec_reader_t *msg)
     for (uint16_t i = 0; i < root.nptrs && i < 32; i++) {
         for (unsigned want = SB_CODEC_ELEM_VOID; want <= SB_CODEC_ELEM_INLINE_COMPOSITE; want++) {
             sb_codec_list_t l = sb_codec_get_list(root, i, want);
-            inside(l.base, ((uint64_t)l.count * l.step_bits + 7) / 8);
+            /* Objects are named by bit position in the message's words. */
+            inside((const uint8_t *)msg->words + l.base / 8,
+                   ((uint64_t)l.count * l.step_bits + 7) / 8);
             for (uint32_t e = 0; e < l.count && e < 64 && want >= SB_CODEC_ELEM_POINTER; e++) {
                 sb_codec_struct_t el = sb_codec_list_get_struct(l, e);
                 sb_codec_struct_t to = sb_codec_get_struct(el, 0);
-                inside(to.data, to.data_bits / 8 + (size_t)to.nptrs * 8);
+                inside((const uint8_t *)msg->words + to.data / 8, to.data_bits / 8);
+                inside(msg->words + to.ptrs, (size_t)to.nptrs * 8);
             }
         }
     }
