@@ -199,3 +199,51 @@ sb_status_t apps_test_Counter_next_impl(sb_app_call_t *call, uint64_t *value)
     *value = ++probe.counter;
     return SB_OK;
 }
+
+static const uint32_t echo_words[] = {1, 0xffffffffu, 7};
+static const bool echo_flags[] = {true, false, true, true, false, false, false, false, true};
+static const int16_t echo_shorts[] = {-1, 32767, -32768};
+static const double echo_reals[] = {0.5, -1e300};
+static const uint8_t echo_data[] = {0, 1, 2, 255};
+static const char echo_text[] = "hello, server";
+
+sb_status_t probe_echo_reference(sb_client_t *c, probe_echo_result_t *r)
+{
+    *r = (probe_echo_result_t){.color = apps_test_Color_red};
+    return apps_test_Probe_echo(
+        c, true, -5, -300, -70000, -5000000000ll, 250, 65000, 4000000000u, 1ull << 63, 1.5f,
+        -2.25, apps_test_Color_blue, echo_text, sizeof echo_text - 1, echo_data,
+        sizeof echo_data, echo_words, 3, echo_flags, 9, echo_shorts, 3, echo_reals, 2, &r->flag,
+        &r->i8, &r->i16, &r->i32, &r->i64, &r->u8, &r->u16, &r->u32, &r->u64, &r->f32, &r->f64,
+        &r->color, &r->text, &r->data, &r->words, &r->flags, &r->shorts, &r->reals);
+}
+
+const char *probe_echo_mismatch(const probe_echo_result_t *r)
+{
+    if (!(r->flag && r->i8 == -5 && r->i16 == -300 && r->i32 == -70000 &&
+          r->i64 == -5000000000ll && r->u8 == 250 && r->u16 == 65000 && r->u32 == 4000000000u &&
+          r->u64 == 1ull << 63 && r->f32 == 1.5f && r->f64 == -2.25 &&
+          r->color == apps_test_Color_blue)) {
+        return "primitives";
+    }
+    if (r->text.len != sizeof echo_text - 1 || memcmp(r->text.str, echo_text, r->text.len) != 0 ||
+        r->text.str[r->text.len] != 0) {
+        return "text";
+    }
+    if (r->data.len != sizeof echo_data || memcmp(r->data.ptr, echo_data, sizeof echo_data) != 0) {
+        return "data";
+    }
+    if (sb_codec_list_len(r->words) != 3 || sb_codec_list_len(r->flags) != 9 ||
+        sb_codec_list_len(r->shorts) != 3 || sb_codec_list_len(r->reals) != 2) {
+        return "list lengths";
+    }
+    for (uint32_t i = 0; i < 9; i++) {
+        if ((i < 3 && (sb_codec_list_get_u32(r->words, i) != echo_words[i] ||
+                       (int16_t)sb_codec_list_get_u16(r->shorts, i) != echo_shorts[i])) ||
+            (i < 2 && sb_codec_bits_f64(sb_codec_list_get_u64(r->reals, i)) != echo_reals[i]) ||
+            sb_codec_list_get_bool(r->flags, i) != echo_flags[i]) {
+            return "list elements";
+        }
+    }
+    return NULL;
+}

@@ -38,3 +38,39 @@ typedef struct probe_state {
 
 extern probe_state_t probe;
 extern const sb_app_config_t probe_app;
+
+/* Probe.echo with one set of reference values, sent by the calls test (to the real server) and
+ * the wire test (answered with the capnp tool's bytes): what comes back must equal what was
+ * sent, field by field. */
+typedef struct probe_echo_result {
+    bool flag;
+    int8_t i8;
+    int16_t i16;
+    int32_t i32;
+    int64_t i64;
+    uint8_t u8;
+    uint16_t u16;
+    uint32_t u32;
+    uint64_t u64;
+    float f32;
+    double f64;
+    apps_test_Color_t color;
+    sb_codec_text_t text;
+    sb_codec_data_t data;
+    sb_codec_list_t words, flags, shorts, reals;
+} probe_echo_result_t;
+
+/* The reference values as a capnp text literal of AllKinds (what the wire test answers with and
+ * expects the request to be). */
+#define PROBE_ECHO_TEXT                                                                            \
+    "(flag = true, i8 = -5, i16 = -300, i32 = -70000, i64 = -5000000000, u8 = 250, "               \
+    "u16 = 65000, u32 = 4000000000, u64 = 9223372036854775808, f32 = 1.5, f64 = -2.25, "           \
+    "color = blue, text = \"hello, server\", data = \"\\x00\\x01\\x02\\xff\", "                    \
+    "words = [1, 4294967295, 7], flags = [true, false, true, true, false, false, false, false, "   \
+    "true], shorts = [-1, 32767, -32768], reals = [0.5, -1e300])"
+
+/* Calls Probe.echo with the reference values; the results go to *r. */
+sb_status_t probe_echo_reference(sb_client_t *c, probe_echo_result_t *r);
+
+/* NULL when *r holds the reference values exactly, else which part differs. */
+const char *probe_echo_mismatch(const probe_echo_result_t *r);

@@ -97,13 +97,6 @@ static void expect_skeleton(const sb_interface_t *iface, unsigned m, const char 
            (unsigned long)words, rtype);
 }
 
-#define ALL_KINDS                                                                                  \
-    "(flag = true, i8 = -5, i16 = -300, i32 = -70000, i64 = -5000000000, u8 = 250, "               \
-    "u16 = 65000, u32 = 4000000000, u64 = 9223372036854775808, f32 = 1.5, f64 = -2.25, "           \
-    "color = blue, text = \"hello, server\", data = \"\\x00\\x01\\x02\\xff\", "                   \
-    "words = [1, 4294967295, 7], flags = [true, false, true, true, false, false, false, false, "  \
-    "true], shorts = [-1, 32767, -32768], reals = [0.5, -1e300])"
-
 int main(int argc, char **argv)
 {
     if (argc != 3 || tool_init(argv[1]) != 0) {
@@ -139,55 +132,22 @@ int main(int argc, char **argv)
     CHECK(apps_test_Probe_nothing(&c) == SB_OK, "nothing");
     expect_request("Probe.nothing", apps_test_Probe_nothing_LABEL, 0, "Empty", "()");
 
-    static const uint32_t words[] = {1, 0xffffffffu, 7};
-    static const bool flags[] = {true, false, true, true, false, false, false, false, true};
-    static const int16_t shorts[] = {-1, 32767, -32768};
-    static const double reals[] = {0.5, -1e300};
-    static const uint8_t data[] = {0, 1, 2, 255};
-    bool flag = false;
-    int8_t i8 = 0;
-    int16_t i16 = 0;
-    int32_t i32 = 0;
-    int64_t i64 = 0;
-    uint8_t u8 = 0;
-    uint16_t u16 = 0;
-    uint32_t u32 = 0;
-    uint64_t u64 = 0;
-    float f32 = 0;
-    double f64 = 0;
-    apps_test_Color_t color = apps_test_Color_red;
-    sb_codec_text_t text = {0};
-    sb_codec_data_t dat = {0};
-    sb_codec_list_t lw = {0}, lf = {0}, ls = {0}, lr = {0};
-    answer_with("AllKinds", ALL_KINDS);
-    sb_status_t st = apps_test_Probe_echo(
-        &c, true, -5, -300, -70000, -5000000000ll, 250, 65000, 4000000000u, 1ull << 63, 1.5f,
-        -2.25, apps_test_Color_blue, "hello, server", 13, data, sizeof data, words, 3, flags, 9,
-        shorts, 3, reals, 2, &flag, &i8, &i16, &i32, &i64, &u8, &u16, &u32, &u64, &f32, &f64,
-        &color, &text, &dat, &lw, &lf, &ls, &lr);
+    probe_echo_result_t echoed;
+    answer_with("AllKinds", PROBE_ECHO_TEXT);
+    sb_status_t st = probe_echo_reference(&c, &echoed);
     CHECK(st == SB_OK, "echo: %s", sb_status_name(st));
-    expect_request("Probe.echo", apps_test_Probe_echo_LABEL, 0, "AllKinds", ALL_KINDS);
-    CHECK(flag && i8 == -5 && i16 == -300 && i32 == -70000 && i64 == -5000000000ll && u8 == 250 &&
-              u16 == 65000 && u32 == 4000000000u && u64 == 1ull << 63 && f32 == 1.5f &&
-              f64 == -2.25 && color == apps_test_Color_blue,
-          "echo: primitives read from the tool's bytes");
-    CHECK(text.len == 13 && memcmp(text.str, "hello, server", 13) == 0 && dat.len == 4 &&
-              memcmp(dat.ptr, data, 4) == 0,
-          "echo: text and data");
-    CHECK(sb_codec_list_len(lw) == 3 && sb_codec_list_get_u32(lw, 1) == 0xffffffffu &&
-              sb_codec_list_len(lf) == 9 && sb_codec_list_get_bool(lf, 8) &&
-              sb_codec_list_len(ls) == 3 && (int16_t)sb_codec_list_get_u16(ls, 2) == -32768 &&
-              sb_codec_list_len(lr) == 2 &&
-              sb_codec_bits_f64(sb_codec_list_get_u64(lr, 1)) == -1e300,
-          "echo: lists");
+    expect_request("Probe.echo", apps_test_Probe_echo_LABEL, 0, "AllKinds", PROBE_ECHO_TEXT);
+    const char *wrong = probe_echo_mismatch(&echoed);
+    CHECK(wrong == NULL, "echo: the %s read from the tool's bytes differ", wrong);
 
     /* Pointers not given (NULL) stay null, as capnp leaves a field never set. */
     answer_with("AllKinds", "(u8 = 3)");
     st = apps_test_Probe_echo(&c, true, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, NULL, 0, NULL, 0, NULL,
-                              0, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL, &u8,
-                              NULL, NULL, NULL, NULL, NULL, NULL, &text, &dat, &lw, NULL, NULL,
-                              NULL);
-    CHECK(st == SB_OK && u8 == 3 && text.len == 0 && dat.len == 0 && sb_codec_list_len(lw) == 0,
+                              0, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL,
+                              &echoed.u8, NULL, NULL, NULL, NULL, NULL, NULL, &echoed.text,
+                              &echoed.data, &echoed.words, NULL, NULL, NULL);
+    CHECK(st == SB_OK && echoed.u8 == 3 && echoed.text.len == 0 && echoed.data.len == 0 &&
+              sb_codec_list_len(echoed.words) == 0,
           "echo without pointers: %s", sb_status_name(st));
     expect_request("Probe.echo", apps_test_Probe_echo_LABEL, 0, "AllKinds",
                    "(flag = true, u8 = 3)");
@@ -226,7 +186,7 @@ int main(int argc, char **argv)
     const sb_interface_t *p = &apps_test_Probe_interface;
     expect_skeleton(p, 0, "AddParams", "(a = 40, b = 2)", "AddResults", "(sum = 42)");
     expect_skeleton(p, 1, "Empty", "()", "Empty", "()");
-    expect_skeleton(p, 2, "AllKinds", ALL_KINDS, "AllKinds", ALL_KINDS);
+    expect_skeleton(p, 2, "AllKinds", PROBE_ECHO_TEXT, "AllKinds", PROBE_ECHO_TEXT);
     expect_skeleton(p, 2, "AllKinds", "(u8 = 3, text = \"\")", "AllKinds",
                     "(u8 = 3, text = \"\")");
     expect_skeleton(p, 4, "PostParams", "(ticket = 5, value = 1)", "PostResults", "()");
