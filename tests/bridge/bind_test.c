@@ -132,6 +132,7 @@ static void bystander(ts_client_t *tc)
 
 static void run_attack(ts_server_t *srv, ts_client_t *by, attack_t *a)
 {
+    unsigned failures = ts_failures();
     unsigned before = srv->revokes[1];
     ts_client_t c;
     TS_CHECK(ts_client_create(srv, &c, 1, ts_client_rights(), attacker, a, 0) == 0, "attacker");
@@ -158,8 +159,8 @@ static void run_attack(ts_server_t *srv, ts_client_t *by, attack_t *a)
     TS_CHECK(ts_client_join(&c) == 0 && c.result == 0,
              "the next session after an attacker that %s works", end_name[a->end]);
     ts_client_destroy(&c);
-    plat_printf("  phase %d, attacker that %s: checked\n",
-                (int)a->phase, end_name[a->end]);
+    plat_printf("  phase %d, attacker that %s: %s\n", (int)a->phase, end_name[a->end],
+                ts_failures() == failures ? "passed" : "FAILED");
 }
 
 int main(void)

@@ -77,53 +77,42 @@ static void expect(sb_client_t *c, uint64_t id, bool wait, const char *when)
              (unsigned long)done.id);
 }
 
-/* A: fill the completion ring; at the server's stop, reap it all and submit a ring's worth. */
-static void full_client(ts_client_t *tc)
-{
-    sb_client_t *c = &tc->client;
-    TS_CHECK_STATUS(ts_client_setup(tc), SB_OK);
-    TS_CHECK_STATUS(sb_client_open(c, 4, DEPTH, SB_PHASE_SIGNAL_WHEN_ASKED), SB_OK);
-    atomic_store(&stop_at, SB_RACE_COMPLETIONS_FULL);
-    for (uint64_t id = 1; id <= DEPTH; id++) {
-        sb_queue_entry_t rq = request(id);
-        TS_CHECK_STATUS(sb_client_submit(c, &rq), SB_OK);
-    }
-    ts_sync(); /* the server has posted them all and stopped with its completion ring full */
-    for (uint64_t id = 1; id <= DEPTH; id++) {
-        expect(c, id, false, "A, the first ring's worth");
-    }
-    uint64_t kicks = c->kicks;
-    for (uint64_t id = DEPTH + 1; id <= 2 * DEPTH; id++) {
-        sb_queue_entry_t rq = request(id);
-        TS_CHECK_STATUS(sb_client_submit(c, &rq), SB_OK);
-    }
-    TS_CHECK(c->kicks == kicks, "A: the server looked awake, so no kick was sent (%lu)",
-             (unsigned long)(c->kicks - kicks));
-    ts_sync(); /* the server goes on: it must find these without a kick */
-    for (uint64_t id = DEPTH + 1; id <= 2 * DEPTH; id++) {
-        expect(c, id, true, "A, submitted while the server was stopped");
-    }
-    TS_CHECK_STATUS(sb_client_close(c, NULL), SB_OK);
-    tc->result = 0;
-}
+/* A and B, one shape: @n requests posted and the server stopped at @point; at the stop, reap them
+ * and submit @n more, which the server must find on going on, without a kick. A: a ring's worth,
+ * so the server stops with its completion ring full. B: one, so it stops on the empty request
+ * ring. */
+typedef struct stop_case {
+    int point;
+    uint64_t n;
+    const char *name;
+} stop_case_t;
 
-/* B: one request drained; at the server's stop on the empty ring, submit another. */
-static void empty_client(ts_client_t *tc)
+static void stop_client(ts_client_t *tc)
 {
+    const stop_case_t *k = tc->arg;
     sb_client_t *c = &tc->client;
     TS_CHECK_STATUS(ts_client_setup(tc), SB_OK);
     TS_CHECK_STATUS(sb_client_open(c, 4, DEPTH, SB_PHASE_SIGNAL_WHEN_ASKED), SB_OK);
-    atomic_store(&stop_at, SB_RACE_RING_EMPTY);
-    sb_queue_entry_t rq = request(1);
-    TS_CHECK_STATUS(sb_client_submit(c, &rq), SB_OK);
-    ts_sync();
-    expect(c, 1, false, "B, drained before the stop");
+    atomic_store(&stop_at, k->point);
+    for (uint64_t id = 1; id <= k->n; id++) {
+        sb_queue_entry_t rq = request(id);
+        TS_CHECK_STATUS(sb_client_submit(c, &rq), SB_OK);
+    }
+    ts_sync(); /* the server has posted them all and stopped at the race point */
+    for (uint64_t id = 1; id <= k->n; id++) {
+        expect(c, id, false, k->name);
+    }
     uint64_t kicks = c->kicks;
-    rq = request(2);
-    TS_CHECK_STATUS(sb_client_submit(c, &rq), SB_OK);
-    TS_CHECK(c->kicks == kicks, "B: no kick was sent (%lu)", (unsigned long)(c->kicks - kicks));
-    ts_sync();
-    expect(c, 2, true, "B, submitted while the server was stopped");
+    for (uint64_t id = k->n + 1; id <= 2 * k->n; id++) {
+        sb_queue_entry_t rq = request(id);
+        TS_CHECK_STATUS(sb_client_submit(c, &rq), SB_OK);
+    }
+    TS_CHECK(c->kicks == kicks, "%s: the server looked awake, so no kick was sent (%lu)",
+             k->name, (unsigned long)(c->kicks - kicks));
+    ts_sync(); /* the server goes on: it must find these without a kick */
+    for (uint64_t id = k->n + 1; id <= 2 * k->n; id++) {
+        expect(c, id, true, k->name);
+    }
     TS_CHECK_STATUS(sb_client_close(c, NULL), SB_OK);
     tc->result = 0;
 }
@@ -160,12 +149,13 @@ static void bystander(ts_client_t *tc)
     tc->result = 0;
 }
 
-static void stepped(ts_server_t *srv, seL4_CPtr ready, seL4_CPtr resume, ts_client_fn fn,
-                    const char *name)
+static void stepped(ts_server_t *srv, seL4_CPtr ready, seL4_CPtr resume, const stop_case_t *k)
 {
+    const char *name = k->name;
     ts_client_t c;
-    unsigned before = atomic_load(&stops);
-    TS_CHECK(ts_client_create(srv, &c, 1, ts_client_rights(), fn, NULL, 0) == 0, "%s", name);
+    unsigned before = atomic_load(&stops), failures = ts_failures();
+    TS_CHECK(ts_client_create(srv, &c, 1, ts_client_rights(), stop_client, (void *)k, 0) == 0,
+             "%s", name);
     ts_client_start(&c);
     ts_await(&c);
     seL4_Word word;
@@ -177,7 +167,7 @@ static void stepped(ts_server_t *srv, seL4_CPtr ready, seL4_CPtr resume, ts_clie
     TS_CHECK(ts_client_join(&c) == 0 && c.result == 0, "%s ran to the end", name);
     ts_client_destroy(&c);
     TS_CHECK(atomic_load(&stops) == before + 1, "%s: the server stopped there once", name);
-    plat_printf("  %s: checked\n", name);
+    plat_printf("  %s: %s\n", name, ts_failures() == failures ? "passed" : "FAILED");
 }
 
 static void toggled(ts_server_t *srv)
@@ -216,8 +206,10 @@ int main(void)
                                  0) == seL4_NoError,
              "the server's resume notification");
     plat_printf("Phase 2 drain, stopped at its race points:\n");
-    stepped(&srv, srv.ready, resume, full_client, "A, completion ring full");
-    stepped(&srv, srv.ready, resume, empty_client, "B, request ring empty");
+    static const stop_case_t full = {SB_RACE_COMPLETIONS_FULL, DEPTH, "A, completion ring full"};
+    static const stop_case_t empty = {SB_RACE_RING_EMPTY, 1, "B, request ring empty"};
+    stepped(&srv, srv.ready, resume, &full);
+    stepped(&srv, srv.ready, resume, &empty);
     toggled(&srv);
     TS_CHECK(ts_server_stop(&srv) == 0, "server stopped");
     sb_server_stats_t st = sb_server_stats(&srv.server);
