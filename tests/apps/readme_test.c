@@ -35,18 +35,8 @@ static void client_main(ts_client_t *tc)
 int main(void)
 {
     plat_init();
-    static ts_server_t srv = {.cfg = {.max_sessions = 8, .max_bundle = 8, .pool_frames = 16,
-                                      .default_depth = 32},
-                              .main = server_main};
-    TS_CHECK(ts_server_start(&srv) == 0, "server thread");
-    ts_client_t c;
-    TS_CHECK(ts_client_create(&srv, &c, 1, ts_client_rights(), client_main, NULL, 0) == 0,
-             "client thread");
-    ts_client_start(&c);
-    TS_CHECK(ts_client_join(&c) == 0 && c.result == 0, "the example client returned");
+    TS_CHECK(ts_run_example(server_main, client_main) == 0, "the example's server and client ran");
     TS_CHECK(answer == 42 && second == 42, "the example's answers: %lu, %lu",
              (unsigned long)answer, (unsigned long)second);
-    ts_client_destroy(&c);
-    plat_thread_destroy(srv.thread); /* the example serves forever */
     ts_exit("apps_readme");
 }

@@ -282,6 +282,26 @@ void ts_client_destroy(ts_client_t *c)
     plat_slot_free(c->from_root);
 }
 
+int ts_run_example(void (*server_main)(ts_server_t *s), ts_client_fn client_main)
+{
+    static ts_server_t srv;
+    srv = (ts_server_t){.cfg = {.max_sessions = 8, .max_bundle = 8, .pool_frames = 16,
+                                .default_depth = 32},
+                        .main = server_main};
+    if (ts_server_start(&srv) != 0) {
+        return -1;
+    }
+    ts_client_t c;
+    int rc = -1;
+    if (ts_client_create(&srv, &c, 1, ts_client_rights(), client_main, NULL, 0) == 0) {
+        ts_client_start(&c);
+        rc = ts_client_join(&c) == 0 && c.result == 0 ? 0 : -1;
+        ts_client_destroy(&c);
+    }
+    plat_thread_destroy(srv.thread);
+    return rc;
+}
+
 bool ts_slot_empty(plat_thread_t *t, seL4_CPtr slot)
 {
     seL4_CPtr probe = plat_slot_alloc();

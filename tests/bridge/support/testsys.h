@@ -84,6 +84,12 @@ int ts_client_start(ts_client_t *c);
 int ts_client_join(ts_client_t *c);
 void ts_client_destroy(ts_client_t *c);
 
+/* The README examples' system: a server that serves forever (@server_main on a server thread, with
+ * the sizes the examples ask for, so that its untyped is big enough) and one client (@client_main,
+ * session 1) run to the client's end; then the server's thread is taken away. 0 when the server
+ * started and the client ran to its end with result 0. */
+int ts_run_example(void (*server_main)(ts_server_t *s), ts_client_fn client_main);
+
 /* Give @c another endpoint cap, badged for @session, in its slot @slot. */
 int ts_client_add_session(ts_server_t *s, ts_client_t *c, seL4_CPtr slot, uint32_t session,
                           seL4_CapRights_t rights);
