@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Boots a sel4bridge root-task image on an installed seL4 kernel in QEMU (x86_64 pc99), bounded
-# in time; copies the serial console to stdout and a log file; exits with the image's status.
+# Boots a sel4bridge root-task image on an installed seL4 kernel in QEMU (x86_64 pc99, or
+# riscv64 qemu-riscv-virt: the install's own configuration says which), bounded in time; copies
+# the serial console to stdout and a log file; exits with the image's status.
 #
-#   scripts/sel4-run.sh [--kernel KERNEL.elf] [--timing] [--timeout S] [--log FILE]
-#                       [--results FILE] IMAGE.elf
+#   scripts/sel4-run.sh [--kernel KERNEL.elf] [--loader LOADER.elf] [--timing] [--timeout S]
+#                       [--log FILE] [--results FILE] IMAGE.elf
 #
 # --kernel   seL4's kernel.elf (default: $SEL4_PREFIX/bin/kernel.elf)
+# --loader   riscv64: the project's loader (sel4-loader-riscv64.elf of the build; default: the
+#            one beside IMAGE or in its parent folder)
 # --timing   deterministic emulated time: QEMU counts instructions (-icount shift=0, one
 #            instruction per virtual ns) instead of following the host clock
 # --timeout  wall-clock bound in seconds (default 900); on expiry the status is 124
@@ -20,6 +23,7 @@
 set -euo pipefail
 
 kernel="${SEL4_PREFIX:+$SEL4_PREFIX/bin/kernel.elf}"
+loader=""
 timing=0
 timeout_s=900
 log=""
@@ -27,6 +31,7 @@ results=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --kernel) kernel="$2"; shift 2 ;;
+    --loader) loader="$2"; shift 2 ;;
     --timing) timing=1; shift ;;
     --timeout) timeout_s="$2"; shift 2 ;;
     --log) log="$2"; shift 2 ;;
@@ -41,36 +46,81 @@ image="$1"
 [ -f "$image" ] || { echo "sel4-run: no image $image" >&2; exit 2; }
 [ -n "$kernel" ] && [ -f "$kernel" ] || {
   echo "sel4-run: no seL4 kernel: pass --kernel or set SEL4_PREFIX to an seL4 install" >&2; exit 2; }
-command -v qemu-system-x86_64 >/dev/null || {
-  echo "sel4-run: qemu-system-x86_64 not found (Debian: apt-get install qemu-system-x86)" >&2; exit 2; }
 log="${log:-${image%.elf}.log}"
+here=$(cd "$(dirname "$0")/.." && pwd)
 
-# QEMU's multiboot loader takes only 32-bit ELF kernels; seL4's x86_64 kernel.elf is ELF64.
+# The install the kernel came from says what it is (its libsel4's gen_config.h).
+install="$(dirname "$kernel")/.."
+gen_config="$install/libsel4/include/kernel/gen_config.h"
+arch=$(sed -n 's/^#define CONFIG_SEL4_ARCH  *\([a-z0-9_]*\).*/\1/p' "$gen_config" 2>/dev/null || true)
+nodes=$(sed -n 's/^#define CONFIG_MAX_NUM_NODES  *\([0-9]*\).*/\1/p' "$gen_config" 2>/dev/null || true)
+arch="${arch:-x86_64}" # an install without gen_config.h: the x86_64 kernel this script began with
+qemu_bin="qemu-system-$arch"
+command -v "$qemu_bin" >/dev/null || {
+  echo "sel4-run: $qemu_bin not found (Debian: apt-get install $([ "$arch" = x86_64 ] &&
+    echo qemu-system-x86 || echo qemu-system-misc))" >&2; exit 2; }
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-objcopy -O elf32-i386 "$kernel" "$tmp/kernel32.elf"
-
-# The CPU: a Nehalem with 1 GiB pages (seL4's KernelHugePage); TCG provides neither PCID nor
-# XSAVE, hence KernelSupportPCID=OFF and KernelFPU=FXSAVE in the kernel configuration.
-cpu_model="Nehalem,+pdpe1gb"
-qemu=(qemu-system-x86_64 -machine pc -cpu "$cpu_model,enforce" -m 1G -smp 1
-      -display none -monitor none -serial stdio -no-reboot
-      -device isa-debug-exit,iobase=0xf4,iosize=0x04
-      -kernel "$tmp/kernel32.elf" -initrd "$image")
+case "$arch" in
+  x86_64)
+    # QEMU's multiboot loader takes only 32-bit ELF kernels; seL4's x86_64 kernel.elf is ELF64.
+    objcopy -O elf32-i386 "$kernel" "$tmp/kernel32.elf"
+    # The CPU: a Nehalem with 1 GiB pages (seL4's KernelHugePage); TCG provides neither PCID
+    # nor XSAVE, hence KernelSupportPCID=OFF and KernelFPU=FXSAVE in the kernel configuration.
+    cpu_model="Nehalem,+pdpe1gb"
+    machine=pc
+    qemu=(qemu-system-x86_64 -machine pc -cpu "$cpu_model,enforce" -m 1G -smp 1
+          -display none -monitor none -serial stdio -no-reboot
+          -device isa-debug-exit,iobase=0xf4,iosize=0x04
+          -kernel "$tmp/kernel32.elf" -initrd "$image")
+    ;;
+  riscv64)
+    # OpenSBI (QEMU's default firmware) enters the project's loader in S-mode; QEMU's generic
+    # loader device puts kernel.elf and the image, as files, where the loader looks for them
+    # (kernel/sel4/loader/riscv64/layout.h). The board's RAM is what the kernel was built for:
+    # the end of the memory in the install's platform_gen.json (RAM starts at 0x80000000).
+    if [ -z "$loader" ]; then
+      for l in "$(dirname "$image")/sel4-loader-riscv64.elf" \
+               "$(dirname "$image")/../sel4-loader-riscv64.elf"; do
+        [ -f "$l" ] && loader="$l" && break
+      done
+    fi
+    [ -n "$loader" ] && [ -f "$loader" ] || {
+      echo "sel4-run: no loader: pass --loader (the build's sel4-loader-riscv64.elf)" >&2; exit 2; }
+    layout="$here/kernel/sel4/loader/riscv64/layout.h"
+    blob() { sed -n "s/^#define $1 \(0x[0-9a-fA-F]*\)UL.*/\1/p" "$layout"; }
+    mem_mib=$(/usr/bin/python3 -c 'import json, sys
+m = json.load(open(sys.argv[1]))["memory"]
+print((max(r["end"] for r in m) - 0x80000000) >> 20)' "$install/support/platform_gen.json") || {
+      echo "sel4-run: cannot read the memory map of $install/support/platform_gen.json" >&2; exit 2; }
+    cpu_model="rv64"
+    machine=virt
+    qemu=(qemu-system-riscv64 -machine virt -cpu "$cpu_model" -m "$mem_mib" -smp "${nodes:-1}"
+          -display none -monitor none -serial stdio -no-reboot -bios default
+          -kernel "$loader"
+          -device "loader,file=$kernel,addr=$(blob SB_LOADER_KERNEL_BLOB),force-raw=on"
+          -device "loader,file=$image,addr=$(blob SB_LOADER_IMAGE_BLOB),force-raw=on")
+    ;;
+  *)
+    echo "sel4-run: $install is an $arch kernel; this script boots x86_64 and riscv64" >&2
+    exit 2 ;;
+esac
 if [ "$timing" = 1 ]; then
   qemu+=(-icount shift=0)
   mode="tcg-icount-shift0"
 else
   mode="tcg"
 fi
-echo "sel4-run: $(qemu-system-x86_64 --version | head -1); mode $mode; image $image" >&2
+echo "sel4-run: $("$qemu_bin" --version | head -1); mode $mode; image $image" >&2
 
 started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 set +e
 timeout --foreground -k 10 "$timeout_s" "${qemu[@]}" </dev/null | tr -d '\r' | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
-# isa-debug-exit ends QEMU with (value << 1) | 1; anything else is QEMU's own end.
+# The image's exit (isa-debug-exit; riscv64: the test finisher, written the same way) ends QEMU
+# with (value << 1) | 1; anything else is QEMU's own end.
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
   echo "sel4-run: timed out after ${timeout_s}s" >&2
   status=124
@@ -85,14 +135,12 @@ if [ -n "$results" ] && [ "$status" != 124 ] && [ "$status" != 125 ]; then
   # The harness's own tools: the document between its markers, with what only this side knows
   # (when, which emulated CPU, the QEMU mode, the booted kernel's configuration), then the HTML
   # report beside it.
-  here=$(cd "$(dirname "$0")/.." && pwd)
   icount=()
   if [ "$timing" = 1 ]; then icount=(--qemu-icount "shift=0"); fi
   /usr/bin/python3 "$here/harness/extract_results.py" "$log" --out "$results" \
       --started-at "$started_at" --cpu "QEMU $cpu_model (TCG)" --qemu-accel tcg \
-      "${icount[@]}" --qemu-machine pc || status=125
+      "${icount[@]}" --qemu-machine "$machine" || status=125
   # The install the kernel came from says how it was configured (its libsel4's gen_config.h).
-  gen_config="$(dirname "$kernel")/../libsel4/include/kernel/gen_config.h"
   if [ "$status" != 125 ]; then
     /usr/bin/python3 - "$results/latest.json" "$gen_config" "$kernel" <<'PY' || status=125
 import json, os, re, sys
