@@ -9,6 +9,7 @@ cd "$src"
 # The schema paths given to capnp appear in the generated header: use the same ones as README.
 "$capnp" compile -o"$plugin:$out/codec" schemas/bridge.capnp
 "$capnp" compile -o"$plugin:$out/test" tests/codec/codec_test.capnp
+"$capnp" compile -o"$plugin:$out/test" tests/codec/names.capnp
 # An application schema: stubs in the header, the server skeleton beside it; the generator's
 # per-method sizes on stderr are shown here.
 "$capnp" compile -o"$plugin:$out/apps" tests/apps/apps_test.capnp
@@ -16,6 +17,7 @@ mkdir -p "$out/readme" && "$capnp" compile -I schemas -o"$plugin:$out/readme" te
 status=0
 diff -u codec/gen/bridge.capnp.h "$out/codec/bridge.capnp.h" || status=1
 diff -u tests/codec/gen/codec_test.capnp.h "$out/test/codec_test.capnp.h" || status=1
+diff -u tests/codec/gen/names.capnp.h "$out/test/names.capnp.h" || status=1
 diff -u tests/apps/gen/apps_test.capnp.h "$out/apps/apps_test.capnp.h" || status=1
 diff -u tests/apps/gen/apps_test.capnp.server.c "$out/apps/apps_test.capnp.server.c" || status=1
 diff -u tests/apps/readme/gen/tally.capnp.h "$out/readme/tally.capnp.h" || status=1
@@ -36,4 +38,27 @@ refuse any_pointer.capnp "AnyPointer fields are not supported"
 refuse generic.capnp "generic types are not supported"
 refuse struct_default.capnp "default values of struct and list fields are not supported"
 refuse text_list.capnp "lists of Text, Data, lists"
+
+# Refused per declaration: as errors (the default) nothing is written and every refusal is
+# named with file, declaration and field; as warnings the other declarations are generated.
+mixed=tests/codec/refused/mixed.capnp
+mkdir -p "$out/mixed"
+if "$capnp" compile -o"$plugin:$out/mixed" $mixed 2>"$out/err"; then
+  echo "capnpc-c accepted $mixed"; exit 1
+fi
+[ ! -e "$out/mixed/mixed.capnp.h" ] || { echo "$mixed: refused as error but written"; exit 1; }
+for m in "$mixed:Holder.service: interface fields are not supported" \
+         "$mixed:User.holder: uses Holder, which is refused" "2 declaration(s) refused"; do
+  grep -qF "$m" "$out/err" || { echo "$mixed: expected '$m', got:"; cat "$out/err"; exit 1; }
+done
+CAPNPC_C_REFUSED=warning "$capnp" compile -o"$plugin:$out/mixed" $mixed 2>"$out/err" ||
+  { echo "$mixed: refused as warnings but failed:"; cat "$out/err"; exit 1; }
+grep -qF "warning: refused $mixed:Holder.service" "$out/err" || { cat "$out/err"; exit 1; }
+for g in mixed_Kept_read_root mixed_Later_read_root; do
+  grep -q "$g" "$out/mixed/mixed.capnp.h" || { echo "$mixed: $g not generated"; exit 1; }
+done
+if grep -q "mixed_Holder_\|mixed_User_" "$out/mixed/mixed.capnp.h"; then
+  echo "$mixed: a refused declaration was generated"; exit 1
+fi
+echo "refused per declaration: $(grep -c '^capnpc-c: warning' "$out/err") of 5 in $mixed"
 echo "regenerated code matches the checked-in code"
