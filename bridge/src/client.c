@@ -214,7 +214,9 @@ static bool layout_ok(const sb_client_t *c, const sb_bundle_layout_t *l, uint16_
            l->caps <= slots && l->frame_bits == SB_FRAME_BITS && l->frame_count >= 2 &&
            (uint32_t)l->first_frame_slot + l->frame_count <= l->caps &&
            l->request_ring_frame < l->frame_count && l->completion_ring_frame < l->frame_count &&
-           l->request_ring_frame != l->completion_ring_frame && l->kick_slot < l->caps &&
+           l->request_ring_frame != l->completion_ring_frame &&
+           l->request_ring_frame < 2 && l->completion_ring_frame < 2 && /* data frames after */
+           l->kick_slot < l->caps &&
            l->completion_slot < l->caps && l->kick_slot != l->completion_slot &&
            (l->kick_slot < l->first_frame_slot ||
             l->kick_slot >= l->first_frame_slot + l->frame_count) &&

@@ -4,6 +4,11 @@
  * the data frames from the session's untyped and copies the ring frames in, and a revoke takes all
  * of it back with one seL4_CNode_Revoke per master (the untyped's covers everything it retyped).
  *
+ * Data frames are shared memory both sides map: the server retypes them into slots of its own,
+ * keeps those master caps and maps them for the bundle's life (sb_server_data), and the client
+ * gets copies in the bundle CNode. Mapping through plat_frame_map puts them in whatever VSpace
+ * the server thread runs in, its own when it is a component.
+ *
  * The rule behind the completion notification: the server never receives (Recv, Wait, Poll) on an
  * object a client holds a receive right to. A client may bind such a notification to its own TCB
  * (receive rights are all seL4_TCB_BindNotification asks for), and a receive on a notification
@@ -60,7 +65,14 @@ static seL4_Word session_untyped_bits(const sb_server_config_t *cfg)
 
 seL4_Word sb_server_slots_needed(const sb_server_config_t *cfg)
 {
-    return 1 + (seL4_Word)cfg->max_sessions * SB_SESSION_SLOTS;
+    return 1 + (seL4_Word)cfg->max_sessions * (SB_SESSION_SLOTS + session_frames(cfg));
+}
+
+/* The master cap of session @session's data frame @i: after every session's SB_SLOT_* slots. */
+static seL4_CPtr data_slot(const sb_server_t *s, uint32_t session, uint32_t i)
+{
+    return s->cfg.slot_base + 1 + (seL4_CPtr)s->cfg.max_sessions * SB_SESSION_SLOTS +
+           (seL4_CPtr)(session - 1) * session_frames(&s->cfg) + i;
 }
 
 seL4_Word sb_server_untyped_bits(const sb_server_config_t *cfg)
@@ -191,8 +203,9 @@ static sb_status_t put(sb_server_t *s, seL4_CPtr bundle, uint32_t index, uint8_t
 }
 
 /* The grant's objects, in the order the session's untyped lays them out: the bundle CNode, the
- * completion notification with the two write-only caps we signal it through, the data frames in
- * the CNode's slots 2 .. k-3, then the copies of the ring frames and the two notification caps. */
+ * completion notification with the two write-only caps we signal it through, the data frames
+ * (ours, mapped, with copies in the CNode's slots 2 .. k-3), then the copies of the ring frames
+ * and the two notification caps. */
 static sb_status_t grant_objects(sb_server_t *s, uint32_t session, uint32_t caps, uint8_t bits,
                                  uint32_t data)
 {
@@ -215,9 +228,20 @@ static sb_status_t grant_objects(sb_server_t *s, uint32_t session, uint32_t caps
                   SB_SIGNAL_REVOKED);
     }
     if (st == SB_OK && data > 0) {
-        /* node_depth 0: the destination CNode is the bundle CNode itself. */
-        st = from_kernel(
-            seL4_Untyped_Retype(untyped, SB_FRAME_OBJECT, 0, bundle, 0, 0, 2, data));
+        /* Into our own slots: the masters stay ours for the bundle's life, and only their
+         * revoke (the untyped's) can take them, with our mapping, from under us. */
+        st = from_kernel(seL4_Untyped_Retype(untyped, SB_FRAME_OBJECT, 0, s->cfg.cnode, 0, 0,
+                                             data_slot(s, session, 0), data));
+    }
+    sb_server_session_t *ss = sb_session(s, session);
+    for (uint32_t i = 0; st == SB_OK && i < data; i++) {
+        seL4_CPtr frame = data_slot(s, session, i);
+        if (plat_frame_map(frame, &ss->data[i]) != seL4_NoError) {
+            ss->data[i] = NULL;
+            st = SB_ERR_KERNEL;
+        } else {
+            st = put(s, bundle, 2 + i, bits, frame, seL4_ReadWrite);
+        }
     }
     /* Slot order is the layout op_open reports: frames, then kick, then completion. The ring
      * frames are the server's for its life: the client gets copies of their masters. */
@@ -242,6 +266,7 @@ static sb_status_t grant_objects(sb_server_t *s, uint32_t session, uint32_t caps
  * or of the ring frames' masters. No client holds any of it yet (the CNode was never sent). */
 static void ungrant(sb_server_t *s, uint32_t session)
 {
+    memset(sb_session(s, session)->data, 0, sizeof sb_session(s, session)->data);
     (void)seL4_CNode_Revoke(s->cfg.cnode, sb_session_slot(s, session, SB_SLOT_UNTYPED),
                             seL4_WordBits);
     (void)seL4_CNode_Revoke(s->cfg.cnode, sb_session_slot(s, session, SB_SLOT_REQUEST_FRAME),
@@ -316,9 +341,13 @@ sb_status_t sb_bundle_revoke(sb_server_t *s, uint32_t session, uint32_t next_sta
      * the object still exists (once it is destroyed, a waiter is only restarted, and finds its
      * cap gone). A client that is not waiting finds the slot empty at its next wait. */
     seL4_Signal(sb_session_slot(s, session, SB_SLOT_SIGNAL_REVOKED));
+    /* Our pointers into the data frames go before the frames do: sb_server_data is empty from
+     * here on, so no handler can resolve a reference into memory about to be unmapped. */
+    memset(ss->data, 0, sizeof ss->data);
     /* The session's untyped: the bundle CNode with every cap in it (including any a client put
      * there), the completion notification (unbound from any thread a client bound it to) with
-     * every cap to it, the data frames with every copy and mapping. Nothing is polled or
+     * every cap to it, the data frames with every copy and mapping (our masters too: deleting
+     * a mapped frame cap unmaps it, in our VSpace as in the client's). Nothing is polled or
      * cleared: the next grant retypes fresh objects. */
     failed |= revoke(s, sb_session_slot(s, session, SB_SLOT_UNTYPED)) != seL4_NoError;
     /* The ring frames: every copy goes, and with it every mapping made from a copy — the

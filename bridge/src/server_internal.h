@@ -11,6 +11,9 @@
  *   +1 + 8 * (n - 1)   session n's eight slots (SB_SLOT_*): the ring frames, the kick cap and
  *                      the untyped are kept for the server's life; the others hold what one grant
  *                      retyped from the untyped, and are emptied by its revoke
+ *   then, after all sessions' eight, session n's data frames: min(max_bundle - 4, pool_frames)
+ *                      slots each, holding the master caps of the open bundle's data frames
+ *                      (mapped by us; the client gets copies), emptied by the untyped's revoke
  */
 enum {
     SB_SLOT_REQUEST_FRAME = 0, /* original frame cap of the request ring (mapped by us) */

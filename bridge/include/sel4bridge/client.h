@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <sel4bridge/bundle.h>
+#include <sel4bridge/data.h>
 #include <sel4bridge/queue.h>
 #include <sel4bridge/session.h>
 #include <sel4bridge/status.h>
@@ -99,6 +100,17 @@ static inline void *sb_client_data(const sb_client_t *c, uint32_t i)
 {
     uint32_t data_frames = c->layout.frame_count - 2u;
     return c->open && i < data_frames ? c->frames[2u + i] : (void *)0;
+}
+
+/* The open bundle's data area as we map it (sel4bridge/data.h; the ring frames are the first
+ * two, as sb_client_open checks); empty when no bundle is open. */
+static inline sb_data_area_t sb_client_data_area(const sb_client_t *c)
+{
+    sb_data_area_t a = {c->frames + 2, 0};
+    if (c->open) {
+        a.frames = c->layout.frame_count - 2u;
+    }
+    return a;
 }
 
 /* Called when a reply or the completion word says the bundle is gone: its slots are already

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <sel4bridge/bundle.h>
+#include <sel4bridge/data.h>
 #include <sel4bridge/queue.h>
 #include <sel4bridge/session.h>
 #include <sel4bridge/status.h>
@@ -81,6 +82,8 @@ typedef struct sb_server_session {
         uint64_t id;
         uint32_t op;
     } pending_req[SB_QUEUE_MAX_DEPTH];
+    /* Our mapping of each data frame of the open bundle (sb_server_data); NULL otherwise. */
+    void *data[SB_BUNDLE_MAX - SB_BUNDLE_MIN];
     void *app_ctx;     /* the application's per-session context (sb_app_config_t.open) */
     uint32_t deferred; /* deferred calls this session holds */
 } sb_server_session_t;
@@ -155,6 +158,24 @@ sb_status_t sb_server_revoke(sb_server_t *s, uint32_t session);
  */
 sb_status_t sb_server_complete(sb_server_t *s, uint32_t session, uint64_t id, sb_status_t status,
                                const uint64_t result[2]);
+
+/*
+ * Session @session's data area as the server maps it (sel4bridge/data.h): empty unless its bundle
+ * is open. The frames are the server's for the bundle's life: it holds the master cap of each
+ * (the client holds copies) and maps it at grant; the revoke deletes them, which unmaps them.
+ * Valid on the server's thread until the session's bundle is revoked; resolve each reference
+ * again, never keep a pointer across a revoke.
+ */
+static inline sb_data_area_t sb_server_data(const sb_server_t *s, uint32_t session)
+{
+    sb_data_area_t a = {0, 0};
+    if (session >= 1 && session <= s->cfg.max_sessions &&
+        s->sessions[session - 1].state == SB_SESSION_OPEN) {
+        a.frame = s->sessions[session - 1].data;
+        a.frames = s->sessions[session - 1].data_frames;
+    }
+    return a;
+}
 
 /* The counters StatsReply reports. */
 static inline sb_server_stats_t sb_server_stats(const sb_server_t *s)

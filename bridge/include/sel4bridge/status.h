@@ -44,7 +44,9 @@
     X(SB_DEFERRED, 130, "the call is deferred: its caller waits for a later answer")               \
     X(SB_ERR_NO_CALLER, 131, "no deferred call has this handle (answered, or its session ended)")   \
     X(SB_ERR_RESULT_IN_REQUEST, 132, "a handler's Text/Data/list result points into the request") \
-    X(SB_ERR_NOT_DEFERRED, 133, "a handler returned SB_DEFERRED without sb_app_defer: answered now")
+    X(SB_ERR_NOT_DEFERRED, 133, "a handler returned SB_DEFERRED without sb_app_defer: answered now") \
+    X(SB_ERR_DATA_RANGE, 134, "a data reference reaches outside the bundle's data area")         \
+    X(SB_ERR_DATA_SPLIT, 135, "a data reference crosses a frame boundary: copy it frame by frame")
 
 typedef enum sb_status {
 #define SB_STATUS_ENUM(name, value, message) name = value,
