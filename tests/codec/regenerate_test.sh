@@ -10,6 +10,9 @@ cd "$src"
 "$capnp" compile -o"$plugin:$out/codec" schemas/bridge.capnp
 "$capnp" compile -o"$plugin:$out/test" tests/codec/codec_test.capnp
 "$capnp" compile -o"$plugin:$out/test" tests/codec/names.capnp
+# Imports: each file generated once; a header includes those of the files it uses types of.
+"$capnp" compile -o"$plugin:$out/test" tests/codec/imports/geometry.capnp \
+  tests/codec/imports/shapes.capnp tests/codec/imports/drawing.capnp
 # An application schema: stubs in the header, the server skeleton beside it; the generator's
 # per-method sizes on stderr are shown here.
 "$capnp" compile -o"$plugin:$out/apps" tests/apps/apps_test.capnp
@@ -18,6 +21,9 @@ status=0
 diff -u codec/gen/bridge.capnp.h "$out/codec/bridge.capnp.h" || status=1
 diff -u tests/codec/gen/codec_test.capnp.h "$out/test/codec_test.capnp.h" || status=1
 diff -u tests/codec/gen/names.capnp.h "$out/test/names.capnp.h" || status=1
+for f in geometry shapes drawing; do
+  diff -u tests/codec/gen/$f.capnp.h "$out/test/$f.capnp.h" || status=1
+done
 diff -u tests/apps/gen/apps_test.capnp.h "$out/apps/apps_test.capnp.h" || status=1
 diff -u tests/apps/gen/apps_test.capnp.server.c "$out/apps/apps_test.capnp.server.c" || status=1
 diff -u tests/apps/readme/gen/tally.capnp.h "$out/readme/tally.capnp.h" || status=1
@@ -38,6 +44,8 @@ refuse any_pointer.capnp "AnyPointer fields are not supported"
 refuse generic.capnp "generic types are not supported"
 refuse struct_default.capnp "default values of struct and list fields are not supported"
 refuse text_list.capnp "lists of Text, Data, lists"
+refuse import_refused.capnp \
+  "import_refused.capnp:Outer.holder: uses tests/codec/refused/mixed.capnp:Holder, which is refused"
 
 # Refused per declaration: as errors (the default) nothing is written and every refusal is
 # named with file, declaration and field; as warnings the other declarations are generated.
