@@ -554,6 +554,8 @@ int main(int argc, char **argv)
         .git_dirty = dirty,
         .kernel_config = kernel_config,
         .kernel_config_len = sizeof(kernel_config) / sizeof(kernel_config[0]),
+        /* One Linux process: the host model cannot give a thread a VSpace of its own
+         * (docs/isolation.md), so every peer runs with bench_address_space's default. */
         .address_spaces = "shared",
         .mode = custom || nsel ? "custom" : quick ? "quick" : "full",
         .quick = quick,

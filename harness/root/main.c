@@ -3,6 +3,11 @@
  * to the console between two marker lines, for harness/extract_results.py to lift out of a
  * serial log. Kernel-agnostic (libsel4 + plat.h only): it runs on seL4 and, unchanged, on the
  * host model, where the tests check its output.
+ *
+ * On seL4 every measured thread, bridge and baseline alike, is a component in a VSpace of its
+ * own ("address_spaces": "separate"); built with SB_BENCH_SHARED_AS they are all threads of the
+ * root's VSpace instead ("shared"), so that the two documents show what crossing costs. The host
+ * model keeps every thread in one Linux process and cannot separate them: always "shared".
  */
 #include <stdint.h>
 #include <string.h>
@@ -13,6 +18,7 @@
 #include "clock.h"
 #include "document.h"
 #include "runner.h"
+#include "tasks/peer.h"
 
 #ifndef SB_BENCH_KERNEL
 #define SB_BENCH_KERNEL "sel4"
@@ -28,6 +34,14 @@
 #endif
 #ifndef SB_BENCH_N
 #define SB_BENCH_N 10000u
+#endif
+
+#if defined(SB_KERNEL_SEL4) && !defined(SB_BENCH_SHARED_AS)
+#define ADDRESS_SPACE PLAT_AS_SEPARATE
+#define ADDRESS_SPACES "separate"
+#else
+#define ADDRESS_SPACE PLAT_AS_SHARED
+#define ADDRESS_SPACES "shared"
 #endif
 
 #define BEGIN_MARK "==== sel4bridge results begin ====\n"
@@ -84,6 +98,7 @@ int main(void)
 {
     plat_init();
     bench_hooks.progress = progress;
+    bench_address_space = ADDRESS_SPACE;
     char run_id[37];
     make_uuid(run_id);
 
@@ -118,7 +133,7 @@ int main(void)
         .git_dirty = -1,
         .kernel_config = config,
         .kernel_config_len = sizeof(config) / sizeof(config[0]),
-        .address_spaces = "shared",
+        .address_spaces = ADDRESS_SPACES,
         .mode = "full",
         .pinning_description = "one core; threads at seL4 priorities, not pinned",
         .warmup = cfg.warmup,

@@ -3,12 +3,14 @@
 
 #include <string.h>
 
-bench_hooks_t bench_hooks;
-_Atomic uint64_t bench_progress;
+bench_runner_page_t bench_runner_page;
 
 /* Each side's samples, all its blocks in loop order (for outlier indices), and a scratch copy
- * to sort. */
-static uint64_t pool[2][BENCH_MAX_SAMPLES];
+ * to sort. The pools start on a page: a block's slice is shared, whole pages, with the measured
+ * threads, and the two sides' pools meet at a page boundary (BENCH_MAX_SAMPLES * 8 is a multiple
+ * of BENCH_PAGE). */
+_Static_assert(BENCH_MAX_SAMPLES * sizeof(uint64_t) % BENCH_PAGE == 0, "pools of whole pages");
+static _Alignas(BENCH_PAGE) uint64_t pool[2][BENCH_MAX_SAMPLES];
 static uint64_t scratch[BENCH_MAX_SAMPLES];
 
 static void to_throughput(uint64_t *v, uint32_t n, uint32_t ops, uint64_t hz)
@@ -57,7 +59,7 @@ static bool side_init(side_t *s, const bench_impl_t *impl, bench_unit_t unit, ui
     return true;
 }
 
-static void add_correctness(bench_correctness_t *to, const bench_correctness_t *from)
+void bench_correctness_add(bench_correctness_t *to, const bench_correctness_t *from)
 {
     to->checks += from->checks;
     to->violations += from->violations;
@@ -97,7 +99,7 @@ static uint64_t run_block(const bench_config_t *cfg, side_t *s, const bench_para
             why = run.error ? run.error : "measure failed";
         }
     }
-    add_correctness(&m->correct, &correct);
+    bench_correctness_add(&m->correct, &correct);
     for (uint32_t i = 0; !why && i < n; i++) {
         if (dst[i] == UINT64_MAX) {
             why = "the timed loop did not record every sample";

@@ -22,21 +22,6 @@
 #define BENCH_PROBE_BLOCK 16u
 #define BENCH_MIN_BLOCK 8u
 
-typedef enum {
-    BENCH_ROLE_CLIENT, /* the thread that times (caller, signaller) */
-    BENCH_ROLE_SERVER, /* its peer (server, waiter) */
-} bench_role_t;
-
-/* What the environment adds: pinning, progress lines, a clock for the time budget. Each may be
- * NULL (no pinning, no lines, no budget). */
-typedef struct {
-    void (*pin)(bench_role_t role);
-    void (*progress)(const char *task, const char *variant, const char *impl, uint32_t n);
-    uint64_t (*now)(void); /* cycles at timer_hz */
-} bench_hooks_t;
-
-extern bench_hooks_t bench_hooks;
-
 /* Called by a measured thread first thing, so the environment can pin it. */
 static inline void bench_pin(bench_role_t role)
 {
@@ -53,6 +38,9 @@ typedef struct {
     uint32_t pairs;         /* blocks per side; 0: BENCH_PAIRS */
     uint64_t budget_cycles; /* time budget of one case (both sides); 0: none */
 } bench_config_t;
+
+/* Add the counters of @from to @to. */
+void bench_correctness_add(bench_correctness_t *to, const bench_correctness_t *from);
 
 /* Measure one implementation alone into @m, in blocks under the same budget (Linux baselines). */
 void bench_measure(const bench_config_t *cfg, const bench_impl_t *impl,

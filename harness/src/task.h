@@ -50,12 +50,44 @@ typedef struct {
     const char *error;   /* set when a function fails: what failed, for the report */
 } bench_run_t;
 
+typedef enum {
+    BENCH_ROLE_CLIENT, /* the thread that times (caller, signaller) */
+    BENCH_ROLE_SERVER, /* its peer (server, waiter) */
+} bench_role_t;
+
+/* What the environment adds: pinning, progress lines, a clock for the time budget. Each may be
+ * NULL (no pinning, no lines, no budget). */
+typedef struct {
+    void (*pin)(bench_role_t role);
+    void (*progress)(const char *task, const char *variant, const char *impl, uint32_t n);
+    uint64_t (*now)(void); /* cycles at timer_hz */
+} bench_hooks_t;
+
+/*
+ * A page: the unit in which the root shares its memory with a measured thread in a VSpace of its
+ * own (plat_thread_share). What such a thread touches of the root's memory is laid out on pages
+ * of its own, so that nothing else of the root's goes with it. 4 KiB, every target's small page.
+ */
+#define BENCH_PAGE 4096u
+
+/*
+ * The runner's state that a measured thread touches, on a page of its own that the root shares
+ * with every measured component (bench_share): the hooks, which bench_pin reads, and the
+ * progress counter, which bench_record counts. bench_hooks and bench_progress name its fields.
+ */
+typedef struct {
+    _Alignas(BENCH_PAGE) bench_hooks_t hooks;
+    _Atomic uint64_t progress;
+} bench_runner_page_t;
+extern bench_runner_page_t bench_runner_page;
+#define bench_hooks (bench_runner_page.hooks)
+
 /*
  * Iterations recorded so far (warm-up included) and blocks started: what a watchdog watches to
  * tell a slow measurement from a stuck one. One writer at a time, outside the timed section; a
  * relaxed load and store (plain moves on x86_64 and aarch64).
  */
-extern _Atomic uint64_t bench_progress;
+#define bench_progress (bench_runner_page.progress)
 
 /*
  * Record iteration @i (0 .. warmup+n-1) timed from @start to @end. Warm-up iterations are

@@ -2,7 +2,9 @@
  * The bridge variants of the six tasks: a server thread running sb_server_run in its own CSpace
  * (endpoint, bound notification, untyped memory for its bundles) and a client thread holding an
  * endpoint cap badged for session 1. Setup makes both (untimed); the client times its loop; the
- * server's handlers time what only the server sees (the completion path, revocation).
+ * server's handlers time what only the server sees (the completion path, revocation). Both run
+ * in bench_address_space (peer.h): the server's own state (sb_server_t) is on its stack; what
+ * the root and both threads share is B, on pages of its own.
  *
  * What one sample covers, so that it compares with its baseline:
  *   call       sb_client_ping: encode, seL4_Call, decode, dispatch, reply, decode (vs raw_call)
@@ -41,20 +43,22 @@ enum { C_EP = 16, C_OWN_NTFN, C_REVOKE, C_DONE, C_BUNDLE = 32, C_SCRATCH = 200 }
 
 typedef enum { V_CALL, V_CAP_CALL, V_GRANT, V_NOTIFY, V_KICK1, V_KICK2, V_BATCH, V_REVOKE } variant_t;
 
+/* Shared by the root, the server and the client (BENCH_STATE); the run is the threads' copy. */
 static struct {
+    BENCH_STATE bench_run_t run;
+    bench_correctness_t correct;
     variant_t v;
-    bench_run_t *run;
     uint32_t k, b;
     /* root slots */
     seL4_CPtr ep, ntfn, ready, done, stop, revoke, own_ntfn, untyped;
     plat_thread_t *server_thread, *client_thread;
-    sb_server_t server;
-    sb_server_config_t cfg;
+    sb_server_config_t cfg; /* the server's, but for ctx (its sb_server_t) */
     sb_status_t init_status;
     /* The server handler's time stamp and revoke counter (server thread only until joined). */
     _Atomic uint64_t handled_at;
     uint32_t revokes;
     bench_correctness_t server_correct;
+    uint64_t next_id; /* the client's last request id */
 } B;
 
 /* ---- the server ---- */
@@ -71,19 +75,20 @@ static sb_status_t null_request(void *ctx, uint32_t session, const sb_queue_entr
     return request->op == NULL_OP ? SB_OK : SB_ERR_UNKNOWN_REQUEST;
 }
 
+/* @ctx: the server (sb_server_t), on the server thread's stack. */
 static void app_signal(void *ctx, seL4_Word bits)
 {
-    (void)ctx;
+    sb_server_t *server = ctx;
     if (bits & REVOKE_BIT) {
         uint64_t start = plat_cycles();
-        sb_status_t st = sb_server_revoke(&B.server, SESSION);
+        sb_status_t st = sb_server_revoke(server, SESSION);
         uint64_t end = plat_cycles();
-        bench_record(B.run, B.revokes++, start, end);
+        bench_record(&B.run, B.revokes++, start, end);
         B.server_correct.errors += st != SB_OK;
         seL4_Signal(S_DONE);
     }
     if (bits & STOP_BIT) {
-        sb_server_stop(&B.server);
+        sb_server_stop(server);
     }
 }
 
@@ -91,16 +96,17 @@ static void server_main(void *arg)
 {
     (void)arg;
     bench_pin(BENCH_ROLE_SERVER);
-    B.init_status = sb_server_init(&B.server, &B.cfg);
+    sb_server_t server;
+    sb_server_config_t cfg = B.cfg;
+    cfg.ctx = &server;
+    B.init_status = sb_server_init(&server, &cfg);
     seL4_Signal(S_READY);
     if (B.init_status == SB_OK) {
-        sb_server_run(&B.server);
+        sb_server_run(&server);
     }
 }
 
 /* ---- the client ---- */
-
-static uint64_t next_id;
 
 /* Reap until the completion of @id has arrived, waiting when the ring is empty. */
 static int await_completion(sb_client_t *c, uint64_t id, bench_correctness_t *k)
@@ -129,7 +135,7 @@ static int await_completion(sb_client_t *c, uint64_t id, bench_correctness_t *k)
 
 static int submit_null(sb_client_t *c, uint64_t *id)
 {
-    sb_queue_entry_t req = {.id = ++next_id, .op = NULL_OP};
+    sb_queue_entry_t req = {.id = ++B.next_id, .op = NULL_OP};
     *id = req.id;
     return sb_client_submit(c, &req) == SB_OK ? 0 : -1;
 }
@@ -199,7 +205,7 @@ static void client_loop(sb_client_t *c, bench_run_t *r, bench_correctness_t *k)
         case V_BATCH: {
             sb_queue_entry_t reqs[SB_QUEUE_MAX_DEPTH];
             for (uint32_t j = 0; j < B.b; j++) {
-                reqs[j] = (sb_queue_entry_t){.id = next_id + 1 + j, .op = NULL_OP};
+                reqs[j] = (sb_queue_entry_t){.id = B.next_id + 1 + j, .op = NULL_OP};
             }
             uint32_t done = 0;
             start = plat_cycles();
@@ -207,12 +213,12 @@ static void client_loop(sb_client_t *c, bench_run_t *r, bench_correctness_t *k)
                 k->lost += B.b - done;
             }
             for (uint32_t j = 0; j < done; j++) {
-                if (await_completion(c, next_id + 1 + j, k) != 0) {
+                if (await_completion(c, B.next_id + 1 + j, k) != 0) {
                     break;
                 }
             }
             end = plat_cycles();
-            next_id += B.b;
+            B.next_id += B.b;
             break;
         }
         case V_REVOKE: {
@@ -234,7 +240,7 @@ static void client_main(void *arg)
 {
     (void)arg;
     bench_pin(BENCH_ROLE_CLIENT);
-    bench_run_t *r = B.run;
+    bench_run_t *r = &B.run;
     bench_correctness_t k = {0};
     sb_client_t c;
     sb_client_config_t cfg = {
@@ -243,7 +249,7 @@ static void client_main(void *arg)
         .slot_base = C_BUNDLE,
         .slot_count = SB_BUNDLE_MAX + 1u,
     };
-    next_id = 0;
+    B.next_id = 0;
     if (sb_client_init(&c, &cfg) != SB_OK) {
         k.errors++;
         *r->correct = k;
@@ -284,8 +290,8 @@ static int fail(bench_run_t *r, const char *why)
 static int setup(bench_run_t *r, variant_t v)
 {
     memset(&B, 0, sizeof(B));
+    bench_run_copy(&B.run, &B.correct, r);
     B.v = v;
-    B.run = r;
     B.k = r->params->k ? r->params->k : SB_BUNDLE_MIN;
     B.b = r->params->b ? r->params->b : 1u;
     if (B.k < SB_BUNDLE_MIN || B.k > SB_BUNDLE_MAX || B.b > SB_QUEUE_MAX_DEPTH) {
@@ -327,13 +333,15 @@ static int setup(bench_run_t *r, variant_t v)
         return fail(r, "could not mint the stop signal");
     }
     plat_thread_attr_t sattr = {.name = "bench-bridge-server", .cnode_bits = SERVER_CNODE_BITS,
-                                .priority = BENCH_PEER_PRIO};
+                                .priority = BENCH_PEER_PRIO,
+                                .address_space = bench_address_space};
     /* As in raw_notify, the waiter of the notify task is one priority above the thread that
      * signals it, so the signal switches to it at once; the other tasks run both at one level,
      * as their baselines do. */
     seL4_Word client_prio = v == V_NOTIFY ? BENCH_PEER_PRIO + 1u : BENCH_PEER_PRIO;
     plat_thread_attr_t cattr = {.name = "bench-bridge-client", .cnode_bits = CLIENT_CNODE_BITS,
-                                .priority = client_prio};
+                                .priority = client_prio,
+                                .address_space = bench_address_space};
     if (plat_thread_create(&B.server_thread, &sattr, server_main, NULL) != 0) {
         B.server_thread = NULL;
         return fail(r, "plat_thread_create (server) failed");
@@ -343,6 +351,9 @@ static int setup(bench_run_t *r, variant_t v)
         return fail(r, "plat_thread_create (client) failed");
     }
     plat_thread_t *s = B.server_thread, *c = B.client_thread;
+    if (bench_share(r, s, &B, sizeof(B)) != 0 || bench_share(r, c, &B, sizeof(B)) != 0) {
+        return -1;
+    }
     if (mint(s, S_EP, B.ep, seL4_CapRights_new(0, 1, 1, 0), 0) ||
         mint(s, S_NTFN, B.ntfn, seL4_AllRights, 0) ||
         mint(s, S_READY, B.ready, seL4_CanWrite, 0) || mint(s, S_DONE, B.done, seL4_CanWrite, 0) ||
@@ -378,6 +389,7 @@ static int measure(bench_run_t *r)
     if (plat_thread_join(B.client_thread) != 0) {
         return fail(r, "the bridge client faulted");
     }
+    bench_run_done(r, &B.run);
     r->correct->checks += B.server_correct.checks;
     r->correct->errors += B.server_correct.errors;
     if (B.v == V_REVOKE && B.revokes != r->warmup + r->n) {

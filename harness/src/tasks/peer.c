@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+plat_address_space_t bench_address_space = PLAT_AS_SHARED;
+
 int bench_obj_new(bench_run_t *run, seL4_Word type, seL4_CPtr *slot)
 {
     seL4_Error err = plat_obj_alloc(type, 0, slot);
@@ -46,7 +48,25 @@ static int give_caps(bench_run_t *run, plat_thread_t *t, const bench_peer_t *p)
     return 0;
 }
 
-int bench_pair_create(bench_run_t *run, bench_pair_t *pair, const bench_peer_t peers[2])
+int bench_share(bench_run_t *run, plat_thread_t *t, const void *state, size_t bytes)
+{
+    seL4_Error err = plat_thread_share(t, &bench_runner_page, sizeof(bench_runner_page));
+    if (err == seL4_NoError && run->n > 0) {
+        err = plat_thread_share(t, run->samples, (size_t)run->n * sizeof(run->samples[0]));
+    }
+    if (err == seL4_NoError && bytes > 0) {
+        err = plat_thread_share(t, state, bytes);
+    }
+    if (err != seL4_NoError) {
+        run->error = "plat_thread_share of the runner's page, the samples or the task's state "
+                     "with a measured component failed";
+        return -1;
+    }
+    return 0;
+}
+
+int bench_pair_create(bench_run_t *run, bench_pair_t *pair, const bench_peer_t peers[2],
+                      const void *state, size_t state_bytes)
 {
     memset(pair, 0, sizeof(*pair));
     for (int i = 0; i < 2; i++) {
@@ -59,6 +79,7 @@ int bench_pair_create(bench_run_t *run, bench_pair_t *pair, const bench_peer_t p
             .cnode_bits = BENCH_PEER_CNODE_BITS,
             .priority = p->priority,
             .fault_ep = 0,
+            .address_space = bench_address_space,
         };
         if (plat_thread_create(&pair->thread[i], &attr, p->fn, p->arg) != 0) {
             pair->thread[i] = NULL;
@@ -66,7 +87,8 @@ int bench_pair_create(bench_run_t *run, bench_pair_t *pair, const bench_peer_t p
             bench_pair_destroy(pair);
             return -1;
         }
-        if (give_caps(run, pair->thread[i], p) != 0) {
+        if (give_caps(run, pair->thread[i], p) != 0 ||
+            bench_share(run, pair->thread[i], state, state_bytes) != 0) {
             bench_pair_destroy(pair);
             return -1;
         }

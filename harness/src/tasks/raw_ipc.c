@@ -15,8 +15,10 @@
 enum { CAP_EP, CAP_CARRIED };     /* the client's caps */
 enum { SRV_EP, SRV_RECV_SLOT };   /* the server's caps; its receive slot starts empty */
 
+/* Shared with the peers (BENCH_STATE); the run is the threads' copy. */
 static struct {
-    bench_run_t *run;
+    BENCH_STATE bench_run_t run;
+    bench_correctness_t correct;
     bool with_cap;
     uint32_t calls_per_sample;
     seL4_CPtr ep, carried; /* root slots */
@@ -56,7 +58,7 @@ static void client(void *arg)
 {
     (void)arg;
     bench_pin(BENCH_ROLE_CLIENT);
-    bench_run_t *r = s.run;
+    bench_run_t *r = &s.run;
     const seL4_Word extra = s.with_cap ? 1u : 0u;
     seL4_Word seq = 0;
     uint32_t wrong = 0;
@@ -82,7 +84,7 @@ static void client(void *arg)
 static int setup(bench_run_t *r, bool with_cap, uint32_t calls)
 {
     memset(&s, 0, sizeof(s));
-    s.run = r;
+    bench_run_copy(&s.run, &s.correct, r);
     s.with_cap = with_cap;
     s.calls_per_sample = calls ? calls : 1u;
     if (bench_obj_new(r, seL4_EndpointObject, &s.ep) != 0 ||
@@ -94,7 +96,7 @@ static int setup(bench_run_t *r, bool with_cap, uint32_t calls)
                                {{s.ep, 0}, {s.carried, 0}}},
         [BENCH_ROLE_SERVER] = {"bench-server", BENCH_PEER_PRIO, server, NULL, {{s.ep, 0}}},
     };
-    return bench_pair_create(r, &s.pair, peers);
+    return bench_pair_create(r, &s.pair, peers, &s, sizeof(s));
 }
 
 static int setup_call(bench_run_t *r) { return setup(r, false, 1); }
@@ -104,6 +106,7 @@ static int setup_transfers(bench_run_t *r) { return setup(r, true, r->params->k)
 static int measure(bench_run_t *r)
 {
     int rc = bench_pair_run(r, &s.pair);
+    bench_run_done(r, &s.run);
     r->correct->checks += s.server.checks;
     r->correct->lost += s.server.lost;
     r->correct->errors += s.server.errors;

@@ -17,8 +17,10 @@
 
 enum { CAP_OUT, CAP_IN }; /* each peer signals CAP_OUT and waits on CAP_IN */
 
+/* Shared with the peers (BENCH_STATE); the run is the threads' copy. */
 static struct {
-    bench_run_t *run;
+    BENCH_STATE bench_run_t run;
+    bench_correctness_t correct;
     uint32_t per_sample;
     seL4_CPtr to_peer, to_client; /* root slots of the two notifications */
     bench_pair_t pair;
@@ -40,7 +42,7 @@ static int setup_pair(bench_run_t *r, plat_thread_fn client, plat_thread_fn peer
         [BENCH_ROLE_SERVER] = {"bench-waiter", peer_prio, peer, NULL,
                                {{s.to_client, BADGE_REPLY}, {s.to_peer, 0}}},
     };
-    return bench_pair_create(r, &s.pair, peers);
+    return bench_pair_create(r, &s.pair, peers, &s, sizeof(s));
 }
 
 /* ---- notify: Signal -> return from Wait in the other thread ---- */
@@ -49,7 +51,7 @@ static void waiter(void *arg)
 {
     (void)arg;
     bench_pin(BENCH_ROLE_SERVER);
-    bench_run_t *r = s.run;
+    bench_run_t *r = &s.run;
     for (uint32_t i = 0; i < r->warmup + r->n; i++) {
         seL4_Word badge = 0;
         seL4_Wait(BENCH_PEER_CAP(CAP_IN), &badge);
@@ -66,7 +68,7 @@ static void signaller(void *arg)
 {
     (void)arg;
     bench_pin(BENCH_ROLE_CLIENT);
-    bench_run_t *r = s.run;
+    bench_run_t *r = &s.run;
     uint32_t wrong = 0;
     for (uint32_t i = 0; i < r->warmup + r->n; i++) {
         atomic_store_explicit(&s.start, plat_cycles(), memory_order_release);
@@ -85,7 +87,7 @@ static void ponger(void *arg)
 {
     (void)arg;
     bench_pin(BENCH_ROLE_SERVER);
-    uint64_t total = (uint64_t)(s.run->warmup + s.run->n) * s.per_sample;
+    uint64_t total = (uint64_t)(s.run.warmup + s.run.n) * s.per_sample;
     for (uint64_t i = 0; i < total; i++) {
         seL4_Word badge = 0;
         seL4_Wait(BENCH_PEER_CAP(CAP_IN), &badge);
@@ -99,7 +101,7 @@ static void pinger(void *arg)
 {
     (void)arg;
     bench_pin(BENCH_ROLE_CLIENT);
-    bench_run_t *r = s.run;
+    bench_run_t *r = &s.run;
     uint32_t wrong = 0;
     for (uint32_t i = 0; i < r->warmup + r->n; i++) {
         uint64_t start = plat_cycles();
@@ -119,7 +121,7 @@ static void pinger(void *arg)
 static void reset(bench_run_t *r, uint32_t per_sample)
 {
     memset(&s, 0, sizeof(s));
-    s.run = r;
+    bench_run_copy(&s.run, &s.correct, r);
     s.per_sample = per_sample ? per_sample : 1u;
 }
 
@@ -138,6 +140,7 @@ static int setup_pingpong(bench_run_t *r)
 static int measure(bench_run_t *r)
 {
     int rc = bench_pair_run(r, &s.pair);
+    bench_run_done(r, &s.run);
     r->correct->checks += s.peer.checks;
     r->correct->lost += s.peer.lost;
     return rc;

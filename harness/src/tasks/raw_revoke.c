@@ -22,8 +22,10 @@ enum { CAP_ORIGINAL, CAP_SCRATCH }; /* then the k copies */
 #define COPY_SLOT(j) BENCH_PEER_CAP(2u + (j))
 #define MAX_COPIES ((1u << BENCH_PEER_CNODE_BITS) - PLAT_FIRST_FREE_SLOT - 2u)
 
+/* Shared with the revoker (BENCH_STATE); the run is its copy. */
 static struct {
-    bench_run_t *run;
+    BENCH_STATE bench_run_t run;
+    bench_correctness_t correct;
     uint32_t k;
     seL4_CPtr ntfn; /* root slot */
     bench_pair_t pair;
@@ -60,7 +62,7 @@ static void revoker(void *arg)
 {
     (void)arg;
     bench_pin(BENCH_ROLE_CLIENT);
-    bench_run_t *r = s.run;
+    bench_run_t *r = &s.run;
     bench_correctness_t c = {0};
     for (uint32_t i = 0; i < r->warmup + r->n; i++) {
         for (uint32_t j = 0; j < s.k; j++) {
@@ -82,7 +84,7 @@ static void revoker(void *arg)
 static int setup(bench_run_t *r)
 {
     memset(&s, 0, sizeof(s));
-    s.run = r;
+    bench_run_copy(&s.run, &s.correct, r);
     s.k = r->params->k ? r->params->k : 1u;
     if (s.k > MAX_COPIES) {
         r->error = "k is larger than the revoking thread's CSpace";
@@ -95,12 +97,14 @@ static int setup(bench_run_t *r)
         [BENCH_ROLE_CLIENT] = {"bench-revoker", BENCH_PEER_PRIO, revoker, NULL,
                                {{s.ntfn, ORIGINAL_BADGE}}},
     };
-    return bench_pair_create(r, &s.pair, peers);
+    return bench_pair_create(r, &s.pair, peers, &s, sizeof(s));
 }
 
 static int measure(bench_run_t *r)
 {
-    return bench_pair_run(r, &s.pair);
+    int rc = bench_pair_run(r, &s.pair);
+    bench_run_done(r, &s.run);
+    return rc;
 }
 
 static void teardown(bench_run_t *r)
