@@ -52,7 +52,8 @@ if(TARGET capnpc-c)
 endif()
 
 configure_package_config_file(cmake/package/sel4bridgeConfig.cmake.in
-  ${CMAKE_CURRENT_BINARY_DIR}/sel4bridgeConfig.cmake INSTALL_DESTINATION ${SB_INSTALL_CMAKEDIR})
+  ${CMAKE_CURRENT_BINARY_DIR}/sel4bridgeConfig.cmake INSTALL_DESTINATION ${SB_INSTALL_CMAKEDIR}
+  PATH_VARS CMAKE_INSTALL_DATADIR CMAKE_INSTALL_BINDIR)
 write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/sel4bridgeConfigVersion.cmake
   VERSION ${SB_PACKAGE_VERSION} COMPATIBILITY SameMinorVersion)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/sel4bridgeConfig.cmake

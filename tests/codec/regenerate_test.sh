@@ -17,6 +17,7 @@ cd "$src"
 # per-method sizes on stderr are shown here.
 "$capnp" compile -o"$plugin:$out/apps" tests/apps/apps_test.capnp
 mkdir -p "$out/readme" && "$capnp" compile -I schemas -o"$plugin:$out/readme" tests/apps/readme/tally.capnp
+mkdir -p "$out/kv" && "$capnp" compile -I schemas -o"$plugin:$out/kv" examples/kv/kv.capnp
 status=0
 diff -u codec/gen/bridge.capnp.h "$out/codec/bridge.capnp.h" || status=1
 diff -u tests/codec/gen/codec_test.capnp.h "$out/test/codec_test.capnp.h" || status=1
@@ -28,6 +29,8 @@ diff -u tests/apps/gen/apps_test.capnp.h "$out/apps/apps_test.capnp.h" || status
 diff -u tests/apps/gen/apps_test.capnp.server.c "$out/apps/apps_test.capnp.server.c" || status=1
 diff -u tests/apps/readme/gen/tally.capnp.h "$out/readme/tally.capnp.h" || status=1
 diff -u tests/apps/readme/gen/tally.capnp.server.c "$out/readme/tally.capnp.server.c" || status=1
+diff -u examples/kv/gen/kv.capnp.h "$out/kv/kv.capnp.h" || status=1
+diff -u examples/kv/gen/kv.capnp.server.c "$out/kv/kv.capnp.server.c" || status=1
 [ $status -eq 0 ] || { echo "generated code is stale: regenerate it (README, Wire contract)"; exit 1; }
 
 refuse() { # <schema> <expected message part>
