@@ -34,26 +34,12 @@ void sb_client_forget_bundle(sb_client_t *c, bool revoked)
     memset(c->frames, 0, sizeof c->frames);
 }
 
-/* The reply's status: its label, checked, and for a refusal the Error body kept for the caller.
- * A detail that is itself a bridge status (e.g. SB_ERR_POOL_EXHAUSTED under noResources) is the
- * more precise answer, so it is what the call returns. */
-static inline __attribute__((always_inline)) sb_status_t
-reply_status(sb_client_t *c, seL4_MessageInfo_t reply, seL4_Word max_words,
-                                sb_codec_reader_t *reader, sb_codec_struct_t *root)
+/* A refusal's status (@label, checked below SB_WIRE_STATUS_COUNT) from its Error body, which is
+ * kept for the caller. A detail that is itself a bridge status (e.g. SB_ERR_POOL_EXHAUSTED under
+ * noResources) is the more precise answer, so it is what the call returns. */
+static sb_status_t refusal(sb_client_t *c, seL4_Word label, sb_codec_struct_t root)
 {
-    seL4_Word label = seL4_MessageInfo_get_label(reply);
-    seL4_Word length = seL4_MessageInfo_get_length(reply);
-    if (label >= SB_WIRE_STATUS_COUNT || length > max_words) {
-        return SB_ERR_BAD_REPLY;
-    }
-    sb_codec_reader_init(reader, sb_msg_words(), (size_t)length);
-    if (sb_codec_read_root(reader, root) != SB_CODEC_OK) {
-        return SB_ERR_BAD_REPLY;
-    }
-    if (label == SB_OK) {
-        return SB_OK;
-    }
-    bridge_Error_reader_t e = {*root};
+    bridge_Error_reader_t e = {root};
     c->last_error.status = (sb_status_t)label;
     c->last_error.op = bridge_Error_get_op(e);
     c->last_error.detail = bridge_Error_get_detail(e);
@@ -68,6 +54,24 @@ reply_status(sb_client_t *c, seL4_MessageInfo_t reply, seL4_Word max_words,
         return (sb_status_t)d;
     }
     return (sb_status_t)label;
+}
+
+/* The reply's status: its label and length, checked, then its root (the op's reply struct, or
+ * for a refusal the Error body). */
+static inline __attribute__((always_inline)) sb_status_t
+reply_status(sb_client_t *c, seL4_MessageInfo_t reply, seL4_Word max_words,
+             sb_codec_reader_t *reader, sb_codec_struct_t *root)
+{
+    seL4_Word label = seL4_MessageInfo_get_label(reply);
+    seL4_Word length = seL4_MessageInfo_get_length(reply);
+    if (label >= SB_WIRE_STATUS_COUNT || length > max_words) {
+        return SB_ERR_BAD_REPLY;
+    }
+    sb_codec_reader_init(reader, sb_msg_words(), (size_t)length);
+    if (sb_codec_read_root(reader, root) != SB_CODEC_OK) {
+        return SB_ERR_BAD_REPLY;
+    }
+    return label == SB_OK ? SB_OK : refusal(c, label, *root);
 }
 
 /* One control call: the request encoded in place in our message registers, then the reply
@@ -115,11 +119,22 @@ sb_status_t sb_client_app_call(sb_client_t *c, sb_app_exchange_t *x, seL4_Word l
     return reply_status(c, x->info, seL4_MsgMaxLength, &x->reader, &x->reply);
 }
 
+/* The null call. Its reply is an empty PingReply, which carries nothing to read: the label alone
+ * says it was answered, and only a refusal's Error body is decoded. */
 sb_status_t sb_client_ping(sb_client_t *c)
 {
     sb_exchange_t x;
-    bridge_PingRequest_init_root(begin(&x));
-    return call(c, &x, bridge_Op_ping, 0);
+    /* An empty PingRequest is its root pointer alone, the empty struct's (as sb_codec_init_root
+     * writes it; no builder, whose zero-length clearing is a call in a freestanding build). */
+    _Static_assert(bridge_PingRequest_ROOT_WORDS == 1, "an empty struct is its root pointer");
+    sb_msg_words()[0] = sb_codec_struct_ptr(-1, 0, 0);
+    x.info = seL4_Call(c->cfg.endpoint,
+                       seL4_MessageInfo_new(bridge_Op_ping, 0, 0, bridge_PingRequest_ROOT_WORDS));
+    if (seL4_MessageInfo_get_label(x.info) == SB_OK &&
+        seL4_MessageInfo_get_length(x.info) <= SB_MSG_MAX_WORDS) {
+        return SB_OK;
+    }
+    return reply_status(c, x.info, SB_MSG_MAX_WORDS, &x.reader, &x.reply);
 }
 
 sb_status_t sb_client_cap_call(sb_client_t *c, seL4_CPtr cap, uint64_t tag,

@@ -54,12 +54,6 @@ static sb_status_t fail(sb_answer_t *a, sb_status_t status, uint32_t detail)
 
 /* ---- Operations. Each decodes its fields first, then acts. ---- */
 
-static sb_status_t op_ping(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
-{
-    (void)s, (void)c, (void)a;
-    return SB_OK;
-}
-
 static sb_status_t op_open(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
 {
     bridge_OpenSessionRequest_reader_t r = {c->root};
@@ -163,25 +157,101 @@ static sb_status_t op_stats(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
 
 #define IN(state) (1u << (state))
 
-/* The handler table, indexed by the message label, each op with its checks (sb_checks_t, as
- * every application method has them): the caps it takes, its largest request, the session
- * states it runs in. */
+/*
+ * The handler table, indexed by the message label: what a request of each op must satisfy (its
+ * sb_checks_t, as every application method has them: the caps it takes, its largest request, the
+ * session states it runs in), whether its body is read at all, and the op. A request struct with
+ * no fields carries nothing the server could use, so its words are never decoded (the length
+ * check still holds them to the fastpath's size). Ping has no op: passing the checks is all it
+ * asks, and answer_ping() is its reply on either path.
+ */
 #define OPS(caps, states) {(caps), SB_MSG_MAX_WORDS, (states)}
+#define HAS_FIELDS(T) (bridge_##T##_DATA_WORDS + bridge_##T##_POINTERS > 0)
 static const struct sb_op {
     sb_checks_t check;
+    bool decode; /* the request struct has fields: decode its root */
     sb_status_t (*fn)(sb_server_t *, sb_call_t *, sb_answer_t *);
 } ops[] = {
-    [bridge_Op_ping] = {OPS(0, IN(SB_SESSION_OPEN)), op_ping},
-    [bridge_Op_openSession] = {OPS(0, IN(SB_SESSION_FREE) | IN(SB_SESSION_REVOKED)), op_open},
-    [bridge_Op_capCall] = {OPS(1, IN(SB_SESSION_OPEN)), op_cap_call},
-    [bridge_Op_kick] = {OPS(0, IN(SB_SESSION_OPEN)), op_kick},
-    [bridge_Op_closeSession] = {OPS(0, IN(SB_SESSION_OPEN) | IN(SB_SESSION_REVOKED)), op_close},
-    [bridge_Op_revokeBundle] = {OPS(0, IN(SB_SESSION_OPEN)), op_revoke},
-    [bridge_Op_stats] = {OPS(0, IN(SB_SESSION_OPEN) | IN(SB_SESSION_REVOKED)), op_stats},
+    [bridge_Op_ping] = {OPS(0, IN(SB_SESSION_OPEN)), HAS_FIELDS(PingRequest), NULL},
+    [bridge_Op_openSession] = {OPS(0, IN(SB_SESSION_FREE) | IN(SB_SESSION_REVOKED)),
+                               HAS_FIELDS(OpenSessionRequest), op_open},
+    [bridge_Op_capCall] = {OPS(1, IN(SB_SESSION_OPEN)), HAS_FIELDS(CapCallRequest), op_cap_call},
+    [bridge_Op_kick] = {OPS(0, IN(SB_SESSION_OPEN)), HAS_FIELDS(KickRequest), op_kick},
+    [bridge_Op_closeSession] = {OPS(0, IN(SB_SESSION_OPEN) | IN(SB_SESSION_REVOKED)),
+                                HAS_FIELDS(CloseSessionRequest), op_close},
+    [bridge_Op_revokeBundle] = {OPS(0, IN(SB_SESSION_OPEN)), HAS_FIELDS(RevokeBundleRequest),
+                                op_revoke},
+    [bridge_Op_stats] = {OPS(0, IN(SB_SESSION_OPEN) | IN(SB_SESSION_REVOKED)),
+                         HAS_FIELDS(StatsRequest), op_stats},
 };
 #undef OPS
+#undef HAS_FIELDS
 _Static_assert(IN(SB_SESSION_OPEN) == SB_METHOD_STATES, "application methods run in open sessions");
 #define SB_OP_COUNT (sizeof ops / sizeof ops[0])
+
+/*
+ * What every call must satisfy, in the order it is checked; the first check a call fails names
+ * the refusal (refusals[] below). Both paths derive from these two functions and the table above:
+ * ping_fast() asks only whether a call passes, the general path which check it failed.
+ */
+typedef enum {
+    SB_PASSES,
+    SB_REFUSE_BADGE,          /* the badge names no session at all */
+    SB_REFUSE_SESSIONS,       /* a session beyond this server's max_sessions */
+    /* (then the label: an op of the table, or an application's method) */
+    SB_REFUSE_UNEXPECTED_CAP, /* more caps than the entry takes (deleted in the general path) */
+    SB_REFUSE_MISSING_CAP,    /* fewer, or seL4 dropped it: the client's cap lacked Grant */
+    SB_REFUSE_LENGTH,         /* no root pointer, or longer than the entry's largest request */
+    SB_REFUSE_STATE,          /* the session's state is not one the entry runs in */
+    /* (then the body, when the entry decodes one) */
+} sb_refusal_t;
+
+static const struct {
+    sb_status_t status;
+    uint32_t detail;
+} refusals[] = {
+    [SB_REFUSE_BADGE] = {SB_ERR_BAD_SESSION, SB_ERR_BAD_BADGE},
+    [SB_REFUSE_SESSIONS] = {SB_ERR_NO_RESOURCES, SB_ERR_TOO_MANY_SESSIONS},
+    [SB_REFUSE_UNEXPECTED_CAP] = {SB_ERR_BAD_CAP, SB_ERR_UNEXPECTED_CAP},
+    [SB_REFUSE_MISSING_CAP] = {SB_ERR_BAD_CAP, SB_ERR_MISSING_CAP},
+    [SB_REFUSE_LENGTH] = {SB_ERR_BAD_MESSAGE, SB_ERR_BAD_LENGTH},
+    /* SB_REFUSE_STATE: refuse_state(), from the state itself */
+};
+
+/* The badge, set by the system builder's Mint: the only thing that names a session. One compare
+ * for every call that passes (max_sessions <= SB_MAX_SESSIONS, as sb_server_init checks). */
+static inline __attribute__((always_inline)) sb_refusal_t badge_refusal(const sb_server_t *s,
+                                                                        seL4_Word id)
+{
+    if (id - 1 < s->cfg.max_sessions) {
+        return SB_PASSES;
+    }
+    return id == 0 || id > SB_MAX_SESSIONS ? SB_REFUSE_BADGE : SB_REFUSE_SESSIONS;
+}
+
+/* The checks of a call's table entry @k (a bridge op or an application method) for session
+ * @session; @got_cap: a cap arrived, in the receive slot or unwrapped into a badge. */
+static inline __attribute__((always_inline)) sb_refusal_t
+entry_refusal(const sb_server_t *s, seL4_MessageInfo_t info, const sb_checks_t *k,
+              uint32_t session, bool got_cap)
+{
+    seL4_Word caps = k->caps;
+    seL4_Word sent = seL4_MessageInfo_get_extraCaps(info);
+    seL4_Word length = seL4_MessageInfo_get_length(info);
+    if (sent > caps) {
+        return SB_REFUSE_UNEXPECTED_CAP;
+    }
+    if (sent < caps || (caps && !got_cap)) {
+        return SB_REFUSE_MISSING_CAP;
+    }
+    if (length - 1 >= k->max_words) {
+        return SB_REFUSE_LENGTH; /* 0 wraps: no root pointer */
+    }
+    if (!(k->states & IN(s->sessions[session - 1].state))) {
+        return SB_REFUSE_STATE;
+    }
+    return SB_PASSES;
+}
 
 /* Why a session in @state may not run an op. */
 static sb_status_t refuse_state(uint32_t state)
@@ -196,35 +266,30 @@ static sb_status_t refuse_state(uint32_t state)
     }
 }
 
-/* The checks of a call's table entry (a bridge op or an application method), in this order:
- * caps (exactly as many as it takes; whatever arrived is deleted in handle()), length (1 word for
- * the root at least, @max_words at most), then the session's state. */
-static inline __attribute__((always_inline)) bool check(sb_server_t *s, seL4_MessageInfo_t info,
-                                                         const sb_checks_t *k,
-                  const sb_call_t *c, sb_answer_t *a)
+/* Name refusal @r of session @session in @a; false when there is none. */
+static bool refused(sb_server_t *s, sb_refusal_t r, uint32_t session, sb_answer_t *a)
 {
-    seL4_Word caps = k->caps;
-    seL4_Word sent = seL4_MessageInfo_get_extraCaps(info);
-    seL4_Word length = seL4_MessageInfo_get_length(info);
-    if (sent > caps) {
-        fail(a, SB_ERR_BAD_CAP, SB_ERR_UNEXPECTED_CAP);
+    if (r == SB_PASSES) {
         return false;
     }
-    if (sent < caps || (caps && !c->cap && !c->unwrapped)) {
-        /* Also when seL4 dropped the cap: the client's endpoint cap lacked Grant. */
-        fail(a, SB_ERR_BAD_CAP, SB_ERR_MISSING_CAP);
-        return false;
-    }
-    if (length == 0 || length > k->max_words) {
-        fail(a, SB_ERR_BAD_MESSAGE, SB_ERR_BAD_LENGTH);
-        return false;
-    }
-    sb_server_session_t *ss = sb_session(s, c->session);
-    if (!(k->states & IN(ss->state))) {
-        fail(a, refuse_state(ss->state), 0);
-        return false;
+    if (r == SB_REFUSE_STATE) {
+        fail(a, refuse_state(sb_session(s, session)->state), 0);
+    } else {
+        fail(a, refusals[r].status, refusals[r].detail);
     }
     return true;
+}
+
+/* The reply to a ping that passed its checks, on either path: an empty PingReply, which is its
+ * root pointer alone (the empty struct's, as sb_codec_init_root writes it: no builder, whose
+ * zero-length clearing is a call in a freestanding build). */
+_Static_assert(bridge_PingReply_ROOT_WORDS == 1, "an empty struct is its root pointer");
+static inline __attribute__((always_inline)) seL4_MessageInfo_t answer_ping(sb_server_t *s,
+                                                                            uint64_t *mrs)
+{
+    mrs[0] = sb_codec_struct_ptr(-1, 0, 0);
+    s->stats.calls++;
+    return seL4_MessageInfo_new(SB_OK, 0, 0, bridge_PingReply_ROOT_WORDS);
 }
 
 /* An application method: the generated skeleton decodes the params in place, runs the handler
@@ -274,59 +339,61 @@ static void run_method(sb_server_t *s, const sb_method_t *m, uint64_t *mrs, sb_c
     }
 }
 
-/* Check one call against everything the client controls, then run it. */
-static void dispatch(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge, uint64_t *mrs,
+/* Check one call against everything the client controls, then run it; true when it is a ping
+ * that passed every check (answered by answer_ping, as on the fast path). */
+static bool dispatch(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge, uint64_t *mrs,
                      sb_call_t *c, sb_answer_t *a)
 {
     seL4_Word label = seL4_MessageInfo_get_label(info);
-    seL4_Word length = seL4_MessageInfo_get_length(info);
     seL4_Word id = badge & ~SB_BADGE_CALL;
     c->op = (uint32_t)(label & 0xffff); /* echoed in Error.op, even when it names no op */
-
-    /* The badge: set by the system builder's Mint, the only thing that names a session. */
-    if (id == 0 || id > SB_MAX_SESSIONS) {
-        fail(a, SB_ERR_BAD_SESSION, SB_ERR_BAD_BADGE);
-        return;
-    }
-    if (id > s->cfg.max_sessions) {
-        fail(a, SB_ERR_NO_RESOURCES, SB_ERR_TOO_MANY_SESSIONS);
-        return;
+    if (refused(s, badge_refusal(s, id), 0, a)) {
+        return false;
     }
     c->session = (uint32_t)id;
     /* The label: an index into the bridge's table, or an application's interface and method (a
      * server without applications answers every other label badOp, detail 0). */
     const struct sb_op *op = NULL;
     const sb_method_t *m = NULL;
+    const sb_checks_t *k;
+    bool got_cap = c->cap || c->unwrapped;
     if (label < SB_OP_COUNT) {
         op = &ops[label];
-        if (!check(s, info, &op->check, c, a)) {
-            return;
-        }
+        k = &op->check;
     } else if (label >= SB_APP_LABEL_MIN && s->app != NULL) {
         sb_status_t why = SB_ERR_UNKNOWN_INTERFACE;
         m = sb_app_method(s, label, &why);
         if (m == NULL) {
             fail(a, SB_ERR_BAD_OP, why);
-            return;
+            return false;
         }
-        if (!check(s, info, &m->check, c, a)) {
-            return;
-        }
+        k = &m->check;
     } else {
         fail(a, SB_ERR_BAD_OP, 0);
-        return;
+        return false;
     }
-    /* The body, in place: the codec checks every pointer against these words. */
+    if (refused(s, entry_refusal(s, info, k, c->session, got_cap), c->session, a)) {
+        return false;
+    }
+    /* The body, in place: the codec checks every pointer against these words. The root's status
+     * is the reader's remembered one (the reader is fresh), so it is looked at once. The reader
+     * lives as long as the call: c->root refers to it. */
     sb_codec_reader_t reader;
-    sb_codec_reader_init(&reader, mrs, (size_t)length);
-    if (sb_codec_read_root(&reader, &c->root) != SB_CODEC_OK ||
-        sb_codec_reader_status(&reader) != SB_CODEC_OK) {
-        fail(a, SB_ERR_BAD_MESSAGE, sb_codec_reader_status(&reader));
-        return;
+    if (op != NULL && !op->decode) {
+        if (op->fn == NULL) {
+            return true; /* a ping */
+        }
+    } else {
+        sb_codec_reader_init(&reader, mrs, (size_t)seL4_MessageInfo_get_length(info));
+        sb_codec_status_t st = sb_codec_read_root(&reader, &c->root);
+        if (st != SB_CODEC_OK) {
+            fail(a, SB_ERR_BAD_MESSAGE, st);
+            return false;
+        }
     }
     if (m != NULL) {
         run_method(s, m, mrs, c, a);
-        return;
+        return false;
     }
     a->status = op->fn(s, c, a);
     if (a->status != SB_OK && a->detail == 0 && a->status >= SB_WIRE_STATUS_COUNT) {
@@ -334,9 +401,10 @@ static void dispatch(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge, u
         a->detail = a->status;
         a->status = SB_ERR_NO_RESOURCES;
     }
+    return false;
 }
 
-/* Encode @a as the reply to op @op in the message registers. */
+/* Encode @a as the reply to op @op in the message registers (a ping's is answer_ping's). */
 static seL4_MessageInfo_t encode(sb_server_t *s, uint32_t op, const sb_answer_t *a,
                                  uint32_t session, uint64_t *mrs)
 {
@@ -382,9 +450,6 @@ static seL4_MessageInfo_t encode(sb_server_t *s, uint32_t op, const sb_answer_t 
             bridge_StatsReply_set_revokedBundles(r, (uint16_t)s->stats.revoked_bundles);
             break;
         }
-        default: /* ping: an empty struct */
-            bridge_PingReply_init_root(&b);
-            break;
         }
     }
     if (a->status == SB_OK && a->grant) {
@@ -407,56 +472,45 @@ static void serve_signal(sb_server_t *s, seL4_Word word)
 }
 
 /*
- * The null call, the one a client makes most: a ping with no cap, from an open session, whose
- * body decodes. It passes every check dispatch() makes (badge -> session, label, caps, length,
- * state, decode) in that order's cheapest form and answers an empty PingReply; anything else —
- * including every refusal — returns false and takes the general path, which finds the same
- * fault and names it. No cap came (extraCaps is 0), so the receive slot is still empty.
+ * The null call, the one a client makes most: a ping with no cap, from an open session. It asks
+ * of the call exactly what the general path does (badge_refusal, the ping's entry in ops[],
+ * entry_refusal: the same functions, the table's constants folded in) but only whether it passes;
+ * anything else — including every refusal — returns false and takes the general path, which finds
+ * the same fault and names it. The body is an empty struct, never read. No cap came (extraCaps
+ * is 0), so the receive slot is still empty.
  */
-static inline bool ping_fast(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge,
-                             uint64_t *mrs, seL4_MessageInfo_t *reply)
+static inline __attribute__((always_inline)) bool ping_fast(sb_server_t *s, seL4_MessageInfo_t info,
+                                                            seL4_Word badge, uint64_t *mrs,
+                                                            seL4_MessageInfo_t *reply)
 {
-    /* The ping's own checks, from the table (constants, folded by the compiler). */
-    const sb_checks_t *k = &ops[bridge_Op_ping].check;
+    const struct sb_op *op = &ops[bridge_Op_ping];
+    _Static_assert(bridge_PingRequest_DATA_WORDS + bridge_PingRequest_POINTERS == 0,
+                   "a ping's body is never read");
     seL4_Word id = badge & ~SB_BADGE_CALL;
-    seL4_Word length = seL4_MessageInfo_get_length(info);
-    if (seL4_MessageInfo_get_label(info) != bridge_Op_ping ||
-        seL4_MessageInfo_get_extraCaps(info) != k->caps ||
-        id - 1 >= s->cfg.max_sessions || length == 0 || length > k->max_words ||
-        !(k->states & IN(s->sessions[id - 1].state))) {
+    if (seL4_MessageInfo_get_label(info) != bridge_Op_ping || badge_refusal(s, id) != SB_PASSES ||
+        entry_refusal(s, info, &op->check, (uint32_t)id, false) != SB_PASSES) {
         return false;
     }
-    sb_codec_reader_t reader;
-    sb_codec_struct_t root;
-    sb_codec_reader_init(&reader, mrs, (size_t)length);
-    if (sb_codec_read_root(&reader, &root) != SB_CODEC_OK ||
-        sb_codec_reader_status(&reader) != SB_CODEC_OK) {
-        return false;
-    }
-    sb_codec_builder_t b;
-    sb_codec_builder_init(&b, mrs, SB_MSG_MAX_WORDS);
-    bridge_PingReply_init_root(&b);
-    size_t words = 0;
-    (void)sb_codec_builder_finish(&b, &words);
-    s->stats.calls++;
-    *reply = seL4_MessageInfo_new(SB_OK, 0, 0, words);
+    *reply = answer_ping(s, mrs);
     return true;
 }
 
-bool sb_server_handle(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge,
-                      seL4_MessageInfo_t *reply)
+bool sb_server_ping_fast(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge,
+                         uint64_t *mrs, seL4_MessageInfo_t *reply)
 {
-    if (!(badge & SB_BADGE_CALL)) {
-        /* The bound notification: seL4 set only the badge, to the notification word. */
-        serve_signal(s, badge);
-        return false;
-    }
-    uint64_t *mrs = sb_msg_words(); /* the IPC buffer, looked up once per message */
-    if (ping_fast(s, info, badge, mrs, reply)) {
-        return true;
-    }
+    return ping_fast(s, info, badge, mrs, reply);
+}
+
+/* Everything but the null call: out of line, so that the ping and the notification paths of
+ * sb_server_handle do not pay for this one's registers and stack. (Not cold: gcc would build it
+ * for size, and a cap call or a control kick would pay for that.) */
+__attribute__((noinline)) bool sb_server_handle_general(sb_server_t *s,
+                                                             seL4_MessageInfo_t info,
+                                                             seL4_Word badge, uint64_t *mrs,
+                                                             seL4_MessageInfo_t *reply)
+{
     /* Only the fields every path reads are cleared: the op's own fields are written by the op
-     * before encode reads them, and this runs on every call. */
+     * before encode reads them. */
     sb_call_t c;
     sb_answer_t a;
     c.session = 0;
@@ -476,7 +530,10 @@ bool sb_server_handle(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge,
         c.cap_badge = c.unwrapped ? seL4_GetBadge(0) : 0;
         c.cap = seL4_MessageInfo_get_capsUnwrapped(info) != ((1u << sent) - 1);
     }
-    dispatch(s, info, badge, mrs, &c, &a);
+    if (dispatch(s, info, badge, mrs, &c, &a)) {
+        *reply = answer_ping(s, mrs);
+        return true;
+    }
     if (c.cap) {
         /* Empty the receive slot whatever happened, before the next receive: seL4 would drop
          * (not queue) a cap sent to an occupied slot. */
@@ -497,15 +554,28 @@ bool sb_server_handle(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge,
     return true;
 }
 
+bool sb_server_handle(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge,
+                      seL4_MessageInfo_t *reply)
+{
+    if (!(badge & SB_BADGE_CALL)) {
+        /* The bound notification: seL4 set only the badge, to the notification word. */
+        serve_signal(s, badge);
+        return false;
+    }
+    uint64_t *mrs = sb_msg_words(); /* the IPC buffer, looked up once per message */
+    if (ping_fast(s, info, badge, mrs, reply)) {
+        return true;
+    }
+    return sb_server_handle_general(s, info, badge, mrs, reply);
+}
+
 /* ---- Receiving. ---- */
 
 /* Pending work from an earlier message comes before blocking: kicks whose budget ran out, and
- * signals collected while a revoke cleared a kick bit. NBRecv first, so calls still get in. */
+ * signals collected while a revoke cleared a kick bit (the callers call this only when some is
+ * left). NBRecv first, so calls still get in. */
 static bool serve_pending(sb_server_t *s, seL4_MessageInfo_t *info, seL4_Word *badge)
 {
-    if (!s->pending) {
-        return false;
-    }
     *badge = 0;
     *info = seL4_NBRecv(s->cfg.endpoint, badge);
     if (*badge != 0) {

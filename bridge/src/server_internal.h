@@ -58,6 +58,14 @@ void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet);
 /* server.c: handle a message seL4_Recv returned; true (and *reply set) when a reply is due. */
 bool sb_server_handle(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge,
                       seL4_MessageInfo_t *reply);
+/* Its two paths for a call (@mrs: the message registers), apart, so that a test can hold one
+ * against the other: the null call's fast path (false: not answered, nothing changed) and the
+ * general path, which answers every call, the null call included. sb_server_handle is the first,
+ * then the second. */
+bool sb_server_ping_fast(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge,
+                         uint64_t *mrs, seL4_MessageInfo_t *reply);
+bool sb_server_handle_general(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge,
+                              uint64_t *mrs, seL4_MessageInfo_t *reply);
 
 /*
  * Interleaving points of the drain, for tests: where the server is about to ask its client for a
