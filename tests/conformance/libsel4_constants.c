@@ -2,6 +2,12 @@
  * Host tool: prints libsel4's constants, layouts and bitfield encodings as the <sel4/sel4.h> it is
  * compiled against defines them. Built once against the host model's headers and once against
  * an installed seL4's libsel4, the two outputs must be identical (check_constants.cmake).
+ *
+ * The host model's libsel4 is x86_64's. With SB_CONSTANTS_X86_64 (an x86_64 install) everything
+ * is compared; against another architecture's libsel4, what seL4 defines alike on every
+ * architecture, without the lines marked x86_64: its object types (each architecture numbers its
+ * own), the untyped size limit (the address space: 47 bits on x86_64, 38 with RISC-V's Sv39),
+ * and seL4_FastMessageRegisters (RISC-V's libsel4 does not define it; plat.h says why).
  */
 #include <sel4/sel4.h>
 #include <stddef.h>
@@ -15,11 +21,14 @@ int main(void)
     P(seL4_AlignmentError); P(seL4_FailedLookup); P(seL4_TruncatedMessage); P(seL4_DeleteFirst); P(seL4_RevokeFirst);
     P(seL4_NotEnoughMemory); P(seL4_NumErrors);
     P(seL4_MsgMaxLength); P(seL4_MsgMaxExtraCaps); P(seL4_MsgLengthBits); P(seL4_MsgExtraCapBits);
-    P(seL4_FastMessageRegisters); P(seL4_WordBits); P(seL4_PageBits); P(seL4_SlotBits); P(seL4_TCBBits);
-    P(seL4_EndpointBits); P(seL4_NotificationBits); P(seL4_IPCBufferSizeBits); P(seL4_MinUntypedBits); P(seL4_MaxUntypedBits);
+    P(seL4_WordBits); P(seL4_PageBits); P(seL4_SlotBits); P(seL4_TCBBits);
+    P(seL4_EndpointBits); P(seL4_NotificationBits); P(seL4_IPCBufferSizeBits); P(seL4_MinUntypedBits);
     P(seL4_UntypedObject); P(seL4_TCBObject); P(seL4_EndpointObject); P(seL4_NotificationObject); P(seL4_CapTableObject);
+#ifdef SB_CONSTANTS_X86_64
+    P(seL4_FastMessageRegisters); P(seL4_MaxUntypedBits);
     P(seL4_X86_4K); P(seL4_X64_PML4Object); P(seL4_X86_PDPTObject); P(seL4_X86_LargePageObject); P(seL4_X86_PageTableObject);
     P(seL4_X86_PageDirectoryObject); P(seL4_ObjectTypeCount);
+#endif
     P(seL4_Fault_NullFault); P(seL4_Fault_CapFault); P(seL4_Fault_UnknownSyscall); P(seL4_Fault_UserException); P(seL4_Fault_VMFault);
     P(seL4_CapFault_IP); P(seL4_CapFault_Addr); P(seL4_CapFault_InRecvPhase); P(seL4_CapFault_LookupFailureType); P(seL4_CapFault_BitsLeft);
     P(seL4_CapFault_DepthMismatch_BitsFound); P(seL4_CapFault_GuardMismatch_GuardFound); P(seL4_CapFault_GuardMismatch_BitsFound);
