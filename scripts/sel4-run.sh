@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Boots a sel4bridge root-task image on an installed seL4 kernel in QEMU (x86_64 pc99, or
-# riscv64 qemu-riscv-virt: the install's own configuration says which), bounded in time; copies
-# the serial console to stdout and a log file; exits with the image's status.
+# Boots a sel4bridge root-task image on an installed seL4 kernel in QEMU (x86_64 pc99, aarch64
+# qemu-arm-virt or riscv64 qemu-riscv-virt: the install's own configuration says which), bounded
+# in time; copies the serial console to stdout and a log file; exits with the image's status.
 #
 #   scripts/sel4-run.sh [--kernel KERNEL.elf] [--loader LOADER.elf] [--timing] [--timeout S]
 #                       [--log FILE] [--results FILE] IMAGE.elf
 #
 # --kernel   seL4's kernel.elf (default: $SEL4_PREFIX/bin/kernel.elf)
-# --loader   riscv64: the project's loader (sel4-loader-riscv64.elf of the build; default: the
-#            one beside IMAGE or in its parent folder)
+# --loader   aarch64, riscv64: the project's loader (sel4-loader-<arch>.elf of the build;
+#            default: the one beside IMAGE or in its parent folder)
 # --timing   deterministic emulated time: QEMU counts instructions (-icount shift=0, one
 #            instruction per virtual ns) instead of following the host clock
 # --timeout  wall-clock bound in seconds (default 900); on expiry the status is 124
@@ -57,8 +57,13 @@ nodes=$(sed -n 's/^#define CONFIG_MAX_NUM_NODES  *\([0-9]*\).*/\1/p' "$gen_confi
 arch="${arch:-x86_64}" # an install without gen_config.h: the x86_64 kernel this script began with
 qemu_bin="qemu-system-$arch"
 command -v "$qemu_bin" >/dev/null || {
-  echo "sel4-run: $qemu_bin not found (Debian: apt-get install $([ "$arch" = x86_64 ] &&
-    echo qemu-system-x86 || echo qemu-system-misc))" >&2; exit 2; }
+  case "$arch" in x86_64) pkg=qemu-system-x86 ;; aarch64) pkg=qemu-system-arm ;; *) pkg=qemu-system-misc ;; esac
+  echo "sel4-run: $qemu_bin not found (Debian: apt-get install $pkg)" >&2; exit 2; }
+if [ -z "$loader" ] && [ "$arch" != x86_64 ]; then
+  for l in "$(dirname "$image")/sel4-loader-$arch.elf" "$(dirname "$image")/../sel4-loader-$arch.elf"; do
+    [ -f "$l" ] && loader="$l" && break
+  done
+fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -80,12 +85,6 @@ case "$arch" in
     # loader device puts kernel.elf and the image, as files, where the loader looks for them
     # (kernel/sel4/loader/riscv64/layout.h). The board's RAM is what the kernel was built for:
     # the end of the memory in the install's platform_gen.json (RAM starts at 0x80000000).
-    if [ -z "$loader" ]; then
-      for l in "$(dirname "$image")/sel4-loader-riscv64.elf" \
-               "$(dirname "$image")/../sel4-loader-riscv64.elf"; do
-        [ -f "$l" ] && loader="$l" && break
-      done
-    fi
     [ -n "$loader" ] && [ -f "$loader" ] || {
       echo "sel4-run: no loader: pass --loader (the build's sel4-loader-riscv64.elf)" >&2; exit 2; }
     layout="$here/kernel/sel4/loader/riscv64/layout.h"
@@ -102,8 +101,26 @@ print((max(r["end"] for r in m) - 0x80000000) >> 20)' "$install/support/platform
           -device "loader,file=$kernel,addr=$(blob SB_LOADER_KERNEL_BLOB),force-raw=on"
           -device "loader,file=$image,addr=$(blob SB_LOADER_IMAGE_BLOB),force-raw=on")
     ;;
+  aarch64)
+    [ -n "$loader" ] && [ -f "$loader" ] || {
+      echo "sel4-run: no loader: pass --loader (the build's sel4-loader-aarch64.elf)" >&2; exit 2; }
+    # The board as seL4's qemu-arm-virt platform dumped its device tree: virt at EL1 (no secure
+    # or virtualization extensions), GICv2, 1 GiB of RAM. QEMU's generic loader device puts the
+    # two ELF files where the loader looks for them (kernel/sel4/loader/aarch64/loader.c).
+    # Semihosting carries the image's exit (plat_exit), with userspace=on from EL0.
+    layout="$here/kernel/sel4/loader/aarch64/loader.c"
+    blob() { sed -n "s/^#define $1 \(0x[0-9a-fA-F]*\)UL.*/\1/p" "$layout"; }
+    cpu_model=cortex-a57
+    machine="virt,secure=off,virtualization=off,gic-version=2"
+    qemu=(qemu-system-aarch64 -machine "$machine" -cpu "$cpu_model" -m 1G -smp "${nodes:-1}"
+          -display none -monitor none -serial stdio -no-reboot
+          -semihosting-config enable=on,target=native,userspace=on
+          -kernel "$loader"
+          -device "loader,file=$kernel,addr=$(blob KERNEL_FILE),force-raw=on"
+          -device "loader,file=$image,addr=$(blob IMAGE_FILE),force-raw=on")
+    ;;
   *)
-    echo "sel4-run: $install is an $arch kernel; this script boots x86_64 and riscv64" >&2
+    echo "sel4-run: $install is an $arch kernel; this script boots x86_64, aarch64 and riscv64" >&2
     exit 2 ;;
 esac
 if [ "$timing" = 1 ]; then
@@ -119,8 +136,8 @@ set +e
 timeout --foreground -k 10 "$timeout_s" "${qemu[@]}" </dev/null | tr -d '\r' | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
-# The image's exit (isa-debug-exit; riscv64: the test finisher, written the same way) ends QEMU
-# with (value << 1) | 1; anything else is QEMU's own end.
+# The image's exit (isa-debug-exit; riscv64: the test finisher; aarch64: semihosting's exit,
+# each given the same value) ends QEMU with (value << 1) | 1; anything else is QEMU's own end.
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
   echo "sel4-run: timed out after ${timeout_s}s" >&2
   status=124
@@ -162,6 +179,8 @@ if os.path.exists(gen_config):
         "KernelRootCNodeSizeBits": int(defs.get("ROOT_CNODE_SIZE_BITS", 0)),
         "KernelTimerTickMS": int(defs.get("TIMER_TICK_MS", 0)),
         "KernelTimeSlice": int(defs.get("TIME_SLICE", 0)),
+        "KernelArmHypervisorSupport": on("ARM_HYPERVISOR_SUPPORT"),
+        "KernelArmExportVCNTUser": on("EXPORT_VCNT_USER"),
     }
     cfg["build"] = "debug" if cfg["KernelDebugBuild"] else "release"
 else:

@@ -3,14 +3,12 @@
  * Every component sees the image's read-only pages (code, constants) read-only through copies of
  * the root's own image frame caps, its own stack, TLS and IPC buffer, and a window of its own for
  * plat_frame_map; nothing of the image's data or bss, nothing of another thread. Every object
- * (PML4, paging structures, the CNode holding the frame cap copies) is retyped from the
+ * (VSpace root, paging structures, the CNode holding the frame cap copies) is retyped from the
  * component's untyped, so the revoke of that untyped tears the whole VSpace down
  * (docs/isolation.md).
  */
 #include "rt.h"
 
-#define PF_W 2u
-#define PT_LOAD 1u
 
 seL4_Error rt_objects_alloc(rt_objects_t *o, seL4_Word type, seL4_Word size_bits, seL4_CPtr *slot)
 {
@@ -75,7 +73,7 @@ static seL4_Word image_base(void)
     const rt_elf_phdr_t *ph = rt_image_phdrs(&n);
     seL4_Word base = ~0UL;
     for (unsigned i = 0; i < n; i++) {
-        if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr < base) {
+        if (ph[i].p_type == RT_PT_LOAD && ph[i].p_vaddr < base) {
             base = page_down(ph[i].p_vaddr);
         }
     }
@@ -88,7 +86,7 @@ static bool page_writable(seL4_Word page)
     unsigned n;
     const rt_elf_phdr_t *ph = rt_image_phdrs(&n);
     for (unsigned i = 0; i < n; i++) {
-        if (ph[i].p_type == PT_LOAD && (ph[i].p_flags & PF_W) &&
+        if (ph[i].p_type == RT_PT_LOAD && (ph[i].p_flags & RT_PF_W) &&
             page < page_up(ph[i].p_vaddr + ph[i].p_memsz) && page_down(ph[i].p_vaddr) <= page) {
             return true;
         }
@@ -101,7 +99,8 @@ static bool page_writable(seL4_Word page)
  * in slot @index of @cnode (a mapped cap keeps its mapping when it moves).
  */
 static seL4_Error map_copy(rt_objects_t *o, seL4_CPtr frame, seL4_CapRights_t rights,
-                           seL4_CPtr vspace, seL4_Word vaddr, seL4_CPtr cnode, seL4_Word index)
+                           bool device, seL4_CPtr vspace, seL4_Word vaddr, seL4_CPtr cnode,
+                           seL4_Word index)
 {
     seL4_CPtr tmp = plat_slot_alloc();
     if (tmp == seL4_CapNull) {
@@ -112,7 +111,7 @@ static seL4_Error map_copy(rt_objects_t *o, seL4_CPtr frame, seL4_CapRights_t ri
     if (err == seL4_NoError) {
         err = rt_paging_ensure(vspace, vaddr, paging_alloc, paging_discard, o);
         if (err == seL4_NoError) {
-            err = seL4_X86_Page_Map(tmp, vspace, vaddr, rights, seL4_X86_Default_VMAttributes);
+            err = rt_page_map(tmp, vspace, vaddr, rights, device);
         }
         if (err == seL4_NoError) {
             err = seL4_CNode_Move(cnode, index, seL4_WordBits, seL4_CapInitThreadCNode, tmp,
@@ -133,7 +132,7 @@ static seL4_Error image_pages(seL4_CPtr cnode, seL4_CPtr vspace, rt_objects_t *o
     seL4_Word base = image_base();
     *count = 0;
     for (unsigned i = 0; i < n; i++) {
-        if (ph[i].p_type != PT_LOAD || (ph[i].p_flags & PF_W)) {
+        if (ph[i].p_type != RT_PT_LOAD || (ph[i].p_flags & RT_PF_W)) {
             continue;
         }
         seL4_Word end = page_up(ph[i].p_vaddr + ph[i].p_memsz);
@@ -144,8 +143,8 @@ static seL4_Error image_pages(seL4_CPtr cnode, seL4_CPtr vspace, rt_objects_t *o
             if (cnode != seL4_CapNull) {
                 seL4_CPtr root_frame =
                     rt_bootinfo->userImageFrames.start + ((page - base) >> seL4_PageBits);
-                seL4_Error err = map_copy(o, root_frame, seL4_CanRead, vspace, page, cnode,
-                                          *count);
+                seL4_Error err = map_copy(o, root_frame, seL4_CanRead, false, vspace, page,
+                                          cnode, *count);
                 if (err != seL4_NoError) {
                     return err;
                 }
@@ -203,7 +202,7 @@ seL4_Error rt_component_share(rt_objects_t *o, seL4_CPtr vspace, seL4_Word addr,
     for (seL4_Word i = 0; i < n && err == seL4_NoError; i++) {
         seL4_Word page = first + (i << seL4_PageBits);
         err = map_copy(o, rt_bootinfo->userImageFrames.start + ((page - base) >> seL4_PageBits),
-                       seL4_AllRights, vspace, page, cnode, i);
+                       seL4_AllRights, false, vspace, page, cnode, i);
     }
     return err;
 }
@@ -211,10 +210,10 @@ seL4_Error rt_component_share(rt_objects_t *o, seL4_CPtr vspace, seL4_Word addr,
 seL4_Error rt_component_vspace(rt_objects_t *o, const rt_page_t *pages, unsigned n,
                                seL4_Word window, seL4_CPtr *vspace)
 {
-    seL4_CPtr pml4, cnode;
-    seL4_Error err = rt_objects_alloc(o, seL4_X64_PML4Object, 0, &pml4);
+    seL4_CPtr root, cnode;
+    seL4_Error err = rt_objects_alloc(o, RT_VSPACE_OBJECT, 0, &root);
     if (err == seL4_NoError) {
-        err = seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, pml4);
+        err = rt_vspace_assign(root);
     }
     if (err != seL4_NoError) {
         return err;
@@ -222,20 +221,21 @@ seL4_Error rt_component_vspace(rt_objects_t *o, const rt_page_t *pages, unsigned
     /* The frame cap copies live in a CNode of the component's untyped (the component's own
      * CSpace never holds them: it could not unmap or share the image pages). */
     unsigned count;
-    (void)image_pages(seL4_CapNull, pml4, o, &count);
+    (void)image_pages(seL4_CapNull, root, o, &count);
     err = guarded_cnode(o, count + n, &cnode);
     if (err != seL4_NoError) {
         return err;
     }
-    err = image_pages(cnode, pml4, o, &count);
+    err = image_pages(cnode, root, o, &count);
     for (unsigned i = 0; i < n && err == seL4_NoError; i++) {
-        err = map_copy(o, pages[i].frame, seL4_AllRights, pml4, pages[i].vaddr, cnode, count + i);
+        err = map_copy(o, pages[i].frame, seL4_AllRights, pages[i].device, root, pages[i].vaddr,
+                       cnode, count + i);
     }
     if (err == seL4_NoError) {
-        err = rt_paging_ensure(pml4, window, paging_alloc, paging_discard, o);
+        err = rt_paging_ensure(root, window, paging_alloc, paging_discard, o);
     }
     if (err == seL4_NoError) {
-        *vspace = pml4;
+        *vspace = root;
     }
     return err;
 }

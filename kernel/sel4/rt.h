@@ -11,17 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Platform slots below PLAT_FIRST_FREE_SLOT in every thread's own CSpace (1..3 as in plat.h). */
-enum {
-    RT_SLOT_SERIAL = 4, /* I/O port cap for COM1 */
-    RT_SLOT_EXIT = 5,   /* I/O port cap for QEMU's isa-debug-exit */
-    RT_SLOT_JOIN = 6,   /* the root's join notification, to signal on return */
-    RT_SLOT_FAULT = 7,  /* the thread's fault endpoint, when it was given one */
-};
+#include "elf.h"
+#include "arch.h" /* arch/<arch>/arch.h: RT_VSPACE_OBJECT, RT_CONSOLE_PAGES, rt_console_t */
 
-/* PC hardware the console and exit use. */
-#define RT_COM1_BASE 0x3f8
-#define RT_DEBUG_EXIT_PORT 0xf4
+/* Platform slots below PLAT_FIRST_FREE_SLOT in every thread's own CSpace (1..3 as in plat.h;
+ * 4 and 5 are the architecture's, for its console and exit). */
+enum {
+    RT_SLOT_JOIN = 6,  /* the root's join notification, to signal on return */
+    RT_SLOT_FAULT = 7, /* the thread's fault endpoint, when it was given one */
+};
 
 /*
  * The address spaces. The image sits at its link address (0x400000); above it:
@@ -65,10 +63,9 @@ typedef struct rt_window {
 } rt_window_t;
 
 typedef struct rt_self {
-    seL4_CPtr serial;    /* I/O port cap for COM1, in this thread's CSpace */
-    seL4_CPtr exit_port; /* I/O port cap for isa-debug-exit */
-    rt_maps_t *maps;     /* frames this thread mapped with plat_frame_map */
-    rt_window_t *window; /* where it maps them */
+    rt_console_t console; /* how this thread prints and exits (arch/<arch>/console.c) */
+    rt_maps_t *maps;      /* frames this thread mapped with plat_frame_map */
+    rt_window_t *window;  /* where it maps them */
 } rt_self_t;
 
 extern __thread rt_self_t rt_self;
@@ -84,13 +81,7 @@ void rt_panic(const char *what, long err) __attribute__((noreturn));
         }                                                                                          \
     } while (0)
 
-/* tls.c: lay out a static TLS block ending at @top; returns the thread pointer (FS base). */
-size_t rt_tls_size(void);
-seL4_Word rt_tls_init(void *top);
-
 /* console.c */
-void rt_console_init(void);
-void rt_console_grant(seL4_CPtr thread_cnode);
 int rt_vprintf(const char *fmt, va_list ap);
 
 /* format.c: the printf engine, writing through @put. */
@@ -101,26 +92,71 @@ int rt_vformat(rt_put_fn put, void *ctx, const char *fmt, va_list ap);
 void rt_untyped_init(void);
 void rt_slots_init(void);
 seL4_Error rt_retype(seL4_CPtr ut, seL4_Word type, seL4_Word size_bits, seL4_CPtr slot);
+/* @n objects into the root slots from @slot on. */
+seL4_Error rt_retype_n(seL4_CPtr ut, seL4_Word type, seL4_Word size_bits, seL4_CPtr slot,
+                       seL4_Word n);
 
 /* vspace.c */
 extern rt_window_t rt_root_window;
 void rt_vspace_init(void);
 void rt_maps_forget(rt_maps_t *maps);
 seL4_Error rt_map_at(seL4_CPtr frame, seL4_Word vaddr);
+/* Make the paging structures for @vaddr in the root's VSpace, from its untyped pool. */
+void rt_root_paging(seL4_Word vaddr);
 /* A new paging object of @type in a root slot (seL4's error otherwise), and its disposal when
  * it was not needed after all. */
 typedef seL4_Error (*rt_paging_alloc_fn)(void *ctx, seL4_Word type, seL4_CPtr *slot);
 typedef void (*rt_paging_discard_fn)(void *ctx, seL4_CPtr slot);
-/* Make the paging structures missing for @vaddr in @vspace, objects from @alloc. */
+
+/* tls.c: the image's program headers (from its loaded ELF header) and its PT_TLS, if any. */
+const rt_elf_phdr_t *rt_image_phdrs(unsigned *count);
+const rt_elf_phdr_t *rt_tls_phdr(void);
+
+/* A page to map into a component at the address it has in the root's (a device frame: the
+ * console's registers, mapped uncached). */
+typedef struct rt_page {
+    seL4_CPtr frame; /* root slot */
+    seL4_Word vaddr;
+    bool device;
+} rt_page_t;
+
+/*
+ * ---- arch/<arch>/: what each architecture provides ----
+ *
+ * crt0.c: _start, seL4's entry of the initial thread: a stack, then rt_start(bootinfo).
+ *
+ * tls.c: lay out a static TLS block ending at @top (the ABI's variant for the architecture);
+ * returns the thread pointer. rt_tls_size is the room it takes below @top.
+ */
+size_t rt_tls_size(void);
+seL4_Word rt_tls_init(void *top);
+void rt_tls_set_base(seL4_Word tp); /* the calling thread's thread pointer */
+/* thread.c: the registers a new thread starts with: @pc called with @arg[0..3] on stack @sp,
+ * thread pointer @tp. */
+void rt_thread_regs(seL4_UserContext *regs, seL4_Word pc, seL4_Word sp, seL4_Word tp,
+                    const seL4_Word arg[4]);
+/* paging.c: make the paging structures missing for @vaddr in @vspace, objects from @alloc. */
 seL4_Error rt_paging_ensure(seL4_CPtr vspace, seL4_Word vaddr, rt_paging_alloc_fn alloc,
                             rt_paging_discard_fn discard, void *ctx);
-
-/* tls.c: the image's program headers (from its loaded ELF header). */
-typedef struct {
-    uint32_t p_type, p_flags;
-    uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
-} rt_elf_phdr_t;
-const rt_elf_phdr_t *rt_image_phdrs(unsigned *count);
+seL4_Error rt_page_map(seL4_CPtr frame, seL4_CPtr vspace, seL4_Word vaddr,
+                       seL4_CapRights_t rights, bool device);
+seL4_Error rt_page_unmap(seL4_CPtr frame);
+/* Whether a VM fault's status (seL4_VMFault_FSR) says the access was a write. */
+bool rt_fault_is_write(seL4_Word fsr);
+/* Give a new VSpace root (RT_VSPACE_OBJECT) an ASID from the root's ASID pool. */
+seL4_Error rt_vspace_assign(seL4_CPtr vspace);
+/* Size in bits of an object of an architecture's own type (as seL4's Arch_getObjectSize); 0
+ * when @type is none of them. */
+seL4_Word rt_arch_object_bits(seL4_Word type);
+/* console.c: also plat_putchar and plat_exit. rt_console_init sets the root's console up;
+ * rt_console_grant puts what a new thread needs into its CSpace (slots 4 and 5) and
+ * rt_console_thread, run by that thread first, sets its rt_self.console from them; a component
+ * also gets the pages rt_console_pages lists (at most RT_CONSOLE_PAGES) mapped into its VSpace. */
+void rt_console_init(void);
+void rt_console_grant(seL4_CPtr thread_cnode);
+void rt_console_thread(void);
+unsigned rt_console_pages(rt_page_t *pages);
+/* clock.c: plat_cycles and plat_timer_hz. */
 
 /*
  * component.c: the objects of a component, retyped from one untyped into root slots that the
@@ -135,13 +171,8 @@ typedef struct rt_objects {
 seL4_Error rt_objects_alloc(rt_objects_t *o, seL4_Word type, seL4_Word size_bits, seL4_CPtr *slot);
 /* After the revoke of o->ut: give back the (now empty) slots. */
 void rt_objects_forget(rt_objects_t *o);
-/* A page of the thread area to map into a component at the address it has in the root's. */
-typedef struct rt_page {
-    seL4_CPtr frame; /* root slot */
-    seL4_Word vaddr;
-} rt_page_t;
 /*
- * A new VSpace (PML4, an ASID) holding the image's read-only pages (read-only), @pages
+ * A new VSpace (a VSpace root, an ASID) holding the image's read-only pages (read-only), @pages
  * (read-write) and the page table of the window at @window. Its cap is left in *@vspace.
  */
 seL4_Error rt_component_vspace(rt_objects_t *o, const rt_page_t *pages, unsigned n,

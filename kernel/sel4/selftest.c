@@ -86,7 +86,7 @@ static void test_shared_frame(void)
 {
     seL4_CPtr frame;
     void *va = NULL;
-    CHECK(plat_obj_alloc(seL4_X86_4K, 0, &frame) == seL4_NoError);
+    CHECK(plat_obj_alloc(PLAT_FRAME_OBJECT, 0, &frame) == seL4_NoError);
     CHECK(plat_frame_map(frame, &va) == seL4_NoError);
     *(volatile seL4_Word *)va = 0x5e14b41d;
     volatile seL4_Word got = 0;
@@ -142,7 +142,7 @@ static void test_faults(seL4_CPtr ep)
     /* A revoked frame is unmapped: the next access is a VM fault at that address. */
     seL4_CPtr frame, copy = plat_slot_alloc();
     void *va = NULL;
-    CHECK(plat_obj_alloc(seL4_X86_4K, 0, &frame) == seL4_NoError);
+    CHECK(plat_obj_alloc(PLAT_FRAME_OBJECT, 0, &frame) == seL4_NoError);
     CHECK(seL4_CNode_Copy(seL4_CapInitThreadCNode, copy, seL4_WordBits, seL4_CapInitThreadCNode,
                           frame, seL4_WordBits, seL4_AllRights) == seL4_NoError);
     CHECK(plat_frame_map(copy, &va) == seL4_NoError);
@@ -222,7 +222,7 @@ static void expect_fault(const char *name, plat_thread_fn fn, void *addr, bool w
     CHECK(plat_thread_fault(t, &f) == 1);
     CHECK(f.label == seL4_Fault_VMFault);
     CHECK(f.addr == (seL4_Word)addr);
-    CHECK(((f.fsr & 2) != 0) == write);
+    CHECK(f.write == write);
     plat_thread_destroy(t);
 }
 
@@ -248,7 +248,7 @@ static void test_components(seL4_CPtr ep)
     /* A frame granted to a component is mapped in its own window and shared with the root. */
     seL4_CPtr frame;
     void *root_va = NULL;
-    CHECK(plat_obj_alloc(seL4_X86_4K, 0, &frame) == seL4_NoError);
+    CHECK(plat_obj_alloc(PLAT_FRAME_OBJECT, 0, &frame) == seL4_NoError);
     CHECK(plat_frame_map(frame, &root_va) == seL4_NoError);
     t = spawn_component("comp_mapper", comp_mapper, (void *)0xc0ffee);
     CHECK(seL4_CNode_Mint(plat_thread_cnode(t), CHILD_EP, seL4_WordBits, seL4_CapInitThreadCNode,

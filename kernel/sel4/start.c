@@ -24,15 +24,6 @@ static char root_tls[4096] __attribute__((aligned(64)));
 static rt_map_entry_t root_map_entries[1 << 13];
 static rt_maps_t root_maps = {root_map_entries, 1 << 13, 0};
 
-static void set_tls_base(seL4_Word tp)
-{
-#ifdef CONFIG_SET_TLS_BASE_SELF
-    seL4_SetTLSBase(tp);
-#else
-    __asm__ volatile("wrfsbase %0" ::"r"(tp));
-#endif
-}
-
 void rt_panic(const char *what, long err)
 {
     plat_printf("sel4bridge: fatal: %s (error %ld)\n", what, err);
@@ -55,15 +46,10 @@ void plat_init(void)
     rt_threads_init();
 }
 
-void rt_start(seL4_BootInfo *bi)
+/* The root's first code with its TLS in place. A function of its own: the compiler may read the
+ * thread pointer once per function, so TLS is never touched where the pointer is set. */
+static void __attribute__((noinline, noreturn)) root_main(seL4_BootInfo *bi)
 {
-    rt_bootinfo = bi;
-    if (rt_tls_size() > sizeof(root_tls)) {
-        for (;;) {
-            /* No console yet to say so: the image's TLS is larger than the root's block. */
-        }
-    }
-    set_tls_base(rt_tls_init(root_tls + sizeof(root_tls)));
     __sel4_ipc_buffer = bi->ipcBuffer;
     plat_init();
     if (&rt_root_priority != NULL) {
@@ -72,4 +58,16 @@ void rt_start(seL4_BootInfo *bi)
                                       rt_root_priority));
     }
     plat_exit(main());
+}
+
+void rt_start(seL4_BootInfo *bi)
+{
+    rt_bootinfo = bi;
+    if (rt_tls_size() > sizeof(root_tls)) {
+        for (;;) {
+            /* No console yet to say so: the image's TLS is larger than the root's block. */
+        }
+    }
+    rt_tls_set_base(rt_tls_init(root_tls + sizeof(root_tls)));
+    root_main(bi);
 }

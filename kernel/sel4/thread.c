@@ -38,7 +38,7 @@ struct plat_thread {
     plat_thread_fn fn;
     void *arg;
     seL4_CPtr tcb, cnode;      /* root slots */
-    seL4_CPtr vspace;          /* root slot: a component's PML4 (in objects) */
+    seL4_CPtr vspace;          /* root slot: a component's VSpace root (in objects) */
     seL4_CPtr ut;              /* root slot: the untyped the TCB and CNode come from */
     seL4_Word ut_bits;
     seL4_CPtr ipc_frame;       /* root slot; 0 until the index is first used */
@@ -111,10 +111,13 @@ static void fault_handler_fn(void *arg)
         plat_thread_t *t = &threads[badge - 1];
         seL4_Word label = seL4_MessageInfo_get_label(info);
         plat_fault_t f = {.label = label};
+        bool fetch = false;
         if (label == seL4_Fault_VMFault) {
             f.ip = seL4_GetMR(seL4_VMFault_IP);
             f.addr = seL4_GetMR(seL4_VMFault_Addr);
             f.fsr = seL4_GetMR(seL4_VMFault_FSR);
+            f.write = rt_fault_is_write(f.fsr);
+            fetch = seL4_GetMR(seL4_VMFault_PrefetchFault) != 0;
         } else if (label == seL4_Fault_CapFault) {
             f.ip = seL4_GetMR(seL4_CapFault_IP);
             f.addr = seL4_GetMR(seL4_CapFault_Addr);
@@ -127,8 +130,8 @@ static void fault_handler_fn(void *arg)
         plat_printf("sel4bridge: component '%s' stopped: %s at 0x%lx (ip 0x%lx, %s)\n", t->name,
                     fault_name(label), (unsigned long)f.addr, (unsigned long)f.ip,
                     label != seL4_Fault_VMFault ? "-"
-                    : (f.fsr & 0x10)            ? "instruction fetch"
-                    : (f.fsr & 0x2)             ? "write"
+                    : fetch                     ? "instruction fetch"
+                    : f.write                   ? "write"
                                                 : "read");
         /* Release: the record is complete before join can see the flag. */
         atomic_store_explicit(&t->faulted, 1, memory_order_release);
@@ -203,7 +206,7 @@ static seL4_Word ipc_vaddr(const plat_thread_t *t)
 
 static seL4_Error frame_at(seL4_CPtr *frame, seL4_Word vaddr)
 {
-    seL4_Error err = plat_obj_alloc(seL4_X86_4K, 0, frame);
+    seL4_Error err = plat_obj_alloc(PLAT_FRAME_OBJECT, 0, frame);
     if (err == seL4_NoError) {
         err = rt_map_at(*frame, vaddr);
     }
@@ -253,8 +256,7 @@ static seL4_Error ensure_untyped(plat_thread_t *t, seL4_Word cnode_bits)
 static void thread_entry(plat_thread_t *t)
 {
     __sel4_ipc_buffer = (seL4_IPCBuffer *)ipc_vaddr(t);
-    rt_self.serial = RT_SLOT_SERIAL;
-    rt_self.exit_port = RT_SLOT_EXIT;
+    rt_console_thread();
     rt_self.maps = &t->maps;
     rt_self.window = &rt_root_window;
     t->fn(t->arg);
@@ -276,8 +278,7 @@ static void component_entry(plat_thread_fn fn, void *arg, seL4_IPCBuffer *ipc, s
 {
     static_assert(RT_COMPONENT_WINDOW_PAGES % 64 == 0, "whole bitmap words");
     __sel4_ipc_buffer = ipc;
-    rt_self.serial = RT_SLOT_SERIAL;
-    rt_self.exit_port = RT_SLOT_EXIT;
+    rt_console_thread();
     rt_map_entry_t entries[COMPONENT_MAP_ENTRIES];
     _Atomic uint64_t used[RT_COMPONENT_WINDOW_PAGES / 64];
     for (unsigned i = 0; i < COMPONENT_MAP_ENTRIES; i++) {
@@ -349,14 +350,14 @@ static seL4_Error make_objects(plat_thread_t *t, const plat_thread_attr_t *attr)
         /* Fresh stack and IPC buffer: nothing of the index's previous user shows through. */
         memset((void *)(area(t) + (1UL << seL4_PageBits)), 0, RT_STACK_PAGES << seL4_PageBits);
         memset((void *)ipc_vaddr(t), 0, 1UL << seL4_PageBits);
-        rt_page_t pages[RT_STACK_PAGES + 1];
+        rt_page_t pages[RT_STACK_PAGES + 1 + RT_CONSOLE_PAGES];
         for (unsigned i = 0; i < RT_STACK_PAGES; i++) {
-            pages[i] = (rt_page_t){t->stack[i], area(t) + ((i + 1UL) << seL4_PageBits)};
+            pages[i] = (rt_page_t){t->stack[i], area(t) + ((i + 1UL) << seL4_PageBits), false};
         }
-        pages[RT_STACK_PAGES] = (rt_page_t){t->ipc_frame, ipc_vaddr(t)};
+        pages[RT_STACK_PAGES] = (rt_page_t){t->ipc_frame, ipc_vaddr(t), false};
+        unsigned n = RT_STACK_PAGES + 1 + rt_console_pages(&pages[RT_STACK_PAGES + 1]);
         t->objects.ut = t->ut;
-        err = rt_component_vspace(&t->objects, pages, RT_STACK_PAGES + 1, component_window(t),
-                                  &t->vspace);
+        err = rt_component_vspace(&t->objects, pages, n, component_window(t), &t->vspace);
     }
     if (err == seL4_NoError && t->separate && attr->fault_ep == seL4_CapNull) {
         err = ensure_fault_handler();
@@ -401,21 +402,17 @@ static seL4_Error configure(plat_thread_t *t, const plat_thread_attr_t *attr)
     if (err != seL4_NoError) {
         return err;
     }
-    /* TLS block at the top of the stack; the stack starts below it, as after a call. */
+    /* TLS block at the top of the stack; the stack starts below it. */
     seL4_Word tp = rt_tls_init((void *)stack_top(t));
-    seL4_Word sp = ((tp - rt_tls_size()) & ~15UL) - sizeof(seL4_Word);
+    seL4_Word sp = stack_top(t) - rt_tls_size();
     seL4_UserContext regs = {0};
-    regs.rsp = sp;
-    regs.fs_base = tp;
     if (t->separate) {
-        regs.rip = (seL4_Word)component_entry;
-        regs.rdi = (seL4_Word)t->fn;
-        regs.rsi = (seL4_Word)t->arg;
-        regs.rdx = ipc_vaddr(t);
-        regs.rcx = component_window(t);
+        const seL4_Word arg[4] = {(seL4_Word)t->fn, (seL4_Word)t->arg, ipc_vaddr(t),
+                                  component_window(t)};
+        rt_thread_regs(&regs, (seL4_Word)component_entry, sp, tp, arg);
     } else {
-        regs.rip = (seL4_Word)thread_entry;
-        regs.rdi = (seL4_Word)t;
+        const seL4_Word arg[4] = {(seL4_Word)t};
+        rt_thread_regs(&regs, (seL4_Word)thread_entry, sp, tp, arg);
     }
     return seL4_TCB_WriteRegisters(t->tcb, 0, 0, sizeof(regs) / sizeof(seL4_Word), &regs);
 }

@@ -95,28 +95,20 @@ static seL4_Word object_bits(seL4_Word type, seL4_Word size_bits)
         return seL4_NotificationBits;
     case seL4_CapTableObject:
         return size_bits + seL4_SlotBits;
-    case seL4_X86_4K:
-        return seL4_PageBits;
-    case seL4_X86_LargePageObject:
-        return seL4_LargePageBits;
-    case seL4_X64_HugePageObject:
-        return seL4_HugePageBits;
-    case seL4_X86_PageTableObject:
-        return seL4_PageTableBits;
-    case seL4_X86_PageDirectoryObject:
-        return seL4_PageDirBits;
-    case seL4_X86_PDPTObject:
-        return seL4_PDPTBits;
-    case seL4_X64_PML4Object:
-        return seL4_PML4Bits;
     default:
-        return 0;
+        return rt_arch_object_bits(type);
     }
 }
 
 seL4_Error rt_retype(seL4_CPtr ut, seL4_Word type, seL4_Word size_bits, seL4_CPtr slot)
 {
-    return seL4_Untyped_Retype(ut, type, size_bits, seL4_CapInitThreadCNode, 0, 0, slot, 1);
+    return rt_retype_n(ut, type, size_bits, slot, 1);
+}
+
+seL4_Error rt_retype_n(seL4_CPtr ut, seL4_Word type, seL4_Word size_bits, seL4_CPtr slot,
+                       seL4_Word n)
+{
+    return seL4_Untyped_Retype(ut, type, size_bits, seL4_CapInitThreadCNode, 0, 0, slot, n);
 }
 
 seL4_Error plat_obj_alloc(seL4_Word type, seL4_Word size_bits, seL4_CPtr *slot)

@@ -1,8 +1,8 @@
 /*
  * Frame mapping. plat_init makes the paging structures of the thread area and of the map window
- * of the root's address space up front (x86_64: page tables, and page directories / PDPTs where
- * missing), so that later mappings by any thread sharing it need only seL4_X86_Page_Map on a
- * frame cap of its own CSpace. A thread in a VSpace of its own (a component) maps into its own
+ * of the root's address space up front (rt_paging_ensure, arch/<arch>/paging.c), so that later
+ * mappings by any thread sharing it need only the page map invocation on a frame cap of its own
+ * CSpace. A thread in a VSpace of its own (a component) maps into its own
  * window, whose page table plat_thread_create made (rt_self.window says which window).
  *
  * x86 seL4 silently replaces a present 4K entry on Page_Map, so the platform keeps its own
@@ -28,43 +28,6 @@ static seL4_Word page_size(void)
     return 1UL << seL4_PageBits;
 }
 
-/* Make the paging structure missing for @vaddr, from the bottom of the walk up and back. */
-seL4_Error rt_paging_ensure(seL4_CPtr vspace, seL4_Word vaddr, rt_paging_alloc_fn alloc,
-                            rt_paging_discard_fn discard, void *ctx)
-{
-    static const struct {
-        seL4_Word type;
-        seL4_Error (*map)(seL4_CPtr, seL4_CPtr, seL4_Word, seL4_X86_VMAttributes);
-    } level[] = {
-        {seL4_X86_PageTableObject, seL4_X86_PageTable_Map},
-        {seL4_X86_PageDirectoryObject, seL4_X86_PageDirectory_Map},
-        {seL4_X86_PDPTObject, seL4_X86_PDPT_Map},
-    };
-    for (int i = 0; i < 3;) {
-        seL4_CPtr obj;
-        seL4_Error err = alloc(ctx, level[i].type, &obj);
-        if (err != seL4_NoError) {
-            return err;
-        }
-        err = level[i].map(obj, vspace, vaddr, seL4_X86_Default_VMAttributes);
-        if (err == seL4_FailedLookup || err == seL4_DeleteFirst) {
-            discard(ctx, obj);
-        }
-        if (err == seL4_FailedLookup) {
-            i++; /* the level above is missing too: make it first, then come back down */
-            continue;
-        }
-        if (err != seL4_NoError && err != seL4_DeleteFirst) {
-            return err;
-        }
-        if (i == 0) {
-            return seL4_NoError;
-        }
-        i--;
-    }
-    return seL4_FailedLookup; /* no level could be mapped */
-}
-
 static seL4_Error root_paging_alloc(void *ctx, seL4_Word type, seL4_CPtr *slot)
 {
     (void)ctx;
@@ -78,7 +41,7 @@ static void root_paging_discard(void *ctx, seL4_CPtr slot)
     plat_slot_free(slot);
 }
 
-static void ensure_paging(seL4_Word vaddr)
+void rt_root_paging(seL4_Word vaddr)
 {
     RT_CHECK(rt_paging_ensure(seL4_CapInitThreadVSpace, vaddr, root_paging_alloc,
                               root_paging_discard, NULL));
@@ -88,7 +51,7 @@ static void ensure_range(seL4_Word base, seL4_Word bytes)
 {
     const seL4_Word pt_span = 1UL << (seL4_PageTableIndexBits + seL4_PageBits);
     for (seL4_Word v = base & ~(pt_span - 1); v < base + bytes; v += pt_span) {
-        ensure_paging(v);
+        rt_root_paging(v);
     }
 }
 
@@ -100,8 +63,7 @@ void rt_vspace_init(void)
 
 seL4_Error rt_map_at(seL4_CPtr frame, seL4_Word vaddr)
 {
-    return seL4_X86_Page_Map(frame, seL4_CapInitThreadVSpace, vaddr, seL4_ReadWrite,
-                             seL4_X86_Default_VMAttributes);
+    return rt_page_map(frame, seL4_CapInitThreadVSpace, vaddr, seL4_ReadWrite, false);
 }
 
 /* ---- the window's pages ---- */
@@ -216,7 +178,7 @@ seL4_Error plat_frame_map(seL4_CPtr frame, void **vaddr)
         window_free(win, e->vaddr); /* the mapping of the slot's previous cap, gone with it */
         e->vaddr = va;
     } else if (!maps_insert(m, frame, va)) {
-        (void)seL4_X86_Page_Unmap(frame);
+        (void)rt_page_unmap(frame);
         window_free(win, va);
         return seL4_NotEnoughMemory;
     }
@@ -226,7 +188,7 @@ seL4_Error plat_frame_map(seL4_CPtr frame, void **vaddr)
 
 seL4_Error plat_frame_unmap(seL4_CPtr frame)
 {
-    seL4_Error err = seL4_X86_Page_Unmap(frame);
+    seL4_Error err = rt_page_unmap(frame);
     rt_maps_t *m = rt_self.maps;
     rt_map_entry_t *e = maps_find(m, frame);
     if (e != NULL && (err == seL4_NoError || err == seL4_InvalidCapability)) {

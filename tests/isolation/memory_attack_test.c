@@ -194,7 +194,7 @@ static void attack(const char *name, plat_thread_fn fn, uint32_t session, seL4_W
     CHECK(faulted);
     CHECK(f.label == seL4_Fault_VMFault);
     CHECK(f.addr == addr);
-    CHECK(((f.fsr & 2) != 0) == write);
+    CHECK(f.write == write);
     plat_printf("attack '%s': %s of 0x%lx -> %s at 0x%lx reported\n", name,
                 write ? "write" : "read", (unsigned long)addr,
                 faulted && f.label == seL4_Fault_VMFault ? "VM fault" : "NO VM FAULT",

@@ -13,17 +13,12 @@
 #include <sel4/sel4.h>
 #include <stdint.h>
 
+#include <sel4bridge/plat.h>
 #include <sel4bridge/session.h>
 
-/* The object type of a 4 KiB frame, the only frame size the bridge uses, in this architecture's
- * libsel4 name (a system builder needs it too). */
-#if defined(CONFIG_ARCH_ARM) || defined(CONFIG_ARCH_AARCH64) || defined(CONFIG_ARCH_AARCH32)
-#define SB_FRAME_OBJECT seL4_ARM_SmallPageObject
-#elif defined(CONFIG_ARCH_RISCV)
-#define SB_FRAME_OBJECT seL4_RISCV_4K_Page
-#else
-#define SB_FRAME_OBJECT seL4_X86_4K
-#endif
+/* The object type of a 4 KiB frame, the only frame size the bridge uses (a system builder needs
+ * it too): the architecture's libsel4 name, as plat.h gives it. */
+#define SB_FRAME_OBJECT PLAT_FRAME_OBJECT
 
 #define SB_BUNDLE_MIN 4u  /* two ring frames and two notifications */
 #define SB_BUNDLE_MAX 64u /* a bundle CNode of radix 6 */

@@ -22,6 +22,16 @@
  */
 #define PLAT_FIRST_FREE_SLOT 16
 
+/* The object type of a 4 KiB frame in the architecture's libsel4 name (the host model's
+ * libsel4 is x86_64's). */
+#if defined(CONFIG_ARCH_AARCH64) || defined(CONFIG_ARCH_AARCH32)
+#define PLAT_FRAME_OBJECT seL4_ARM_SmallPageObject
+#elif defined(CONFIG_ARCH_RISCV)
+#define PLAT_FRAME_OBJECT seL4_RISCV_4K_Page
+#else
+#define PLAT_FRAME_OBJECT seL4_X86_4K
+#endif
+
 /* Make the calling thread the root task. Call once, before anything else. */
 void plat_init(void);
 
@@ -99,7 +109,9 @@ typedef struct {
     seL4_Word label; /* seL4_Fault_VMFault, seL4_Fault_CapFault, ... */
     seL4_Word addr;  /* the faulting address (VM and cap faults) */
     seL4_Word ip;    /* the instruction that faulted */
-    seL4_Word fsr;   /* VM faults: the fault status (x86: the page fault error code) */
+    seL4_Word fsr;   /* VM faults: the fault status (x86: the page fault error code;
+                        AArch64: the syndrome, ESR) */
+    int write;       /* VM faults: 1 when the faulting access was a write, as fsr says */
 } plat_fault_t;
 /* True when the platform's fault handler recorded a fault of @t; then *@fault says which.
  * Always false on the host model and for threads with a fault endpoint of their own. */
