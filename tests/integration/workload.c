@@ -3,34 +3,48 @@
 
 #include <stdatomic.h>
 
-/* Written only by the server thread (the handler); read by the root once the server stopped. */
-static uint64_t expect_id[SB_MAX_SESSIONS + 1];
-static bool check[SB_MAX_SESSIONS + 1];
-static atomic_uint_fast64_t order_errors;
+/* Written only by the server thread (the handler); read by the root once the server stopped.
+ * Pages of its own, shared with the server (wl_server_share). */
+static struct {
+    TS_PAGE_ALIGNED uint64_t expect_id[SB_MAX_SESSIONS + 1];
+    bool check[SB_MAX_SESSIONS + 1];
+    atomic_uint_fast64_t order_errors;
+} order;
 
 void wl_check_order(uint32_t session, bool on)
 {
-    check[session] = on;
-    expect_id[session] = 0;
+    order.check[session] = on;
+    order.expect_id[session] = 0;
+}
+
+void wl_server_share(ts_server_t *srv)
+{
+    for (unsigned i = 0; i < sizeof srv->share / sizeof srv->share[0]; i++) {
+        if (srv->share[i].bytes == 0) {
+            srv->share[i] = (ts_region_t){&order, sizeof order};
+            return;
+        }
+    }
+    TS_CHECK(false, "no free region in the server's share[]");
 }
 
 uint64_t wl_order_errors(void)
 {
-    return atomic_load(&order_errors);
+    return atomic_load(&order.order_errors);
 }
 
 sb_status_t wl_handler(void *ctx, uint32_t session, const sb_queue_entry_t *rq, uint64_t result[2])
 {
     (void)ctx;
-    if (session <= SB_MAX_SESSIONS && check[session]) {
+    if (session <= SB_MAX_SESSIONS && order.check[session]) {
         /* A session's ids restart at 1 with each bundle. */
         if (rq->id == 1) {
-            expect_id[session] = 1;
+            order.expect_id[session] = 1;
         }
-        if (rq->id != expect_id[session]) {
-            atomic_fetch_add(&order_errors, 1);
+        if (rq->id != order.expect_id[session]) {
+            atomic_fetch_add(&order.order_errors, 1);
         }
-        expect_id[session] = rq->id + 1;
+        order.expect_id[session] = rq->id + 1;
     }
     if (rq->op != WL_OP) {
         return SB_ERR_UNKNOWN_REQUEST;
@@ -216,7 +230,9 @@ void wl_crew_start(wl_crew_t *crew, ts_server_t *srv, uint32_t first, unsigned n
         crew->member[i].plan = wl_plan_for(plan_first + i * plan_step, ring, calls);
         wl_check_order(first + i, true);
         TS_CHECK(ts_client_create(srv, &crew->client[i], first + i, ts_client_rights(),
-                                  member_main, &crew->member[i], 0) == 0,
+                                  member_main, &crew->member[i], 0) == 0 &&
+                     ts_client_share(&crew->client[i], &crew->member[i],
+                                     sizeof crew->member[i]) == 0,
                  "client %u", i);
     }
     for (unsigned i = 0; i < n; i++) {

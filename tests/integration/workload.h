@@ -40,13 +40,16 @@ void wl_run(sb_client_t *c, const wl_plan_t *plan, wl_count_t *count);
 sb_status_t wl_handler(void *ctx, uint32_t session, const sb_queue_entry_t *rq, uint64_t result[2]);
 /* Sessions whose order the handler checks (the adversary's are not). */
 void wl_check_order(uint32_t session, bool on);
+/* The handler's own state (pages of its own): put it in a free srv->share[] before the start. */
+void wl_server_share(ts_server_t *srv);
 /* Ring requests the handler saw out of order, over all checked sessions. */
 uint64_t wl_order_errors(void);
 
 /* A crew of honest clients: sessions first .. first + n - 1, each with its own plan. */
 #define WL_CREW_MAX 16
+/* Page-aligned: shared with its client alone when the clients are components. */
 typedef struct wl_member {
-    wl_plan_t plan;
+    TS_PAGE_ALIGNED wl_plan_t plan;
     wl_count_t count;
 } wl_member_t;
 typedef struct wl_crew {

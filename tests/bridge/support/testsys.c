@@ -5,11 +5,18 @@
 
 #include <stdatomic.h>
 
-static atomic_uint failures;
+plat_address_space_t ts_address_space = PLAT_AS_SHARED;
+
+/* What every component shares with the root, on a page of its own: the failure count, and the
+ * timer's frequency (plat_timer_hz reads the bootinfo, which only the root has mapped). */
+static struct {
+    TS_PAGE_ALIGNED atomic_uint failures;
+    _Atomic uint64_t timer_hz; /* set once, the same value each time; read by any thread */
+} common;
 
 bool ts_fail(const char *file, int line, const char *what)
 {
-    if (atomic_fetch_add(&failures, 1) >= 40) {
+    if (atomic_fetch_add(&common.failures, 1) >= 40) {
         return false;
     }
     plat_printf("FAIL %s:%d: %s\n", file, line, what);
@@ -18,7 +25,7 @@ bool ts_fail(const char *file, int line, const char *what)
 
 unsigned ts_failures(void)
 {
-    return atomic_load(&failures);
+    return atomic_load(&common.failures);
 }
 
 _Noreturn void ts_exit(const char *name)
@@ -39,6 +46,16 @@ static seL4_Error give(plat_thread_t *t, seL4_CPtr dest, seL4_CPtr src, seL4_Cap
 {
     return seL4_CNode_Mint(plat_thread_cnode(t), dest, seL4_WordBits, seL4_CapInitThreadCNode, src,
                            seL4_WordBits, rights, badge);
+}
+
+/* Make @t's shared pages: the common page and @own (a ts_server_t or ts_client_t). */
+static int share_common(plat_thread_t *t, const void *own, size_t bytes)
+{
+    atomic_store_explicit(&common.timer_hz, plat_timer_hz(), memory_order_relaxed);
+    return plat_thread_share(t, &common, sizeof common) == seL4_NoError &&
+                   plat_thread_share(t, own, bytes) == seL4_NoError
+               ? 0
+               : -1;
 }
 
 static void server_main(void *arg)
@@ -115,11 +132,21 @@ int ts_server_start(ts_server_t *s)
         return -1;
     }
     plat_thread_attr_t attr = {.name = "server", .cnode_bits = TS_SERVER_CNODE_BITS,
-                               .priority = 100, .fault_ep = 0};
+                               .priority = 100, .fault_ep = 0,
+                               .address_space = ts_address_space};
     if (plat_thread_create(&s->thread, &attr, server_main, s) != 0) {
         return -1;
     }
     plat_thread_t *t = s->thread;
+    if (share_common(t, s, sizeof *s) != 0) {
+        return -1;
+    }
+    for (unsigned i = 0; i < sizeof s->share / sizeof s->share[0]; i++) {
+        if (s->share[i].bytes &&
+            plat_thread_share(t, s->share[i].addr, s->share[i].bytes) != seL4_NoError) {
+            return -1;
+        }
+    }
     if (give(t, TS_SLOT_EP, s->ep, seL4_CapRights_new(0, 1, 1, 0), 0) != seL4_NoError ||
         give(t, TS_SLOT_NTFN, s->ntfn, seL4_AllRights, 0) != seL4_NoError ||
         give(t, TS_SLOT_READY, s->ready, seL4_CanWrite, 0) != seL4_NoError ||
@@ -184,8 +211,12 @@ int ts_client_create(ts_server_t *s, ts_client_t *c, uint32_t session, seL4_CapR
         }
     }
     plat_thread_attr_t attr = {.name = "client", .cnode_bits = TS_CLIENT_CNODE_BITS,
-                               .priority = 100, .fault_ep = minted_fault_ep};
+                               .priority = 100, .fault_ep = minted_fault_ep,
+                               .address_space = ts_address_space};
     int r = plat_thread_create(&c->thread, &attr, client_main, c);
+    if (r == 0) {
+        r = share_common(c->thread, c, sizeof *c);
+    }
     if (minted_fault_ep) {
         seL4_CNode_Delete(seL4_CapInitThreadCNode, minted_fault_ep, seL4_WordBits);
         plat_slot_free(minted_fault_ep);
@@ -212,6 +243,11 @@ int ts_client_create(ts_server_t *s, ts_client_t *c, uint32_t session, seL4_CapR
     plat_slot_free(own_ntfn);
     plat_slot_free(own_frame);
     return 0;
+}
+
+int ts_client_share(ts_client_t *c, const void *addr, size_t bytes)
+{
+    return plat_thread_share(c->thread, addr, bytes) == seL4_NoError ? 0 : -1;
 }
 
 int ts_client_add_session(ts_server_t *s, ts_client_t *c, seL4_CPtr slot, uint32_t session,
@@ -256,7 +292,10 @@ void ts_release(ts_client_t *c)
 
 void ts_spin_us(uint64_t us)
 {
-    uint64_t end = plat_cycles() + plat_timer_hz() / 1000000 * us;
+    /* common.timer_hz is set before any component starts; the root may spin before that. */
+    uint64_t hz = atomic_load_explicit(&common.timer_hz, memory_order_relaxed);
+    hz = hz ? hz : plat_timer_hz();
+    uint64_t end = plat_cycles() + hz / 1000000 * us;
     while (plat_cycles() < end) {
         seL4_Yield(); /* the machine's cores are shared: let the threads under test run */
     }

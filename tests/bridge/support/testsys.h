@@ -3,6 +3,14 @@
  * CSpace, untyped memory, endpoint, bound notification) and client threads that reach it through
  * endpoint caps minted with their session's badge. Only plat.h and libsel4's API, as a root task
  * on seL4 would do it.
+ *
+ * Address spaces. A test that sets ts_address_space = PLAT_AS_SEPARATE has the server and every
+ * client made as a component, each in a VSpace of its own (docs/isolation.md). A component sees
+ * none of the root's data, so what it shares with the root is on pages of its own, given with
+ * plat_thread_share: the server its ts_server_t (and the regions in share[]), a client its
+ * ts_client_t (and what ts_client_share adds), every component the common page (the failure
+ * count). ts_server_t and ts_client_t are page-aligned types for that: an instance fills whole
+ * pages, so sharing it shares nothing else. A client never gets another's pages or the server's.
  */
 #pragma once
 
@@ -30,8 +38,22 @@
 /* Application signal bits asking the server thread to revoke session n (1..21) at once. */
 #define TS_REVOKE_BIT(n) ((seL4_Word)1 << (41 + (n)))
 
+/* A page: the unit in which the root shares memory with a component. A struct whose first member
+ * is declared TS_PAGE_ALIGNED fills whole pages. */
+#define TS_PAGE 4096u
+#define TS_PAGE_ALIGNED _Alignas(TS_PAGE)
+
+/* Where the server and clients made from now on run (default: the root's address space). */
+extern plat_address_space_t ts_address_space;
+
+/* A region of the root's memory shared with a component (plat_thread_share). */
+typedef struct ts_region {
+    const void *addr;
+    size_t bytes;
+} ts_region_t;
+
 typedef struct ts_server {
-    sb_server_config_t cfg; /* sizes and request handler: set before ts_server_start. The
+    TS_PAGE_ALIGNED sb_server_config_t cfg; /* sizes and request handler: set before ts_server_start. The
                                handler's ctx is this ts_server_t; the test's own data is user. */
     const struct sb_app_config *app; /* registered after init when set (sel4bridge/app.h) */
     void *user;
@@ -39,6 +61,7 @@ typedef struct ts_server {
                                           for init (a call simply queues until it receives) */
     seL4_Word untyped_bits; /* 0: sb_server_untyped_bits(&cfg) */
     seL4_Word slot_count;   /* 0: every slot of the server's CNode from TS_SLOT_BASE */
+    ts_region_t share[2];   /* more the server's handlers touch (its own state, page-aligned) */
     sb_server_t server;
     sb_status_t init_status;
     sb_status_t run_status;
@@ -62,7 +85,7 @@ typedef struct ts_client ts_client_t;
 typedef void (*ts_client_fn)(ts_client_t *c);
 
 struct ts_client {
-    uint32_t session;
+    TS_PAGE_ALIGNED uint32_t session;
     ts_client_fn fn;
     void *arg;
     sb_client_t client; /* initialised by ts_client_setup on the client's thread */
@@ -89,6 +112,10 @@ void ts_client_destroy(ts_client_t *c);
  * session 1) run to the client's end; then the server's thread is taken away. 0 when the server
  * started and the client ran to its end with result 0. */
 int ts_run_example(void (*server_main)(ts_server_t *s), ts_client_fn client_main);
+
+/* Share [@addr, @addr + @bytes) of the root's memory (whole pages: lay it out on pages of its
+ * own) with client @c before it starts, e.g. what its arg points to. 0 on success. */
+int ts_client_share(ts_client_t *c, const void *addr, size_t bytes);
 
 /* Give @c another endpoint cap, badged for @session, in its slot @slot. */
 int ts_client_add_session(ts_server_t *s, ts_client_t *c, seL4_CPtr slot, uint32_t session,
