@@ -4,7 +4,8 @@
  * client reaps), both phases, many short sessions (every open a fresh grant, every close a
  * revoke), small rings, and extra threads that compete for the CPUs. Bounded in count; nothing is
  * timed. Every request must be answered exactly once, in order, and the server's counts must
- * equal the clients'.
+ * equal the clients'. The server and every client are components, each in an address space of
+ * its own (on seL4); the hogs, which only compete for the CPU, run in the root's.
  */
 #include "workload.h"
 
@@ -40,8 +41,9 @@ static wl_plan_t plan_for(unsigned i, unsigned s)
                        .calls = 2};
 }
 
+/* Page-aligned: shared with its client alone. */
 typedef struct {
-    unsigned index;
+    TS_PAGE_ALIGNED unsigned index;
     uint64_t ring, served, failed_sessions;
 } stresser_t;
 
@@ -75,8 +77,10 @@ static void stresser(ts_client_t *tc)
 int main(void)
 {
     plat_init();
+    ts_address_space = PLAT_AS_SEPARATE;
     static ts_server_t srv = {.cfg = {.max_sessions = CLIENTS, .max_bundle = 4, .pool_frames = 0,
                                       .default_depth = 8, .request = wl_handler}};
+    wl_server_share(&srv);
     TS_CHECK(ts_server_start(&srv) == 0 && srv.init_status == SB_OK, "server");
     plat_thread_t *hogs[HOGS];
     for (int h = 0; h < HOGS; h++) {
@@ -90,7 +94,9 @@ int main(void)
     for (unsigned i = 0; i < CLIENTS; i++) {
         me[i].index = i;
         wl_check_order(i + 1, true);
-        TS_CHECK(ts_client_create(&srv, &c[i], i + 1, ts_client_rights(), stresser, &me[i], 0) == 0,
+        TS_CHECK(ts_client_create(&srv, &c[i], i + 1, ts_client_rights(), stresser, &me[i], 0) ==
+                         0 &&
+                     ts_client_share(&c[i], &me[i], sizeof me[i]) == 0,
                  "client %u", i);
         ts_client_start(&c[i]);
     }
