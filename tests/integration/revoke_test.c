@@ -4,7 +4,8 @@
  * time the victim either learns of it from a reply or its completion word (SB_ERR_REVOKED), or
  * its next touch of the bundle faults (a VM fault on a ring, a cap fault on a wait) — both are
  * seL4's semantics. The server must never process a request of a revoked bundle, the old slots
- * must be empty, and the honest clients' results must stay exact.
+ * must be empty, and the honest clients' results must stay exact. The server and every client
+ * are components, each in an address space of its own (on seL4).
  */
 #include "workload.h"
 
@@ -21,15 +22,21 @@
 
 static ts_server_t srv;
 
-/* The victim's bundle epoch: its n-th successful open made epoch n. Request ids carry it. */
-static atomic_uint victim_epoch;
-static atomic_uint victim_reaped;    /* completions reaped in the current epoch */
-static atomic_uint victim_stop;
-static atomic_uint_fast64_t victim_answered, victim_wrong;
+/* Shared by the root and the victim (pages of their own). */
+static struct {
+    /* The victim's bundle epoch: its n-th successful open made epoch n. Request ids carry it. */
+    TS_PAGE_ALIGNED atomic_uint epoch;
+    atomic_uint reaped; /* completions reaped in the current epoch */
+    atomic_uint stop;
+    atomic_uint_fast64_t answered, wrong;
+} victim;
 
-/* Server side (server thread only). */
-static uint64_t violations, victim_processed, victim_expect;
-static uint32_t victim_epoch_seen;
+/* Server side (server thread only; read by the root once it stopped): shared with the server. */
+static struct {
+    TS_PAGE_ALIGNED uint64_t violations;
+    uint64_t processed, expect;
+    uint32_t epoch_seen;
+} seen;
 
 static sb_status_t handler(void *ctx, uint32_t session, const sb_queue_entry_t *rq,
                            uint64_t result[2])
@@ -41,16 +48,16 @@ static sb_status_t handler(void *ctx, uint32_t session, const sb_queue_entry_t *
     /* srv.revokes[VICTIM] counts the bundles revoked so far (bundles 1..n); it is written by
      * this thread, in the signal callback. A request of one of them must never get here. */
     if (epoch <= atomic_load(&srv.revokes[VICTIM])) {
-        violations++;
+        seen.violations++;
     }
-    if (epoch != victim_epoch_seen) {
-        victim_epoch_seen = epoch;
-        victim_expect = 1;
+    if (epoch != seen.epoch_seen) {
+        seen.epoch_seen = epoch;
+        seen.expect = 1;
     }
-    if (seq != victim_expect++) {
-        violations++;
+    if (seq != seen.expect++) {
+        seen.violations++;
     }
-    victim_processed++;
+    seen.processed++;
     result[0] = rq->id ^ 0x5555;
     return SB_OK;
 }
@@ -66,16 +73,16 @@ static void revoke_victim(ts_client_t *tc)
     if (ts_client_setup(tc) != SB_OK) {
         return;
     }
-    while (!atomic_load(&victim_stop)) {
+    while (!atomic_load(&victim.stop)) {
         /* A new bundle: the session is revoked (or new), so open works. */
-        uint32_t epoch = atomic_load(&victim_epoch) + 1;
+        uint32_t epoch = atomic_load(&victim.epoch) + 1;
         sb_phase_t phase = epoch & 1 ? SB_PHASE_KICK_EVERY_ENQUEUE : SB_PHASE_SIGNAL_WHEN_ASKED;
         if (sb_client_open(c, 6, 16, phase) != SB_OK) {
             tc->result = 2;
             return;
         }
-        atomic_store(&victim_epoch, epoch);
-        atomic_store(&victim_reaped, 0);
+        atomic_store(&victim.epoch, epoch);
+        atomic_store(&victim.reaped, 0);
         uint32_t next = 1, expect = 1;
         sb_status_t st = SB_OK;
         while (st == SB_OK) {
@@ -90,10 +97,10 @@ static void revoke_victim(ts_client_t *tc)
             while (st == SB_OK && (st = sb_client_reap(c, &done)) == SB_OK) {
                 bool right = done.id == (((uint64_t)epoch << 32) | expect) &&
                              done.arg[0] == (done.id ^ 0x5555) && done.status == SB_OK;
-                atomic_fetch_add(right ? &victim_answered : &victim_wrong, 1);
+                atomic_fetch_add(right ? &victim.answered : &victim.wrong, 1);
                 expect++;
                 /* Now and then a control call: the way to learn of a revoke without a wait. */
-                if ((atomic_fetch_add(&victim_reaped, 1) & 31) == 31) {
+                if ((atomic_fetch_add(&victim.reaped, 1) & 31) == 31) {
                     if ((st = sb_client_ping(c)) == SB_ERR_REVOKED) {
                         report(REPORT_REPLY);
                     }
@@ -119,7 +126,9 @@ static uint64_t rng = 88172645463325252u;
 
 static int new_victim(ts_client_t *v, seL4_CPtr report_ep)
 {
-    if (ts_client_create(&srv, v, VICTIM, ts_client_rights(), revoke_victim, NULL, report_ep) != 0) {
+    if (ts_client_create(&srv, v, VICTIM, ts_client_rights(), revoke_victim, NULL, report_ep) !=
+            0 ||
+        ts_client_share(v, &victim, sizeof victim) != 0) {
         return -1;
     }
     seL4_CNode_Mint(plat_thread_cnode(v->thread), EP_REPORT, seL4_WordBits,
@@ -130,8 +139,11 @@ static int new_victim(ts_client_t *v, seL4_CPtr report_ep)
 int main(void)
 {
     plat_init();
+    ts_address_space = PLAT_AS_SEPARATE;
     srv.cfg = (sb_server_config_t){.max_sessions = VICTIM, .max_bundle = 8, .pool_frames = 16,
                                    .default_depth = 32, .request = handler};
+    srv.share[0] = (ts_region_t){&seen, sizeof seen};
+    wl_server_share(&srv);
     TS_CHECK(ts_server_start(&srv) == 0 && srv.init_status == SB_OK, "server");
     seL4_CPtr report_ep;
     TS_CHECK(plat_obj_alloc(seL4_EndpointObject, 0, &report_ep) == seL4_NoError, "report ep");
@@ -144,7 +156,7 @@ int main(void)
     unsigned by_reply = 0, by_wait = 0, vm_faults = 0, cap_faults = 0, other = 0;
     for (unsigned round = 1; round <= ROUNDS; round++) {
         /* Let the victim get going in its new bundle, then revoke at a random moment. */
-        while (atomic_load(&victim_epoch) != round || atomic_load(&victim_reaped) < 40) {
+        while (atomic_load(&victim.epoch) != round || atomic_load(&victim.reaped) < 40) {
             seL4_Yield();
         }
         ts_spin_us(wl_random(&rng) % 400);
@@ -152,6 +164,18 @@ int main(void)
         seL4_Word badge = 0;
         seL4_MessageInfo_t info = seL4_Recv(report_ep, &badge);
         seL4_Word label = seL4_MessageInfo_get_label(info);
+        /* A VM fault must be at a frame of the revoked bundle, not anywhere else: in its own
+         * address space the victim faults on anything the root did not share with it, too. */
+        if (label == seL4_Fault_VMFault) {
+            seL4_Word at = seL4_GetMR(seL4_VMFault_Addr);
+            bool in_bundle = false;
+            for (unsigned f = 0; f < SB_BUNDLE_MAX && !in_bundle; f++) {
+                seL4_Word base = (seL4_Word)v.client.frames[f];
+                in_bundle = base != 0 && at - base < ((seL4_Word)1 << SB_FRAME_BITS);
+            }
+            TS_CHECK(in_bundle, "round %u: VM fault at 0x%lx, not in the bundle's frames", round,
+                     (unsigned long)at);
+        }
         TS_CHECK(badge == VICTIM, "report badge %lu", (unsigned long)badge);
         /* A fault can come while the server is still revoking the rest of the bundle (the frames
          * go before the notifications and the CNode): wait until sb_server_revoke returned. */
@@ -164,7 +188,7 @@ int main(void)
                      (unsigned long)s);
         }
         if (round == ROUNDS) {
-            atomic_store(&victim_stop, 1);
+            atomic_store(&victim.stop, 1);
         }
         switch (label) {
         case REPORT_REPLY:
@@ -202,13 +226,13 @@ int main(void)
                 atomic_load(&srv.revokes[VICTIM]), by_reply, by_wait, vm_faults, cap_faults);
     plat_printf("victim: %lu requests processed by the server, %lu answered right, %lu wrong; "
                 "requests of revoked bundles processed: %lu\n",
-                (unsigned long)victim_processed, (unsigned long)atomic_load(&victim_answered),
-                (unsigned long)atomic_load(&victim_wrong), (unsigned long)violations);
+                (unsigned long)seen.processed, (unsigned long)atomic_load(&victim.answered),
+                (unsigned long)atomic_load(&victim.wrong), (unsigned long)seen.violations);
     TS_CHECK(atomic_load(&srv.revokes[VICTIM]) == ROUNDS, "every revoke took effect: %u",
              atomic_load(&srv.revokes[VICTIM]));
     TS_CHECK(by_reply + by_wait + vm_faults + cap_faults == ROUNDS && other == 0, "outcomes");
-    TS_CHECK(violations == 0, "no request of a revoked bundle was processed");
-    TS_CHECK(atomic_load(&victim_wrong) == 0, "the victim's answers were right up to each revoke");
+    TS_CHECK(seen.violations == 0, "no request of a revoked bundle was processed");
+    TS_CHECK(atomic_load(&victim.wrong) == 0, "the victim's answers were right up to each revoke");
     TS_CHECK(t.requests == HONEST * (uint64_t)(RING_PER_CLIENT + CALLS_PER_CLIENT),
              "the honest clients' requests");
     TS_CHECK(srv.server.pool_free_count == 16, "pool frames back: %u", srv.server.pool_free_count);
