@@ -16,8 +16,10 @@
 #define PROBE_SESSION_DEFERRED 8 /* deferred calls one session may hold */
 #define PROBE_TICKET_MISDEFERRED 100 /* Probe.wait's handler returns SB_DEFERRED without deferring */
 
+/* The server's application state; page-aligned (so it fills whole pages), for a server in an
+ * address space of its own to be given exactly it (plat_thread_share). */
 typedef struct probe_state {
-    uint32_t opens[SB_MAX_SESSIONS + 1]; /* per session id */
+    _Alignas(4096) uint32_t opens[SB_MAX_SESSIONS + 1]; /* per session id */
     _Atomic uint32_t closes, revokes;
     uint32_t refuse_session; /* the open hook refuses this session id with SB_ERR_BAD_ARGUMENT */
     uint64_t counter;

@@ -8,7 +8,8 @@
  * bodies of every length up to seL4_MsgMaxLength, hostile pointers, caps of every type, and more
  * deferred calls than its share, left waiting when it closes. Each attack gets its documented
  * answer; the server never stops serving, and the honest clients' results are exact (one of them
- * an application client).
+ * an application client). The server and every client are components, each in an address space
+ * of its own (on seL4).
  */
 #include "probe.h"
 #include "workload.h"
@@ -28,14 +29,18 @@
 #define PLANT (SCRATCH + 1)
 
 static ts_server_t srv;
-static unsigned attacks;
+
+/* The adversary's own counters, shared with it alone (pages of their own). */
+static struct {
+    TS_PAGE_ALIGNED unsigned attacks;
+    uint64_t rng_state;
+} adv = {.rng_state = 0x9e3779b97f4a7c15u};
 
 /* ---- Raw calls: the adversary writes the message registers itself. ---- */
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15u;
 static uint64_t rnd(void)
 {
-    return wl_random(&rng_state);
+    return wl_random(&adv.rng_state);
 }
 
 typedef struct {
@@ -62,7 +67,7 @@ static reply_t raw(seL4_Word label, seL4_Word len, const uint64_t *w, unsigned n
         r.words[i] = seL4_GetMR((int)i);
     }
     seL4_CNode_Delete(seL4_CapInitThreadCNode, SCRATCH, seL4_WordBits);
-    attacks++;
+    adv.attacks++;
     return r;
 }
 
@@ -289,7 +294,7 @@ static void attack_app(sb_client_t *c)
  * threads of our session calling Probe.wait; the last is refused at once, the others wait, and
  * are answered `revoked` when we close. */
 typedef struct {
-    sb_status_t want;
+    TS_PAGE_ALIGNED sb_status_t want; /* page-aligned: shared with its waiter alone */
     uint32_t ticket;
 } adv_wait_t;
 
@@ -467,21 +472,25 @@ static void adversary(ts_client_t *tc)
         TS_CHECK_STATUS(sb_client_open(c, k, 0, (sb_phase_t)(rnd() & 1)), SB_OK);
         TS_CHECK_STATUS(sb_client_close(c, NULL), SB_OK);
     }
-    plat_printf("adversary: %u raw calls, plus ring attacks and 300 open/close\n", attacks);
+    plat_printf("adversary: %u raw calls, plus ring attacks and 300 open/close\n", adv.attacks);
     tc->result = 0;
 }
 
 int main(void)
 {
     plat_init();
+    ts_address_space = PLAT_AS_SEPARATE;
     srv.cfg = (sb_server_config_t){.max_sessions = ADMIN, .max_bundle = 8, .pool_frames = 24,
                                    .default_depth = 32, .admin_session = ADMIN,
                                    .request = wl_handler};
     srv.app = &probe_app;
+    srv.share[0] = (ts_region_t){&probe, sizeof probe};
+    wl_server_share(&srv);
     TS_CHECK(ts_server_start(&srv) == 0 && srv.init_status == SB_OK, "server");
     static ts_client_t a, honest_app, waiters[PROBE_SESSION_DEFERRED + 1];
     static wl_crew_t crew;
-    TS_CHECK(ts_client_create(&srv, &a, ADVERSARY, ts_client_rights(), adversary, NULL, 0) == 0,
+    TS_CHECK(ts_client_create(&srv, &a, ADVERSARY, ts_client_rights(), adversary, NULL, 0) == 0 &&
+                 ts_client_share(&a, &adv, sizeof adv) == 0,
              "adversary");
     ts_client_start(&a);
     wl_crew_start(&crew, &srv, 1, HONEST, 1, 2, RING_PER_CLIENT, CALLS_PER_CLIENT);
@@ -495,7 +504,9 @@ int main(void)
         bool last = i == PROBE_SESSION_DEFERRED;
         waits[i] = (adv_wait_t){last ? SB_ERR_NO_RESOURCES : SB_ERR_REVOKED, 40 + i};
         TS_CHECK(ts_client_create(&srv, &waiters[i], ADVERSARY, ts_client_rights(), adv_waiter,
-                                  &waits[i], 0) == 0, "waiter");
+                                  &waits[i], 0) == 0 &&
+                     ts_client_share(&waiters[i], &waits[i], sizeof waits[i]) == 0,
+                 "waiter");
         ts_client_start(&waiters[i]);
         for (unsigned t = 0; t < 200000 && !last && atomic_load(&probe.deferred_now) != i + 1;
              t++) {
