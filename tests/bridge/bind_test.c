@@ -4,7 +4,8 @@
  * session ends: it closes it, the server revokes it, or it corrupts its ring so that the server
  * revokes it. Each time the server must go on answering a bystander session exactly, the binding
  * must be gone with the object, and the next session given the same slot must work in full
- * (call, ring, kick, wait) — in both phases.
+ * (call, ring, kick, wait) — in both phases. The server and every client are components, each in
+ * an address space of its own (on seL4).
  */
 #include "support/testsys.h"
 
@@ -57,8 +58,9 @@ static void exercise(sb_client_t *c, uint32_t session, uint64_t first, const cha
              (unsigned long)done.id);
 }
 
+/* Page-aligned: shared with the attacker and its successor alone. */
 typedef struct {
-    int end;
+    TS_PAGE_ALIGNED int end;
     sb_phase_t phase;
 } attack_t;
 
@@ -115,14 +117,14 @@ static void successor(ts_client_t *tc)
 }
 
 /* Session 2, open for the whole test: after every attack it must be served exactly. */
-static volatile int bystander_rounds;
+#define BYSTANDER_ROUNDS (2 * ENDS)
 
 static void bystander(ts_client_t *tc)
 {
     sb_client_t *c = &tc->client;
     TS_CHECK_STATUS(ts_client_setup(tc), SB_OK);
     TS_CHECK_STATUS(sb_client_open(c, 5, 8, SB_PHASE_SIGNAL_WHEN_ASKED), SB_OK);
-    for (int round = 0; round < bystander_rounds; round++) {
+    for (int round = 0; round < BYSTANDER_ROUNDS; round++) {
         ts_sync();
         exercise(c, 2, 1000 + 100 * (uint64_t)round, "bystander");
     }
@@ -135,7 +137,9 @@ static void run_attack(ts_server_t *srv, ts_client_t *by, attack_t *a)
     unsigned failures = ts_failures();
     unsigned before = srv->revokes[1];
     ts_client_t c;
-    TS_CHECK(ts_client_create(srv, &c, 1, ts_client_rights(), attacker, a, 0) == 0, "attacker");
+    TS_CHECK(ts_client_create(srv, &c, 1, ts_client_rights(), attacker, a, 0) == 0 &&
+                 ts_client_share(&c, a, sizeof *a) == 0,
+             "attacker");
     ts_client_start(&c);
     if (a->end == END_REVOKE) {
         ts_await(&c);
@@ -154,7 +158,9 @@ static void run_attack(ts_server_t *srv, ts_client_t *by, attack_t *a)
     ts_await(by); /* the bystander's round: the server still answers it */
     ts_release(by);
 
-    TS_CHECK(ts_client_create(srv, &c, 1, ts_client_rights(), successor, a, 0) == 0, "next");
+    TS_CHECK(ts_client_create(srv, &c, 1, ts_client_rights(), successor, a, 0) == 0 &&
+                 ts_client_share(&c, a, sizeof *a) == 0,
+             "next");
     ts_client_start(&c);
     TS_CHECK(ts_client_join(&c) == 0 && c.result == 0,
              "the next session after an attacker that %s works", end_name[a->end]);
@@ -166,12 +172,12 @@ static void run_attack(ts_server_t *srv, ts_client_t *by, attack_t *a)
 int main(void)
 {
     plat_init();
+    ts_address_space = PLAT_AS_SEPARATE;
     static ts_server_t srv = {.cfg = {.max_sessions = 3, .max_bundle = 8, .pool_frames = 8,
                                       .default_depth = 8, .request = handler}};
     TS_CHECK(ts_server_start(&srv) == 0 && srv.init_status == SB_OK, "server");
     plat_printf("bind the completion notification, then end the session:\n");
     static attack_t attacks[2 * ENDS];
-    bystander_rounds = 2 * ENDS;
     ts_client_t by;
     TS_CHECK(ts_client_create(&srv, &by, 2, ts_client_rights(), bystander, NULL, 0) == 0,
              "bystander");

@@ -2,7 +2,8 @@
  * The bundle pre-grant: open a session and receive k caps in one reply (one CNode cap in the one
  * extraCap), copied out and mapped; the layout, the slots it fills, clean data frames, the limits
  * (bundle size, ring depth, phase, session ids, the frame pool) and the server's own
- * configuration errors.
+ * configuration errors. The server and the client are components, each in an address space of
+ * its own (on seL4).
  */
 #include "support/testsys.h"
 
@@ -216,6 +217,7 @@ static void test_config(void)
 int main(void)
 {
     plat_init();
+    ts_address_space = PLAT_AS_SEPARATE;
     test_grant();
     test_config();
     ts_exit("bridge_bundle");

@@ -7,6 +7,9 @@
  *   B: the request ring empty — the same with one request.
  *   C: a client that moves its tail forward before every look and back after it: the drain must
  *      give up after its budget and answer another client's call, not spin.
+ * The server and every client are components, each in an address space of its own (on seL4). The
+ * race point is the test's own code in the server; the page it is steered through (race, below)
+ * is shared with the server and the clients: the test's control channel, not the bridge's.
  */
 #include "support/testsys.h"
 #include "../../bridge/src/server_internal.h"
@@ -16,33 +19,35 @@
 #define DEPTH 4
 #define TS_SLOT_RESUME TS_SLOT_FRAME /* server: waits here at a race point (unused otherwise) */
 
-static _Atomic int stop_at = -1; /* the race point to stop session 1's drain at, once */
-static _Atomic bool toggling;    /* case C: session 1's tail moves around every look */
-static _Atomic unsigned looked_again, stops;
+static struct {
+    TS_PAGE_ALIGNED _Atomic int stop_at; /* the race point to stop session 1's drain at, once */
+    _Atomic bool toggling;               /* case C: session 1's tail moves around every look */
+    _Atomic unsigned looked_again, stops;
+    bool moved; /* server: the tail is one ahead: put it back after the look, whatever happens */
+} race = {.stop_at = -1};
 
 void sb_race_point(sb_server_t *s, uint32_t session, sb_race_point_t where)
 {
-    static bool moved; /* the tail is one ahead: put it back after the look, whatever happens */
     if (session != 1) {
         return;
     }
     sb_server_session_t *ss = sb_session(s, session);
     if (where == SB_RACE_LOOKED_AGAIN) {
-        atomic_fetch_add(&looked_again, 1);
-        if (moved) {
+        atomic_fetch_add(&race.looked_again, 1);
+        if (race.moved) {
             atomic_store_explicit(&ss->request_ring->tail, ss->requests.head, memory_order_release);
-            moved = false;
+            race.moved = false;
         }
         return;
     }
-    if (atomic_load(&toggling)) {
+    if (atomic_load(&race.toggling)) {
         /* As a hostile client would, at the worst moment: one request seems to be published. */
         atomic_store_explicit(&ss->request_ring->tail, ss->requests.head + 1, memory_order_release);
-        moved = true;
+        race.moved = true;
     }
     int want = (int)where;
-    if (atomic_compare_exchange_strong(&stop_at, &want, -1)) {
-        atomic_fetch_add(&stops, 1);
+    if (atomic_compare_exchange_strong(&race.stop_at, &want, -1)) {
+        atomic_fetch_add(&race.stops, 1);
         seL4_Signal(TS_SLOT_READY); /* tell the root we are here */
         seL4_Word word;
         seL4_Wait(TS_SLOT_RESUME, &word);
@@ -93,7 +98,7 @@ static void stop_client(ts_client_t *tc)
     sb_client_t *c = &tc->client;
     TS_CHECK_STATUS(ts_client_setup(tc), SB_OK);
     TS_CHECK_STATUS(sb_client_open(c, 4, DEPTH, SB_PHASE_SIGNAL_WHEN_ASKED), SB_OK);
-    atomic_store(&stop_at, k->point);
+    atomic_store(&race.stop_at, k->point);
     for (uint64_t id = 1; id <= k->n; id++) {
         sb_queue_entry_t rq = request(id);
         TS_CHECK_STATUS(sb_client_submit(c, &rq), SB_OK);
@@ -123,7 +128,7 @@ static void toggle_client(ts_client_t *tc)
     sb_client_t *c = &tc->client;
     TS_CHECK_STATUS(ts_client_setup(tc), SB_OK);
     TS_CHECK_STATUS(sb_client_open(c, 4, DEPTH, SB_PHASE_SIGNAL_WHEN_ASKED), SB_OK);
-    atomic_store(&toggling, true);
+    atomic_store(&race.toggling, true);
     sb_client_kick(c);
     ts_sync(); /* the bystander's call was answered and the toggling has stopped */
     for (uint64_t id = 1; id <= 2 * DEPTH; id++) {
@@ -144,7 +149,7 @@ static void bystander(ts_client_t *tc)
     for (int i = 0; i < 3; i++) {
         TS_CHECK_STATUS(sb_client_ping(&tc->client), SB_OK);
     }
-    atomic_store(&toggling, false);
+    atomic_store(&race.toggling, false);
     TS_CHECK_STATUS(sb_client_close(&tc->client, NULL), SB_OK);
     tc->result = 0;
 }
@@ -153,8 +158,9 @@ static void stepped(ts_server_t *srv, seL4_CPtr ready, seL4_CPtr resume, const s
 {
     const char *name = k->name;
     ts_client_t c;
-    unsigned before = atomic_load(&stops), failures = ts_failures();
-    TS_CHECK(ts_client_create(srv, &c, 1, ts_client_rights(), stop_client, (void *)k, 0) == 0,
+    unsigned before = atomic_load(&race.stops), failures = ts_failures();
+    TS_CHECK(ts_client_create(srv, &c, 1, ts_client_rights(), stop_client, (void *)k, 0) == 0 &&
+                 ts_client_share(&c, &race, sizeof race) == 0,
              "%s", name);
     ts_client_start(&c);
     ts_await(&c);
@@ -166,20 +172,24 @@ static void stepped(ts_server_t *srv, seL4_CPtr ready, seL4_CPtr resume, const s
     ts_release(&c);
     TS_CHECK(ts_client_join(&c) == 0 && c.result == 0, "%s ran to the end", name);
     ts_client_destroy(&c);
-    TS_CHECK(atomic_load(&stops) == before + 1, "%s: the server stopped there once", name);
+    TS_CHECK(atomic_load(&race.stops) == before + 1, "%s: the server stopped there once", name);
     plat_printf("  %s: %s\n", name, ts_failures() == failures ? "passed" : "FAILED");
 }
 
 static void toggled(ts_server_t *srv)
 {
     ts_client_t c, by;
-    unsigned before = atomic_load(&looked_again);
-    TS_CHECK(ts_client_create(srv, &c, 1, ts_client_rights(), toggle_client, NULL, 0) == 0, "c");
-    TS_CHECK(ts_client_create(srv, &by, 2, ts_client_rights(), bystander, NULL, 0) == 0, "by");
+    unsigned before = atomic_load(&race.looked_again);
+    TS_CHECK(ts_client_create(srv, &c, 1, ts_client_rights(), toggle_client, NULL, 0) == 0 &&
+                 ts_client_share(&c, &race, sizeof race) == 0,
+             "c");
+    TS_CHECK(ts_client_create(srv, &by, 2, ts_client_rights(), bystander, NULL, 0) == 0 &&
+                 ts_client_share(&by, &race, sizeof race) == 0,
+             "by");
     ts_client_start(&c);
     ts_client_start(&by);
     ts_await(&c);
-    while (atomic_load(&looked_again) == before) {
+    while (atomic_load(&race.looked_again) == before) {
         ts_spin_us(100);
     }
     ts_await(&by);
@@ -190,14 +200,16 @@ static void toggled(ts_server_t *srv)
     ts_client_destroy(&by);
     ts_client_destroy(&c);
     plat_printf("  C, a tail moved around every look: the drain gave way (%u looks)\n",
-                atomic_load(&looked_again) - before);
+                atomic_load(&race.looked_again) - before);
 }
 
 int main(void)
 {
     plat_init();
+    ts_address_space = PLAT_AS_SEPARATE;
     static ts_server_t srv = {.cfg = {.max_sessions = 2, .max_bundle = 4, .pool_frames = 0,
                                       .default_depth = DEPTH, .request = handler}};
+    srv.share[0] = (ts_region_t){&race, sizeof race};
     TS_CHECK(ts_server_start(&srv) == 0 && srv.init_status == SB_OK, "server");
     seL4_CPtr resume;
     TS_CHECK(plat_obj_alloc(seL4_NotificationObject, 0, &resume) == seL4_NoError &&

@@ -2,7 +2,8 @@
  * Revocation: after the server revokes a bundle every slot the client held from it is empty,
  * every mapping of its frames faults, its kick and completion caps fault, a client blocked on its
  * completion notification wakes with SB_ERR_REVOKED, calls answer SB_ERR_REVOKED, nothing left
- * in the old rings is ever processed, and the session can be opened again.
+ * in the old rings is ever processed, and the session can be opened again. The server and every
+ * client are components, each in an address space of its own (on seL4).
  */
 #include "support/testsys.h"
 
@@ -14,14 +15,17 @@
 #define BASE_ADMIN (TS_SLOT_BASE + SB_BUNDLE_MAX + 1)
 #define STALE_ID 0xdead0000u /* ids of requests left in a ring when it was revoked */
 
-static atomic_uint stale_processed;
+/* Counted by the server's handler; pages of their own, shared with the server. */
+static struct {
+    TS_PAGE_ALIGNED atomic_uint stale_processed;
+} seen;
 
 static sb_status_t handler(void *ctx, uint32_t session, const sb_queue_entry_t *rq,
                            uint64_t result[2])
 {
     (void)ctx, (void)session;
     if ((rq->id & 0xffff0000u) == STALE_ID) {
-        atomic_fetch_add(&stale_processed, 1);
+        atomic_fetch_add(&seen.stale_processed, 1);
     }
     result[0] = rq->arg[0] + 1;
     return SB_OK;
@@ -131,8 +135,8 @@ static void test_calls(ts_server_t *srv)
     ts_release(&c);
     TS_CHECK(ts_client_join(&c) == 0 && c.result == 0, "calls client ran");
     ts_client_destroy(&c);
-    TS_CHECK(atomic_load(&stale_processed) == 0, "%u requests of a revoked ring were processed",
-             atomic_load(&stale_processed));
+    TS_CHECK(atomic_load(&seen.stale_processed) == 0, "%u requests of a revoked ring were processed",
+             atomic_load(&seen.stale_processed));
 }
 
 /* ---- B: use after revoke faults, as on seL4. ---- */
@@ -140,8 +144,11 @@ static void test_calls(ts_server_t *srv)
 enum { TOUCH_DATA, TOUCH_RING, SIGNAL_KICK, WAIT_COMPLETION, USES };
 static const char *const use_name[] = {"read a data frame", "write the request ring",
                                        "seL4_Signal kick, then Wait", "seL4_Wait on completion"};
-static volatile seL4_Word use_addr[USES];
-static volatile bool kick_survived;
+/* What a use client reports to the root: pages of their own, shared with it. */
+static struct {
+    TS_PAGE_ALIGNED volatile seL4_Word addr[USES];
+    volatile bool kick_survived;
+} used;
 
 static void use_client(ts_client_t *tc)
 {
@@ -153,10 +160,10 @@ static void use_client(ts_client_t *tc)
     volatile uint8_t *data = sb_client_data(c, 0);
     volatile uint32_t *ring = (volatile uint32_t *)c->frames[0];
     seL4_CPtr kick = c->kick, completion = c->completion;
-    use_addr[TOUCH_DATA] = (seL4_Word)data;
-    use_addr[TOUCH_RING] = (seL4_Word)ring;
-    use_addr[SIGNAL_KICK] = completion;
-    use_addr[WAIT_COMPLETION] = completion;
+    used.addr[TOUCH_DATA] = (seL4_Word)data;
+    used.addr[TOUCH_RING] = (seL4_Word)ring;
+    used.addr[SIGNAL_KICK] = completion;
+    used.addr[WAIT_COMPLETION] = completion;
     TS_CHECK_STATUS(sb_client_revoke(c, 0, NULL), SB_OK);
     tc->result = 0; /* everything after this line faults */
     seL4_Word badge;
@@ -171,7 +178,7 @@ static void use_client(ts_client_t *tc)
         /* Invoking an empty slot is not a lookup failure: seL4 answers it with an error that
          * a Send never returns. The kick is simply gone; the wait below is what faults. */
         seL4_Signal(kick);
-        kick_survived = true;
+        used.kick_survived = true;
         seL4_Wait(completion, &badge);
         break;
     default:
@@ -188,7 +195,8 @@ static void test_use_after_revoke(ts_server_t *srv)
     for (unsigned use = 0; use < USES; use++) {
         ts_client_t c;
         TS_CHECK(ts_client_create(srv, &c, 2, ts_client_rights(), use_client,
-                                  (void *)(uintptr_t)use, fault_ep) == 0,
+                                  (void *)(uintptr_t)use, fault_ep) == 0 &&
+                     ts_client_share(&c, &used, sizeof used) == 0,
                  "client");
         ts_client_start(&c);
         seL4_Word badge = 0;
@@ -199,13 +207,13 @@ static void test_use_after_revoke(ts_server_t *srv)
                  "%s: fault label %lu badge %lu", use_name[use], (unsigned long)label,
                  (unsigned long)badge);
         seL4_Word addr = seL4_GetMR(vm ? seL4_VMFault_Addr : seL4_CapFault_Addr);
-        TS_CHECK(addr == use_addr[use], "%s: fault at %lx, want %lx", use_name[use],
-                 (unsigned long)addr, (unsigned long)use_addr[use]);
+        TS_CHECK(addr == used.addr[use], "%s: fault at %lx, want %lx", use_name[use],
+                 (unsigned long)addr, (unsigned long)used.addr[use]);
         plat_printf("  %-26s -> %s fault at 0x%lx\n", use_name[use], vm ? "VM" : "cap",
                     (unsigned long)addr);
         TS_CHECK(c.result == 0, "%s: the client went past the faulting access", use_name[use]);
         if (use == SIGNAL_KICK) {
-            TS_CHECK(kick_survived, "a kick through the empty slot is silently dropped");
+            TS_CHECK(used.kick_survived, "a kick through the empty slot is silently dropped");
         }
         ts_client_destroy(&c);
         /* The session was revoked, not closed: close it so the next client can open it. */
@@ -261,9 +269,11 @@ static void test_waiter(ts_server_t *srv)
 int main(void)
 {
     plat_init();
+    ts_address_space = PLAT_AS_SEPARATE;
     static ts_server_t srv = {.cfg = {.max_sessions = SESSIONS, .max_bundle = 8, .pool_frames = 16,
                                       .default_depth = 8, .admin_session = ADMIN,
                                       .request = handler}};
+    srv.share[0] = (ts_region_t){&seen, sizeof seen};
     TS_CHECK(ts_server_start(&srv) == 0 && srv.init_status == SB_OK, "server");
     plat_printf("after revoke:\n");
     test_calls(&srv);

@@ -2,6 +2,7 @@
  * The kick / completion cycle: requests through the granted rings, answered exactly once and in
  * order — one at a time, pipelined to the ring's depth, batched — in Phase 1 (kick every enqueue)
  * and Phase 2 (kick when asked), the synchronous kick, unknown ops, and indices crossing 2^32.
+ * The server and the client are components, each in an address space of its own (on seL4).
  */
 #include "support/testsys.h"
 
@@ -83,11 +84,10 @@ static uint64_t run(sb_client_t *c, uint64_t n, uint32_t window, uint32_t batch)
     return good;
 }
 
-static uint64_t total_requests;
-
 static void cycle_client(ts_client_t *tc)
 {
     sb_client_t *c = &tc->client;
+    uint64_t total_requests = 0; /* on our stack: the client may be a component (no data) */
     TS_CHECK_STATUS(ts_client_setup(tc), SB_OK);
     struct {
         sb_phase_t phase;
@@ -210,6 +210,7 @@ static void one(ts_client_fn fn, uint32_t ring_start, const char *what)
 int main(void)
 {
     plat_init();
+    ts_address_space = PLAT_AS_SEPARATE;
     one(cycle_client, 0, "kick / completion cycle:");
     one(wrap_client, UINT32_MAX - 19, "indices across 2^32:");
     ts_exit("bridge_ring");

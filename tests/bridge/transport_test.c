@@ -1,6 +1,8 @@
 /*
  * The transport: control calls as sent (label, length in words, extraCaps, recorded by a spy
  * receiver), sessions by badge, one cap per message through the receive slot, and the serve loop.
+ * The server, the spy and every client are components, each in an address space of its own (on
+ * seL4).
  */
 #include "support/testsys.h"
 
@@ -9,10 +11,13 @@
 /* ---- The calls as they go out: a spy endpoint records what the client library sends. ---- */
 
 #define SPY_MAX 16
+/* Written by the spy, read by the root once it ended: pages of their own, shared with the spy. */
 static struct {
-    seL4_Word label, length, extra_caps;
-} spied[SPY_MAX];
-static unsigned spied_count;
+    TS_PAGE_ALIGNED unsigned count;
+    struct {
+        seL4_Word label, length, extra_caps;
+    } call[SPY_MAX];
+} spy_log;
 
 static seL4_CPtr spy_ep;
 
@@ -24,11 +29,11 @@ static void spy_main(void *arg)
     seL4_SetCapReceivePath(seL4_CapInitThreadCNode, TS_SLOT_BASE, seL4_WordBits);
     seL4_MessageInfo_t info = seL4_Recv(TS_SLOT_EP, &badge);
     for (;;) {
-        if (spied_count < SPY_MAX) {
-            spied[spied_count].label = seL4_MessageInfo_get_label(info);
-            spied[spied_count].length = seL4_MessageInfo_get_length(info);
-            spied[spied_count].extra_caps = seL4_MessageInfo_get_extraCaps(info);
-            spied_count++;
+        if (spy_log.count < SPY_MAX) {
+            spy_log.call[spy_log.count].label = seL4_MessageInfo_get_label(info);
+            spy_log.call[spy_log.count].length = seL4_MessageInfo_get_length(info);
+            spy_log.call[spy_log.count].extra_caps = seL4_MessageInfo_get_extraCaps(info);
+            spy_log.count++;
         }
         /* Drop any cap that arrived so the next one is not refused for a full slot. */
         seL4_CNode_Delete(seL4_CapInitThreadCNode, TS_SLOT_BASE, seL4_WordBits);
@@ -76,10 +81,13 @@ static void lengths_client(ts_client_t *tc)
 
 static void test_lengths(ts_server_t *srv)
 {
-    plat_thread_attr_t attr = {.name = "spy", .cnode_bits = 8, .priority = 100};
+    plat_thread_attr_t attr = {.name = "spy", .cnode_bits = 8, .priority = 100,
+                               .address_space = ts_address_space};
     plat_thread_t *spy;
     TS_CHECK(plat_obj_alloc(seL4_EndpointObject, 0, &spy_ep) == seL4_NoError, "spy endpoint");
-    TS_CHECK(plat_thread_create(&spy, &attr, spy_main, NULL) == 0, "spy thread");
+    TS_CHECK(plat_thread_create(&spy, &attr, spy_main, NULL) == 0 &&
+                 plat_thread_share(spy, &spy_log, sizeof spy_log) == seL4_NoError,
+             "spy thread");
     seL4_CNode_Copy(plat_thread_cnode(spy), TS_SLOT_EP, seL4_WordBits, seL4_CapInitThreadCNode,
                     spy_ep, seL4_WordBits, seL4_AllRights);
     plat_thread_start(spy);
@@ -100,20 +108,20 @@ static void test_lengths(ts_server_t *srv)
      * close the client sends when a grant brings no cap. */
     static const seL4_Word want_label[] = {0, 3, 6, 2, 5, 1, 4};
     static const seL4_Word want_caps[] = {0, 0, 0, 1, 0, 0, 0};
-    TS_CHECK(spied_count == 8, "spy saw %u calls, want 8", spied_count);
+    TS_CHECK(spy_log.count == 8, "spy saw %u calls, want 8", spy_log.count);
     plat_printf("control calls as sent (label, words, extraCaps):\n");
-    for (unsigned i = 0; i < spied_count && i < 7; i++) {
-        plat_printf("  %-13s label %lu  %lu word%s  %lu cap%s\n", op_name(spied[i].label),
-                    (unsigned long)spied[i].label, (unsigned long)spied[i].length,
-                    spied[i].length == 1 ? " " : "s", (unsigned long)spied[i].extra_caps,
-                    spied[i].extra_caps == 1 ? "" : "s");
-        TS_CHECK(spied[i].label == want_label[i], "call %u: label %lu", i,
-                 (unsigned long)spied[i].label);
-        TS_CHECK(spied[i].extra_caps == want_caps[i], "call %u: extraCaps", i);
+    for (unsigned i = 0; i < spy_log.count && i < 7; i++) {
+        plat_printf("  %-13s label %lu  %lu word%s  %lu cap%s\n", op_name(spy_log.call[i].label),
+                    (unsigned long)spy_log.call[i].label, (unsigned long)spy_log.call[i].length,
+                    spy_log.call[i].length == 1 ? " " : "s", (unsigned long)spy_log.call[i].extra_caps,
+                    spy_log.call[i].extra_caps == 1 ? "" : "s");
+        TS_CHECK(spy_log.call[i].label == want_label[i], "call %u: label %lu", i,
+                 (unsigned long)spy_log.call[i].label);
+        TS_CHECK(spy_log.call[i].extra_caps == want_caps[i], "call %u: extraCaps", i);
         /* Fastpath-eligible: at most seL4_FastMessageRegisters words, whether or not a cap goes. */
-        TS_CHECK(spied[i].length >= 1 && spied[i].length <= seL4_FastMessageRegisters,
-                 "call %u (%s) is %lu words", i, op_name(spied[i].label),
-                 (unsigned long)spied[i].length);
+        TS_CHECK(spy_log.call[i].length >= 1 && spy_log.call[i].length <= seL4_FastMessageRegisters,
+                 "call %u (%s) is %lu words", i, op_name(spy_log.call[i].label),
+                 (unsigned long)spy_log.call[i].length);
     }
 }
 
@@ -208,6 +216,7 @@ static void test_sessions(ts_server_t *srv)
 int main(void)
 {
     plat_init();
+    ts_address_space = PLAT_AS_SEPARATE;
     static ts_server_t srv = {.cfg = {.max_sessions = 4, .max_bundle = 16, .pool_frames = 16,
                                       .default_depth = 32}};
     TS_CHECK(ts_server_start(&srv) == 0, "server thread");
