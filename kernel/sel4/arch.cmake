@@ -15,7 +15,7 @@ set(SB_SEL4_ARCH ${CMAKE_MATCH_1})
 string(REGEX MATCH "#define CONFIG_PLAT +([a-z0-9_-]+)" _m "${SB_SEL4_GEN_CONFIG}")
 set(SB_SEL4_PLATFORM ${CMAKE_MATCH_1})
 # The architectures and platforms the root task is written for (README: the kernel table).
-set(_supported "x86_64:pc99;aarch64:qemu-arm-virt")
+set(_supported "x86_64:pc99;aarch64:qemu-arm-virt;riscv64:qemu-riscv-virt")
 if(NOT ";${_supported};" MATCHES ";${SB_SEL4_ARCH}:${SB_SEL4_PLATFORM};")
   message(FATAL_ERROR "seL4 at ${SEL4_PREFIX} is ${SB_SEL4_ARCH} ${SB_SEL4_PLATFORM}; the root task "
     "is written for: ${_supported}")

@@ -96,6 +96,10 @@ seL4_Error rt_retype(seL4_CPtr ut, seL4_Word type, seL4_Word size_bits, seL4_CPt
 seL4_Error rt_retype_n(seL4_CPtr ut, seL4_Word type, seL4_Word size_bits, seL4_CPtr slot,
                        seL4_Word n);
 
+/* device.c: a frame cap (root slot) for the device page at @paddr, from the device untyped that
+ * covers it; seL4_FailedLookup when none does. */
+seL4_Error rt_device_frame(seL4_Word paddr, seL4_CPtr *frame);
+
 /* vspace.c */
 extern rt_window_t rt_root_window;
 void rt_vspace_init(void);

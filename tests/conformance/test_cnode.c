@@ -150,9 +150,9 @@ int test_cnode_delete_destroys_contents(void)
     seL4_CPtr ut = tc_obj(seL4_UntypedObject, 12), cn = tc_obj(seL4_CapTableObject, 2), big = tc_slot();
     CHECK(ut && cn && big);
     CHECK_OK(seL4_Untyped_Retype(ut, seL4_EndpointObject, 0, ROOT, cn, DEPTH, 0, 4));
-    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, big, 1), seL4_NotEnoughMemory);
+    CHECK_EQ(seL4_Untyped_Retype(ut, PLAT_FRAME_OBJECT, 0, ROOT, 0, 0, big, 1), seL4_NotEnoughMemory);
     CHECK_OK(seL4_CNode_Delete(ROOT, cn, DEPTH));
-    CHECK_OK(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, big, 1));
+    CHECK_OK(seL4_Untyped_Retype(ut, PLAT_FRAME_OBJECT, 0, ROOT, 0, 0, big, 1));
     return 0;
 }
 

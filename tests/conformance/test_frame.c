@@ -25,7 +25,7 @@ static void map_and_read(void *arg)
 int test_frame_shared_mapping(void)
 {
     struct mapper m = {0};
-    seL4_CPtr frame = tc_obj(seL4_X86_4K, 0);
+    seL4_CPtr frame = tc_obj(PLAT_FRAME_OBJECT, 0);
     CHECK(frame);
     void *p = 0;
     CHECK_OK(plat_frame_map(frame, &p));
@@ -75,7 +75,7 @@ static void map_wait_touch(void *arg)
 int test_frame_access_after_revoke_is_vm_fault(void)
 {
     struct toucher m = {0};
-    seL4_CPtr frame = tc_obj(seL4_X86_4K, 0), go = tc_obj(seL4_NotificationObject, 0);
+    seL4_CPtr frame = tc_obj(PLAT_FRAME_OBJECT, 0), go = tc_obj(seL4_NotificationObject, 0);
     seL4_CPtr fault_ep = tc_obj(seL4_EndpointObject, 0);
     CHECK(frame && go && fault_ep);
     plat_thread_t *t = tc_thread("toucher", map_wait_touch, &m, fault_ep);
@@ -132,7 +132,7 @@ static void map_unmap_touch(void *arg)
 int test_frame_unmap_then_access_faults(void)
 {
     struct unmapper m = {0};
-    seL4_CPtr frame = tc_obj(seL4_X86_4K, 0), fault_ep = tc_obj(seL4_EndpointObject, 0);
+    seL4_CPtr frame = tc_obj(PLAT_FRAME_OBJECT, 0), fault_ep = tc_obj(seL4_EndpointObject, 0);
     CHECK(frame && fault_ep);
     plat_thread_t *t = tc_start("unmapper", map_unmap_touch, &m, fault_ep, FRAME, frame, seL4_AllRights, 0);
     CHECK(t);
@@ -166,7 +166,7 @@ static void write_readonly(void *arg)
 int test_frame_readonly_cap_maps_readonly(void)
 {
     struct unmapper m = {0};
-    seL4_CPtr frame = tc_obj(seL4_X86_4K, 0), fault_ep = tc_obj(seL4_EndpointObject, 0);
+    seL4_CPtr frame = tc_obj(PLAT_FRAME_OBJECT, 0), fault_ep = tc_obj(seL4_EndpointObject, 0);
     CHECK(frame && fault_ep);
     plat_thread_t *t = tc_start("reader", write_readonly, &m, fault_ep, FRAME, frame, seL4_CanRead, 0);
     CHECK(t);
@@ -203,7 +203,7 @@ static void touch_unmapped(void *arg)
 int test_frame_fault_reply_retries_access(void)
 {
     struct retouch m = {0};
-    seL4_CPtr frame = tc_obj(seL4_X86_4K, 0), fault_ep = tc_obj(seL4_EndpointObject, 0);
+    seL4_CPtr frame = tc_obj(PLAT_FRAME_OBJECT, 0), fault_ep = tc_obj(seL4_EndpointObject, 0);
     CHECK(frame && fault_ep);
     plat_thread_t *t = tc_start("toucher", touch_unmapped, &m, fault_ep, FRAME, frame, seL4_AllRights, 0);
     CHECK(t);

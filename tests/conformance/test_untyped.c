@@ -15,7 +15,7 @@ int test_untyped_retype_objects(void)
     CHECK_OK(seL4_Untyped_Retype(ut, seL4_EndpointObject, 0, ROOT, 0, 0, s[0], 1));
     CHECK_OK(seL4_Untyped_Retype(ut, seL4_NotificationObject, 0, ROOT, 0, 0, s[1], 1));
     CHECK_OK(seL4_Untyped_Retype(ut, seL4_CapTableObject, 3, ROOT, 0, 0, s[2], 1));
-    CHECK_OK(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, s[3], 1));
+    CHECK_OK(seL4_Untyped_Retype(ut, PLAT_FRAME_OBJECT, 0, ROOT, 0, 0, s[3], 1));
     seL4_NBSend(s[0], seL4_MessageInfo_new(0, 0, 0, 0));
     seL4_Signal(s[1]);
     seL4_Word b = 5;
@@ -35,21 +35,21 @@ int test_untyped_retype_out_of_memory(void)
     seL4_CPtr ut = tc_obj(seL4_UntypedObject, 13); /* two 4 KiB frames */
     seL4_CPtr f1 = tc_slot(), f2 = tc_slot(), f3 = tc_slot(), ep = tc_slot();
     CHECK(ut && f1 && f2 && f3 && ep);
-    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, f1, 3), seL4_NotEnoughMemory);
+    CHECK_EQ(seL4_Untyped_Retype(ut, PLAT_FRAME_OBJECT, 0, ROOT, 0, 0, f1, 3), seL4_NotEnoughMemory);
     CHECK_EQ(seL4_GetMR(0), 8192);
     CHECK_OK(seL4_Untyped_Retype(ut, seL4_EndpointObject, 0, ROOT, 0, 0, ep, 1));
     /* the endpoint took 16 bytes; the next frame is aligned up to 4 KiB: one still fits */
-    CHECK_OK(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, f1, 1));
-    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, f2, 1), seL4_NotEnoughMemory);
+    CHECK_OK(seL4_Untyped_Retype(ut, PLAT_FRAME_OBJECT, 0, ROOT, 0, 0, f1, 1));
+    CHECK_EQ(seL4_Untyped_Retype(ut, PLAT_FRAME_OBJECT, 0, ROOT, 0, 0, f2, 1), seL4_NotEnoughMemory);
     CHECK_EQ(seL4_GetMR(0), 0);
     CHECK(tc_slot_empty(f2));
     /* deleting one child does not lower the watermark ... */
     CHECK_OK(seL4_CNode_Delete(ROOT, f1, DEPTH));
-    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, f2, 1), seL4_NotEnoughMemory);
+    CHECK_EQ(seL4_Untyped_Retype(ut, PLAT_FRAME_OBJECT, 0, ROOT, 0, 0, f2, 1), seL4_NotEnoughMemory);
     /* ... deleting the last one resets the untyped */
     CHECK_OK(seL4_CNode_Delete(ROOT, ep, DEPTH));
-    CHECK_OK(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, f2, 1));
-    CHECK_OK(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, f3, 1));
+    CHECK_OK(seL4_Untyped_Retype(ut, PLAT_FRAME_OBJECT, 0, ROOT, 0, 0, f2, 1));
+    CHECK_OK(seL4_Untyped_Retype(ut, PLAT_FRAME_OBJECT, 0, ROOT, 0, 0, f3, 1));
     CHECK(!tc_slot_empty(f3));
     return 0;
 }
@@ -112,13 +112,13 @@ int test_untyped_reused_memory_is_zeroed(void)
 {
     seL4_CPtr ut = tc_obj(seL4_UntypedObject, 12), f = tc_slot();
     CHECK(ut && f);
-    CHECK_OK(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, f, 1));
+    CHECK_OK(seL4_Untyped_Retype(ut, PLAT_FRAME_OBJECT, 0, ROOT, 0, 0, f, 1));
     void *p = 0;
     CHECK_OK(plat_frame_map(f, &p));
     volatile seL4_Word *w = p;
     w[10] = 0x1234;
     CHECK_OK(seL4_CNode_Delete(ROOT, f, DEPTH));
-    CHECK_OK(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, f, 1));
+    CHECK_OK(seL4_Untyped_Retype(ut, PLAT_FRAME_OBJECT, 0, ROOT, 0, 0, f, 1));
     CHECK_OK(plat_frame_map(f, &p));
     w = p;
     CHECK_EQ(w[10], 0);
@@ -140,7 +140,7 @@ int test_untyped_retype_window(void)
         CHECK_OK(seL4_CNode_Delete(ROOT, n, DEPTH));
     }
     /* 5 notifications of 32 bytes used 160 of 4096 bytes */
-    CHECK_EQ(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT, 0, 0, n, 1), seL4_NotEnoughMemory);
+    CHECK_EQ(seL4_Untyped_Retype(ut, PLAT_FRAME_OBJECT, 0, ROOT, 0, 0, n, 1), seL4_NotEnoughMemory);
     CHECK_EQ(seL4_GetMR(0), 4096 - 5 * 32);
     return 0;
 }
@@ -149,10 +149,10 @@ int test_untyped_retype_window(void)
  * thread's VSpace has one and copies. */
 int test_untyped_vspace_without_asid_does_not_copy(void)
 {
-    seL4_CPtr ut = tc_obj(seL4_UntypedObject, 13), pml4 = tc_slot(), copy = tc_slot();
-    CHECK(ut && pml4 && copy);
-    CHECK_OK(seL4_Untyped_Retype(ut, seL4_X64_PML4Object, 0, ROOT, 0, 0, pml4, 1));
-    CHECK_EQ(seL4_CNode_Copy(ROOT, copy, DEPTH, ROOT, pml4, DEPTH, seL4_AllRights), seL4_IllegalOperation);
+    seL4_CPtr ut = tc_obj(seL4_UntypedObject, 13), vspace = tc_slot(), copy = tc_slot();
+    CHECK(ut && vspace && copy);
+    CHECK_OK(seL4_Untyped_Retype(ut, PLAT_VSPACE_OBJECT, 0, ROOT, 0, 0, vspace, 1));
+    CHECK_EQ(seL4_CNode_Copy(ROOT, copy, DEPTH, ROOT, vspace, DEPTH, seL4_AllRights), seL4_IllegalOperation);
     CHECK(tc_slot_empty(copy));
     CHECK_OK(seL4_CNode_Copy(ROOT, copy, DEPTH, ROOT, seL4_CapInitThreadVSpace, DEPTH, seL4_AllRights));
     return 0;

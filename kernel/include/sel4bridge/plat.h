@@ -22,14 +22,27 @@
  */
 #define PLAT_FIRST_FREE_SLOT 16
 
-/* The object type of a 4 KiB frame in the architecture's libsel4 name (the host model's
- * libsel4 is x86_64's). */
+/* The object types of a 4 KiB frame and of a VSpace root (the top-level paging structure) in
+ * the architecture's libsel4 names (the host model's libsel4 is x86_64's). */
 #if defined(CONFIG_ARCH_AARCH64) || defined(CONFIG_ARCH_AARCH32)
 #define PLAT_FRAME_OBJECT seL4_ARM_SmallPageObject
+#ifdef CONFIG_ARCH_AARCH64
+#define PLAT_VSPACE_OBJECT seL4_ARM_VSpaceObject
+#else
+#define PLAT_VSPACE_OBJECT seL4_ARM_PageDirectoryObject
+#endif
 #elif defined(CONFIG_ARCH_RISCV)
 #define PLAT_FRAME_OBJECT seL4_RISCV_4K_Page
+#define PLAT_VSPACE_OBJECT seL4_RISCV_PageTableObject
 #else
 #define PLAT_FRAME_OBJECT seL4_X86_4K
+#define PLAT_VSPACE_OBJECT seL4_X64_PML4Object
+#endif
+
+/* RISC-V's libsel4 does not name the fastpath's message limit: seL4's RISC-V fastpath takes a
+ * message of at most n_msgRegisters = 4 words (a2..a5; its arch/riscv fastpath.h asserts it). */
+#if defined(CONFIG_ARCH_RISCV) && !defined(seL4_FastMessageRegisters)
+#define seL4_FastMessageRegisters 4
 #endif
 
 /* Make the calling thread the root task. Call once, before anything else. */

@@ -21,6 +21,7 @@
  * is printed through the SBI console (the loader runs in S-mode, where SBI calls are allowed)
  * and ends the run through the SBI system reset.
  */
+#include "elf.h" /* kernel/sel4 */
 #include "layout.h"
 
 #include <stddef.h>
@@ -90,38 +91,23 @@ static void __attribute__((noreturn)) fail(const char *what, uint64_t value)
 
 /* ---- ELF64 ---- */
 
-typedef struct {
-    uint8_t e_ident[16];
-    uint16_t e_type, e_machine;
-    uint32_t e_version;
-    uint64_t e_entry, e_phoff, e_shoff;
-    uint32_t e_flags;
-    uint16_t e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
-} elf64_ehdr_t;
-
-typedef struct {
-    uint32_t p_type, p_flags;
-    uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
-} elf64_phdr_t;
-
-#define PT_LOAD 1
 #define EM_RISCV 243
 
-static const elf64_ehdr_t *elf_check(uintptr_t blob, const char *what)
+static const rt_elf_ehdr_t *elf_check(uintptr_t blob, const char *what)
 {
-    const elf64_ehdr_t *eh = (const elf64_ehdr_t *)blob;
+    const rt_elf_ehdr_t *eh = (const rt_elf_ehdr_t *)blob;
     if (eh->e_ident[0] != 0x7f || eh->e_ident[1] != 'E' || eh->e_ident[2] != 'L' ||
         eh->e_ident[3] != 'F' || eh->e_ident[4] != 2 /* ELFCLASS64 */ ||
-        eh->e_machine != EM_RISCV || eh->e_phentsize != sizeof(elf64_phdr_t)) {
+        eh->e_machine != EM_RISCV || eh->e_phentsize != sizeof(rt_elf_phdr_t)) {
         put_str(what);
         fail("is not a RISC-V ELF64 file at", blob);
     }
     return eh;
 }
 
-static const elf64_phdr_t *elf_phdr(const elf64_ehdr_t *eh, unsigned i)
+static const rt_elf_phdr_t *elf_phdr(const rt_elf_ehdr_t *eh, unsigned i)
 {
-    return (const elf64_phdr_t *)((uintptr_t)eh + eh->e_phoff) + i;
+    return (const rt_elf_phdr_t *)((uintptr_t)eh + eh->e_phoff) + i;
 }
 
 static void copy(uint8_t *dst, const uint8_t *src, size_t n)
@@ -138,14 +124,14 @@ static void zero(uint8_t *dst, size_t n)
     }
 }
 
-/* The lowest and highest (exclusive) of @field + p_memsz over the PT_LOAD headers. */
-static void elf_span(const elf64_ehdr_t *eh, int physical, uint64_t *lo, uint64_t *hi)
+/* The lowest and highest (exclusive) of @field + p_memsz over the RT_PT_LOAD headers. */
+static void elf_span(const rt_elf_ehdr_t *eh, int physical, uint64_t *lo, uint64_t *hi)
 {
     *lo = UINT64_MAX;
     *hi = 0;
     for (unsigned i = 0; i < eh->e_phnum; i++) {
-        const elf64_phdr_t *ph = elf_phdr(eh, i);
-        if (ph->p_type != PT_LOAD || ph->p_memsz == 0) {
+        const rt_elf_phdr_t *ph = elf_phdr(eh, i);
+        if (ph->p_type != RT_PT_LOAD || ph->p_memsz == 0) {
             continue;
         }
         uint64_t at = physical ? ph->p_paddr : ph->p_vaddr;
@@ -161,12 +147,12 @@ static void elf_span(const elf64_ehdr_t *eh, int physical, uint64_t *lo, uint64_
     }
 }
 
-/* Copy every PT_LOAD of @eh to (its address - @base + @dest); the region was zeroed before. */
-static void elf_load(const elf64_ehdr_t *eh, int physical, uint64_t base, uint64_t dest)
+/* Copy every RT_PT_LOAD of @eh to (its address - @base + @dest); the region was zeroed before. */
+static void elf_load(const rt_elf_ehdr_t *eh, int physical, uint64_t base, uint64_t dest)
 {
     for (unsigned i = 0; i < eh->e_phnum; i++) {
-        const elf64_phdr_t *ph = elf_phdr(eh, i);
-        if (ph->p_type != PT_LOAD || ph->p_memsz == 0) {
+        const rt_elf_phdr_t *ph = elf_phdr(eh, i);
+        if (ph->p_type != RT_PT_LOAD || ph->p_memsz == 0) {
             continue;
         }
         if (ph->p_filesz > ph->p_memsz) {
@@ -222,7 +208,7 @@ void __attribute__((noreturn)) loader_main(uint64_t hart, uint64_t dtb)
     uint64_t dtb_size = be32((const uint8_t *)dtb + 4);
 
     /* The kernel, at its physical addresses. */
-    const elf64_ehdr_t *kernel = elf_check(SB_LOADER_KERNEL_BLOB, "kernel.elf");
+    const rt_elf_ehdr_t *kernel = elf_check(SB_LOADER_KERNEL_BLOB, "kernel.elf");
     uint64_t k_lo, k_hi, kv_lo, kv_hi;
     elf_span(kernel, 1, &k_lo, &k_hi);
     elf_span(kernel, 0, &kv_lo, &kv_hi);
@@ -240,7 +226,7 @@ void __attribute__((noreturn)) loader_main(uint64_t hart, uint64_t dtb)
     }
 
     /* The root task, just after the device tree. */
-    const elf64_ehdr_t *image = elf_check(SB_LOADER_IMAGE_BLOB, "the root-task image");
+    const rt_elf_ehdr_t *image = elf_check(SB_LOADER_IMAGE_BLOB, "the root-task image");
     uint64_t v_lo, v_hi;
     elf_span(image, 0, &v_lo, &v_hi);
     v_lo = ROUND_DOWN(v_lo, PAGE_SIZE);
