@@ -554,8 +554,10 @@ __attribute__((noinline)) bool sb_server_handle_general(sb_server_t *s,
     return true;
 }
 
-bool sb_server_handle(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge,
-                      seL4_MessageInfo_t *reply)
+/* Inline in the receive loops: the null call and a kick then cost no call of their own. */
+static inline __attribute__((always_inline)) bool handle(sb_server_t *s, seL4_MessageInfo_t info,
+                                                         seL4_Word badge,
+                                                         seL4_MessageInfo_t *reply)
 {
     if (!(badge & SB_BADGE_CALL)) {
         /* The bound notification: seL4 set only the badge, to the notification word. */
@@ -567,6 +569,12 @@ bool sb_server_handle(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge,
         return true;
     }
     return sb_server_handle_general(s, info, badge, mrs, reply);
+}
+
+bool sb_server_handle(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge,
+                      seL4_MessageInfo_t *reply)
+{
+    return handle(s, info, badge, reply);
 }
 
 /* ---- Receiving. ---- */
@@ -599,7 +607,7 @@ sb_status_t sb_server_serve_once(sb_server_t *s)
         info = seL4_Recv(s->cfg.endpoint, &badge);
     }
     seL4_MessageInfo_t reply;
-    if (sb_server_handle(s, info, badge, &reply)) {
+    if (handle(s, info, badge, &reply)) {
         seL4_Reply(reply);
     }
     return SB_OK;
@@ -626,7 +634,7 @@ sb_status_t sb_server_run(sb_server_t *s)
         } else {
             info = seL4_Recv(s->cfg.endpoint, &badge);
         }
-        replying = sb_server_handle(s, info, badge, &reply);
+        replying = handle(s, info, badge, &reply);
     }
     if (replying) {
         seL4_Reply(reply);
