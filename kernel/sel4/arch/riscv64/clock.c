@@ -1,6 +1,6 @@
 /*
- * The cycle counter: rdcycle, which user mode may read because the project's loader sets
- * scounteren (seL4 leaves it as it finds it). Under QEMU's TCG with -icount it counts emulated
+ * The cycle counter: rdcycle, which user mode may read because scounteren allows it (seL4
+ * leaves that register as it finds it; the project's loader sets it, OpenSBI does too). Under QEMU's TCG with -icount it counts emulated
  * instructions (one per virtual ns at shift=0), otherwise the host's cycle counter.
  *
  * seL4 does not say the counter's frequency: it is measured once against rdtime, whose

@@ -14,8 +14,9 @@
  *     start and end, the physical-minus-virtual offset of the user image, its virtual entry, the
  *     device tree's physical address and size (the hart and core ids follow for SMP kernels).
  *
- * It also lets user mode read the cycle, time and instret counters (scounteren), which seL4
- * leaves as it finds it: the root task's clock is rdcycle.
+ * It also lets user mode read the cycle, time and instret counters (scounteren): seL4 leaves
+ * that register as it finds it and the root task's clock is rdcycle. QEMU 7.2's OpenSBI already
+ * allows them (a loader without this line boots the same); the loader does not rely on it.
  *
  * Both ELF files arrive unparsed at fixed addresses (layout.h), put there by QEMU. Any problem
  * is printed through the SBI console (the loader runs in S-mode, where SBI calls are allowed)
@@ -250,7 +251,8 @@ void __attribute__((noreturn)) loader_main(uint64_t hart, uint64_t dtb)
     zero((uint8_t *)ui_p_start, ui_p_end - ui_p_start);
     elf_load(image, 0, v_lo, ui_p_start);
 
-    /* seL4 leaves scounteren alone; with CY, TM and IR set, user mode may read the counters. */
+    /* seL4 leaves scounteren alone; with CY, TM and IR set, user mode may read the counters
+     * whatever the firmware chose. */
     __asm__ volatile("csrw scounteren, %0" ::"r"(7UL));
 
     /* The MMU on: the kernel's window, and the loader's own 1 GiB (identity). */
