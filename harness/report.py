@@ -303,6 +303,11 @@ def summary_table(doc):
         ns = ""
         if u == "cycles" and bs:
             ns = f' <span class="note">({to_ns(bs["p50"], hz):,.0f} ns)</span>'
+        by = (t["params"] or {}).get("bytes")
+        if u == "req_per_s" and by and s and bs:
+            # Values of `bytes` bytes per request: the same p50s as megabytes per second.
+            ns = (f' <span class="note">(p50 {s["p50"] * by / 1e6:,.0f} MB/s beside'
+                  f' {bs["p50"] * by / 1e6:,.0f} MB/s)</span>')
         ratio = "–" if t["overhead_ratio"] is None else f'{t["overhead_ratio"]:.3f}'
         bad = short_correctness(t["correctness"], b.get("correctness")) != "ok"
         rows.append(

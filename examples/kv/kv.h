@@ -16,7 +16,7 @@
 
 #include "kv.capnp.h"
 
-#define KV_SESSIONS 8u                 /* keyspaces: session ids 1..8 */
+#define KV_SESSIONS 8u                 /* sessions the tests' system serves */
 #define KV_KEYS_MAX 256u               /* keys one keyspace can hold */
 #define KV_SPACE_BYTES (160u * 1024u)  /* value bytes one keyspace can hold */
 #define KV_VALUE_MAX kv_valueMax       /* 64 KiB */
@@ -54,13 +54,18 @@ typedef struct kv_server {
     sb_app_config_t app;
     uint64_t scan_keys[kv_scanMax]; /* a scan's results: never in the request's registers */
     uint32_t scan_sizes[kv_scanMax];
-    kv_space_t space[KV_SESSIONS];
+    kv_space_t *space; /* session n's keyspace is space[n - 1] */
 } kv_server_t;
 
-/* Server: before sb_server_init, point @cfg's ring handler at the store (SB_ERR_CONFIG for a
- * quota beyond the keyspace or more sessions than keyspaces); after it, register the Kv
- * interface with kv_server_attach, then serve (sb_server_run). */
-sb_status_t kv_server_config(kv_server_t *kv, sb_server_config_t *cfg, kv_quota_t quota);
+/*
+ * Server: before sb_server_init, point @cfg's ring handler at the store, whose keyspaces are
+ * @spaces (@count of them, at least cfg->max_sessions; the caller's memory, wherever the server
+ * keeps its state: a component has no data or bss of its own). SB_ERR_CONFIG for a quota beyond
+ * a keyspace or too few keyspaces. After sb_server_init, register the Kv interface with
+ * kv_server_attach, then serve (sb_server_run).
+ */
+sb_status_t kv_server_config(kv_server_t *kv, sb_server_config_t *cfg, kv_quota_t quota,
+                             kv_space_t *spaces, uint32_t count);
 sb_status_t kv_server_attach(kv_server_t *kv, sb_server_t *bridge);
 /* The ring requests' handler kv_server_config installs (sb_request_fn). */
 sb_status_t kv_server_ring(void *ctx, uint32_t session, const sb_queue_entry_t *rq,

@@ -114,7 +114,7 @@ static kv_Outcome_t store(const kv_server_t *kv, kv_space_t *s, uint64_t key, co
 
 static kv_space_t *space_of(kv_server_t *kv, uint32_t session)
 {
-    return &kv->space[session - 1]; /* sessions are 1..max_sessions <= KV_SESSIONS */
+    return &kv->space[session - 1]; /* sessions are 1..max_sessions: a keyspace each */
 }
 
 /* ---- Control calls (the Kv interface) ---- */
@@ -243,13 +243,18 @@ sb_status_t kv_server_ring(void *ctx, uint32_t session, const sb_queue_entry_t *
 
 /* ---- Setup ---- */
 
-sb_status_t kv_server_config(kv_server_t *kv, sb_server_config_t *cfg, kv_quota_t quota)
+sb_status_t kv_server_config(kv_server_t *kv, sb_server_config_t *cfg, kv_quota_t quota,
+                             kv_space_t *spaces, uint32_t count)
 {
-    if (quota.keys > KV_KEYS_MAX || quota.bytes > KV_SPACE_BYTES ||
-        cfg->max_sessions > KV_SESSIONS) {
+    if (quota.keys > KV_KEYS_MAX || quota.bytes > KV_SPACE_BYTES || cfg->max_sessions > count ||
+        spaces == NULL) {
         return SB_ERR_CONFIG;
     }
     memset(kv, 0, sizeof *kv);
+    for (uint32_t i = 0; i < cfg->max_sessions; i++) {
+        spaces[i].count = spaces[i].used = 0;
+    }
+    kv->space = spaces;
     kv->quota = quota;
     cfg->request = kv_server_ring;
     cfg->ctx = kv;

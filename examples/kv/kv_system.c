@@ -43,7 +43,8 @@ int kv_system_start(kv_system_t *s, uint32_t sessions, kv_quota_t quota, uint32_
         .max_sessions = sessions, .max_bundle = KV_BUNDLE_CAPS,
         .pool_frames = sessions * KV_DATA_FRAMES, .default_depth = KV_RING_DEPTH,
         .admin_session = admin};
-    if (kv_server_config(&s->kv, &s->cfg, quota) != SB_OK) {
+    if (sessions > KV_SESSIONS ||
+        kv_server_config(&s->kv, &s->cfg, quota, s->spaces, KV_SESSIONS) != SB_OK) {
         return -1;
     }
     s->cfg.signal = stop_signal;

@@ -21,6 +21,7 @@
 
 typedef struct kv_system {
     kv_server_t kv;
+    kv_space_t spaces[KV_SESSIONS];
     sb_server_t bridge;
     sb_server_config_t cfg;
     sb_status_t init_status, run_status;

@@ -77,8 +77,12 @@ static const char *params_text(const bench_params_t *p, char *buf, size_t len)
 {
     if (p->k) {
         snprintf(buf, len, "k=%u", p->k);
+    } else if (p->b && p->bytes) {
+        snprintf(buf, len, "b=%u,%uB", p->b, p->bytes);
     } else if (p->b) {
         snprintf(buf, len, "b=%u", p->b);
+    } else if (p->bytes) {
+        snprintf(buf, len, "%uB", p->bytes);
     } else {
         snprintf(buf, len, "-");
     }
@@ -170,7 +174,7 @@ static void print_table(const bench_result_t *r, uint32_t nr, const bench_measur
            "95% interval", "target", "met");
     for (uint32_t i = 0; i < nr; i++) {
         const bench_case_t *c = r[i].c;
-        char label[64], params[16], tail[320];
+        char label[64], params[32], tail[320];
         snprintf(label, sizeof(label), "%s/%s", c->task, c->variant);
         params_text(&c->params, params, sizeof(params));
         row_tail(&r[i], tail, sizeof(tail));
@@ -489,7 +493,7 @@ int main(int argc, char **argv)
     if (list) {
         for (uint32_t c = 0; c < bench_case_count; c++) {
             const bench_case_t *k = &bench_cases[c];
-            char params[16];
+            char params[32];
             printf("%-8s %-8s %-6s %-20s vs %-18s  target: %s\n", k->task, k->variant,
                    params_text(&k->params, params, sizeof(params)), k->bridge->name,
                    k->baseline->name, k->target.description);

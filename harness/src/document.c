@@ -23,6 +23,9 @@ static void emit_params(bench_json_t *j, const bench_params_t *p)
     if (p && p->b) {
         kv_u64(j, "b", p->b);
     }
+    if (p && p->bytes) {
+        kv_u64(j, "bytes", p->bytes);
+    }
     bench_json_end_object(j);
 }
 

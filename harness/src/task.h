@@ -35,7 +35,8 @@ typedef struct {
 /* Task parameters; 0 means "does not apply". */
 typedef struct {
     uint32_t k; /* caps in a bundle (grant) or derived copies (revoke) */
-    uint32_t b; /* requests per kick (batched kick) */
+    uint32_t b; /* requests per kick (batched kick, kv's batches) */
+    uint32_t bytes; /* bytes per value (kv) */
 } bench_params_t;
 
 /* The state of one measurement, handed to an implementation's three functions. */

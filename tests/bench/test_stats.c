@@ -312,16 +312,16 @@ static const bench_impl_t impl_lossy = {"fake_lossy", "loses", NULL, fake_lossy,
 static const bench_impl_t impl_short = {"fake_short", "records one", NULL, fake_short, NULL, NULL};
 
 static const bench_case_t fake_cases[] = {
-    {"call", "bridge", "measured on both sides", {0, 0}, BENCH_UNIT_CYCLES, 0,
+    {"call", "bridge", "measured on both sides", {0, 0, 0}, BENCH_UNIT_CYCLES, 0,
      {BENCH_TARGET_RATIO, 1.5, 0, NULL, "p50 at most 1.5x"}, &impl_base, &impl_base, true},
-    {"grant", "bridge", "bridge not yet measured", {8, 0}, BENCH_UNIT_CYCLES, 0,
+    {"grant", "bridge", "bridge not yet measured", {8, 0, 0}, BENCH_UNIT_CYCLES, 0,
      {BENCH_TARGET_RATIO, 2.0, 0, NULL, "p50 at most 2x"}, &impl_none, &impl_base, true},
-    {"kick", "batched", "throughput", {0, 8}, BENCH_UNIT_REQ_PER_S, 8,
+    {"kick", "batched", "throughput", {0, 8, 0}, BENCH_UNIT_REQ_PER_S, 8,
      {BENCH_TARGET_RATIO, 0.5, 0, NULL, "at least twice the raw throughput"}, &impl_base,
      &impl_base, true},
-    {"revoke", "bridge", "setup fails, baseline loses", {64, 0}, BENCH_UNIT_CYCLES, 0,
+    {"revoke", "bridge", "setup fails, baseline loses", {64, 0, 0}, BENCH_UNIT_CYCLES, 0,
      {BENCH_TARGET_BOUND, 0, 5000, "p99", "p99 under 5000 cycles"}, &impl_fail, &impl_lossy, true},
-    {"notify", "bridge", "loop records too few", {0, 0}, BENCH_UNIT_CYCLES, 0,
+    {"notify", "bridge", "loop records too few", {0, 0, 0}, BENCH_UNIT_CYCLES, 0,
      {BENCH_TARGET_RATIO, 1.25, 0, NULL, "p50 at most 1.25x"}, &impl_short, &impl_base, true},
 };
 static bench_result_t fake_results[5];
@@ -487,7 +487,7 @@ static const bench_impl_t impl_paired_bridge = {"paired_bridge", "B", NULL, pair
 
 static void test_pairing(void)
 {
-    static const bench_case_t c = {"call", "bridge", "paired", {0, 0}, BENCH_UNIT_CYCLES, 1,
+    static const bench_case_t c = {"call", "bridge", "paired", {0, 0, 0}, BENCH_UNIT_CYCLES, 1,
                                    {BENCH_TARGET_RATIO, 1.5, 0, NULL, "p50 at most 1.5x"},
                                    &impl_paired_bridge, &impl_paired_base, true};
     bench_config_t cfg = {.n = 200, .warmup = 30, .overhead = 4, .timer_hz = 1000000000u,
@@ -535,7 +535,7 @@ static const bench_impl_t impl_clocked = {"clocked", "one sample per 1000 cycles
 
 static void test_budget(void)
 {
-    static const bench_case_t c = {"call", "bridge", "clocked", {0, 0}, BENCH_UNIT_CYCLES, 1,
+    static const bench_case_t c = {"call", "bridge", "clocked", {0, 0, 0}, BENCH_UNIT_CYCLES, 1,
                                    {BENCH_TARGET_RATIO, 1.5, 0, NULL, "p50 at most 1.5x"},
                                    &impl_clocked, &impl_clocked, true};
     bench_config_t cfg = {.n = 1000, .warmup = 50, .overhead = 0, .timer_hz = 1000000000u,

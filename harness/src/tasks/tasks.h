@@ -22,3 +22,11 @@ extern const bench_impl_t bench_bridge_kick_phase2;
 extern const bench_impl_t bench_bridge_kick_batched;
 extern const bench_impl_t bench_bridge_revoke;
 extern const bench_impl_t bench_bridge_revoke_small;
+
+/* The key-value store of examples/kv on the bridge, and the memcpy its throughput is set beside
+ * (kv.c). */
+extern const bench_impl_t bench_kv_get_small;
+extern const bench_impl_t bench_kv_put_small;
+extern const bench_impl_t bench_kv_put;
+extern const bench_impl_t bench_kv_get;
+extern const bench_impl_t bench_kv_memcpy;
