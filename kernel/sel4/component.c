@@ -211,7 +211,7 @@ seL4_Error rt_component_vspace(rt_objects_t *o, const rt_page_t *pages, unsigned
                                seL4_Word window, seL4_CPtr *vspace)
 {
     seL4_CPtr root, cnode;
-    seL4_Error err = rt_objects_alloc(o, RT_VSPACE_OBJECT, 0, &root);
+    seL4_Error err = rt_objects_alloc(o, PLAT_VSPACE_OBJECT, 0, &root);
     if (err == seL4_NoError) {
         err = rt_vspace_assign(root);
     }

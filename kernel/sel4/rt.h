@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "elf.h"
-#include "arch.h" /* arch/<arch>/arch.h: RT_VSPACE_OBJECT, RT_CONSOLE_PAGES, rt_console_t */
+#include "arch.h" /* arch/<arch>/arch.h: RT_CONSOLE_PAGES, rt_console_t */
 
 /* Platform slots below PLAT_FIRST_FREE_SLOT in every thread's own CSpace (1..3 as in plat.h;
  * 4 and 5 are the architecture's, for its console and exit). */
@@ -147,7 +147,7 @@ seL4_Error rt_page_map(seL4_CPtr frame, seL4_CPtr vspace, seL4_Word vaddr,
 seL4_Error rt_page_unmap(seL4_CPtr frame);
 /* Whether a VM fault's status (seL4_VMFault_FSR) says the access was a write. */
 bool rt_fault_is_write(seL4_Word fsr);
-/* Give a new VSpace root (RT_VSPACE_OBJECT) an ASID from the root's ASID pool. */
+/* Give a new VSpace root (PLAT_VSPACE_OBJECT) an ASID from the root's ASID pool. */
 seL4_Error rt_vspace_assign(seL4_CPtr vspace);
 /* Size in bits of an object of an architecture's own type (as seL4's Arch_getObjectSize); 0
  * when @type is none of them. */

@@ -32,6 +32,17 @@ void tc_fail_eq(const char *file, int line, const char *a, const char *b, seL4_W
 
 #define CHECK_OK(e) CHECK_EQ((e), seL4_NoError)
 
+/* What a VM fault's FSR message register says, in the architecture's own encoding: x86's page
+ * fault error code (the host model's too: W/R is bit 1, P bit 0), AArch64's syndrome ESR (WnR is
+ * bit 6; a permission fault, on a page that is mapped, has fault status 0b0011xx). */
+#if defined(CONFIG_ARCH_AARCH64)
+#define TC_FSR_WRITE(fsr) (((fsr) >> 6) & 1)
+#define TC_FSR_PRESENT(fsr) (((fsr) & 0x3c) == 0x0c)
+#else
+#define TC_FSR_WRITE(fsr) (((fsr) >> 1) & 1)
+#define TC_FSR_PRESENT(fsr) ((fsr) & 1)
+#endif
+
 /* Slots of a test thread's own CSpace that tests place caps in. */
 #define TC_SLOT(n) (PLAT_FIRST_FREE_SLOT + (n))
 #define TC_THREAD_CNODE_BITS 8

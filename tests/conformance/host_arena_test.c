@@ -65,7 +65,7 @@ int main(void)
     setenv("SEL4SIM_ARENA_BYTES", arena, 1);
     plat_init();
     seL4_CPtr frame, fault_ep;
-    CHECK_EQ(plat_obj_alloc(seL4_X86_4K, 0, &frame), seL4_NoError);
+    CHECK_EQ(plat_obj_alloc(PLAT_FRAME_OBJECT, 0, &frame), seL4_NoError);
     CHECK_EQ(plat_obj_alloc(seL4_EndpointObject, 0, &fault_ep), seL4_NoError);
 
     unsigned long settled_kb = 0;

@@ -102,7 +102,7 @@ int test_frame_access_after_revoke_is_vm_fault(void)
     CHECK_EQ(seL4_GetMR(seL4_VMFault_PrefetchFault), 0);
     CHECK_EQ(plat_thread_join(t), -1);
     CHECK_EQ(seL4_GetMR(seL4_VMFault_Addr), (seL4_Word)(m.addr + 3));
-    CHECK_EQ(seL4_GetMR(seL4_VMFault_FSR) & 0x2, 0x2); /* a write */
+    CHECK_EQ(TC_FSR_WRITE(seL4_GetMR(seL4_VMFault_FSR)), 1); /* a write */
     CHECK_EQ(m.done, 0);
     /* our own mapping (of the original cap, not revoked) still works */
     CHECK_EQ(w[0], 1);
@@ -140,7 +140,7 @@ int test_frame_unmap_then_access_faults(void)
     seL4_MessageInfo_t f = seL4_Recv(fault_ep, &fb);
     CHECK_EQ(seL4_MessageInfo_get_label(f), seL4_Fault_VMFault);
     CHECK_EQ(seL4_MessageInfo_get_length(f), seL4_VMFault_Length);
-    CHECK_EQ(seL4_GetMR(seL4_VMFault_FSR) & 0x2, 0); /* a read */
+    CHECK_EQ(TC_FSR_WRITE(seL4_GetMR(seL4_VMFault_FSR)), 0); /* a read */
     CHECK_EQ(plat_thread_join(t), -1);
     CHECK_OK(m.unmap_err);
     CHECK_EQ(seL4_GetMR(seL4_VMFault_Addr), (seL4_Word)m.addr);
@@ -173,7 +173,8 @@ int test_frame_readonly_cap_maps_readonly(void)
     seL4_Word fb;
     seL4_MessageInfo_t f = seL4_Recv(fault_ep, &fb);
     CHECK_EQ(seL4_MessageInfo_get_label(f), seL4_Fault_VMFault);
-    CHECK_EQ(seL4_GetMR(seL4_VMFault_FSR) & 0x3, 0x3); /* a write to a present page */
+    CHECK_EQ(TC_FSR_WRITE(seL4_GetMR(seL4_VMFault_FSR)), 1); /* a write */
+    CHECK_EQ(TC_FSR_PRESENT(seL4_GetMR(seL4_VMFault_FSR)), 1); /* to a page that is mapped */
     CHECK_EQ(plat_thread_join(t), -1);
     CHECK_OK(m.unmap_err);
     CHECK_EQ(seL4_GetMR(seL4_VMFault_Addr), (seL4_Word)(m.addr + 5));

@@ -5,9 +5,6 @@
  */
 #pragma once
 
-/* A VSpace root (the top-level table) in libsel4's AArch64 name. */
-#define RT_VSPACE_OBJECT seL4_ARM_VSpaceObject
-
 /*
  * The PL011 UART's registers, one device frame mapped at the same address in the root's VSpace
  * and in every component's, so every thread prints by plain stores (no caps in its CSpace: slots

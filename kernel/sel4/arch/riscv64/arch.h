@@ -5,9 +5,6 @@
  */
 #pragma once
 
-/* A VSpace root: on RISC-V the top-level page table (Sv39: three levels of page tables). */
-#define RT_VSPACE_OBJECT seL4_RISCV_PageTableObject
-
 /*
  * Platform slots 4 and 5 (rt.h) stay empty here. The devices are memory-mapped: the root maps both device frames at fixed addresses just below
  * the thread area (rt.h), where every thread of its VSpace reaches them, and a component gets

@@ -5,9 +5,6 @@
  */
 #pragma once
 
-/* A VSpace root (PML4) in libsel4's x86_64 name (a frame is plat.h's PLAT_FRAME_OBJECT). */
-#define RT_VSPACE_OBJECT seL4_X64_PML4Object
-
 /* Platform slots of every thread's CSpace that the console and exit use (rt.h numbers 1..7). */
 enum {
     RT_SLOT_SERIAL = 4, /* I/O port cap for COM1 */
