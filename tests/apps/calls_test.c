@@ -3,7 +3,10 @@
  * every field kind there and back, the labels of unknown interfaces and methods, the checks of
  * the table (length, caps, session state), a hostile body, a cap parameter kept or deleted, the
  * session hooks and per-session context, and deferred replies — many clients waiting, answered in
- * another order, a waiter whose session closes or is revoked, one that never collects.
+ * another order, a waiter whose session closes or is revoked, one that never collects. The
+ * server and every client are components, each in an address space of its own (on seL4): a
+ * waiter's expected status is a constant of the image, the poster's order is on pages shared
+ * with it alone, the probe's state on pages shared with the server.
  */
 #include "support/testsys.h"
 #include "probe.h"
@@ -35,7 +38,7 @@ static seL4_Word raw_call(seL4_Word label, const uint64_t *words, seL4_Word n, s
 /* Probe.echo with @len bytes of text and nothing else. */
 static sb_status_t echo_text(sb_client_t *c, size_t len)
 {
-    static char text[1000];
+    char text[1000]; /* on the client's stack: a component has no data */
     memset(text, 'x', sizeof text);
     return apps_test_Probe_echo(c, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, text, len, NULL, 0,
                                 NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL,
@@ -161,7 +164,7 @@ static void test_basic(ts_server_t *srv)
 static void waiter(ts_client_t *tc)
 {
     sb_client_t *c = &tc->client;
-    sb_status_t want = tc->arg ? *(sb_status_t *)tc->arg : SB_OK;
+    sb_status_t want = tc->arg ? *(const sb_status_t *)tc->arg : SB_OK;
     TS_CHECK_STATUS(ts_client_setup(tc), SB_OK);
     TS_CHECK_STATUS(sb_client_open(c, 4, 0, SB_PHASE_KICK_EVERY_ENQUEUE), SB_OK);
     uint64_t value = 0;
@@ -178,7 +181,7 @@ static void plain_waiter(ts_client_t *tc)
     uint64_t value = 0;
     TS_CHECK_STATUS(ts_client_setup(tc), SB_OK);
     TS_CHECK_STATUS(apps_test_Probe_wait(&tc->client, tc->session, &value),
-                    *(sb_status_t *)tc->arg);
+                    *(const sb_status_t *)tc->arg);
     tc->result = 0;
 }
 
@@ -219,15 +222,19 @@ static void poster(ts_client_t *tc)
 static void test_deferred(ts_server_t *srv)
 {
     ts_client_t w[WAITERS], p;
-    uint32_t order[WAITERS + 1] = {0};
+    struct {
+        TS_PAGE_ALIGNED uint32_t v[WAITERS + 1]; /* pages of its own: the poster's */
+    } order = {{0}};
     for (uint32_t i = 0; i < WAITERS; i++) {
         TS_CHECK(ts_client_create(srv, &w[i], 2 + i, ts_client_rights(), waiter, NULL, 0) == 0,
                  "waiter");
         ts_client_start(&w[i]);
         await_deferred(srv, i + 1); /* they wait in session order ... */
-        order[WAITERS - 1 - i] = 2 + i; /* ... and are answered in the reverse one */
+        order.v[WAITERS - 1 - i] = 2 + i; /* ... and are answered in the reverse one */
     }
-    TS_CHECK(ts_client_create(srv, &p, 8, ts_client_rights(), poster, order, 0) == 0, "poster");
+    TS_CHECK(ts_client_create(srv, &p, 8, ts_client_rights(), poster, order.v, 0) == 0 &&
+                 ts_client_share(&p, &order, sizeof order) == 0,
+             "poster");
     ts_client_start(&p);
     TS_CHECK(ts_client_join(&p) == 0 && p.result == 0, "poster");
     ts_client_destroy(&p);
@@ -252,11 +259,12 @@ static void closer(ts_client_t *tc)
 
 static void test_session_end(ts_server_t *srv)
 {
-    static sb_status_t revoked = SB_ERR_REVOKED;
+    static const sb_status_t revoked = SB_ERR_REVOKED;
     uint32_t closes = probe.closes, revokes = probe.revokes;
     ts_client_t w, c;
     /* Closed by another thread of the session: the waiter is answered `revoked`. */
-    TS_CHECK(ts_client_create(srv, &w, 9, ts_client_rights(), waiter, &revoked, 0) == 0, "w");
+    TS_CHECK(ts_client_create(srv, &w, 9, ts_client_rights(), waiter, (void *)&revoked, 0) == 0,
+             "w");
     ts_client_start(&w);
     await_deferred(srv, 1);
     TS_CHECK(ts_client_create(srv, &c, 9, ts_client_rights(), closer, NULL, 0) == 0, "closer");
@@ -271,7 +279,8 @@ static void test_session_end(ts_server_t *srv)
     await_deferred(srv, 0);
 
     /* Revoked by the server: the same. */
-    TS_CHECK(ts_client_create(srv, &w, 10, ts_client_rights(), waiter, &revoked, 0) == 0, "w");
+    TS_CHECK(ts_client_create(srv, &w, 10, ts_client_rights(), waiter, (void *)&revoked, 0) == 0,
+             "w");
     ts_client_start(&w);
     await_deferred(srv, 1);
     ts_server_revoke(srv, 10);
@@ -312,14 +321,15 @@ static void corrupter(ts_client_t *tc)
 
 static void test_hostile_ring(ts_server_t *srv)
 {
-    static sb_status_t revoked = SB_ERR_REVOKED;
+    static const sb_status_t revoked = SB_ERR_REVOKED;
     uint32_t revokes = probe.revokes;
     ts_client_t w, c;
     TS_CHECK(ts_client_create(srv, &c, 13, ts_client_rights(), corrupter, NULL, 0) == 0, "c");
     ts_client_start(&c);
     ts_await(&c);
     /* A second thread of session 13 waits (it does not open: the session is open). */
-    TS_CHECK(ts_client_create(srv, &w, 13, ts_client_rights(), plain_waiter, &revoked, 0) == 0,
+    TS_CHECK(ts_client_create(srv, &w, 13, ts_client_rights(), plain_waiter, (void *)&revoked,
+                              0) == 0,
              "waiter");
     ts_client_start(&w);
     await_deferred(srv, 1);
@@ -357,9 +367,11 @@ static void test_refused(ts_server_t *srv)
 int main(void)
 {
     plat_init();
+    ts_address_space = PLAT_AS_SEPARATE;
     static ts_server_t srv = {.cfg = {.max_sessions = SESSIONS, .max_bundle = 8,
                                       .pool_frames = 64, .default_depth = 8},
-                              .app = &probe_app};
+                              .app = &probe_app,
+                              .share = {{&probe, sizeof probe}}};
     TS_CHECK(ts_server_start(&srv) == 0 && srv.init_status == SB_OK, "server: %s",
              sb_status_name(srv.init_status));
     test_basic(&srv);

@@ -2,7 +2,8 @@
  * Ring requests completed later: the request handler says SB_DEFERRED, and the application
  * completes them by id (sb_server_complete) when another request arrives — in another order, for
  * another session, in Phase 1 and Phase 2, up to the ring's depth pending at once; a session
- * closed with requests pending has them dropped, and completing one of those is refused.
+ * closed with requests pending has them dropped, and completing one of those is refused. The
+ * server and every client are components, each in an address space of its own (on seL4).
  */
 #include "support/testsys.h"
 
@@ -10,33 +11,36 @@
 #define OP_FLUSH 3u /* complete every pending request, newest first; result: completed, refused */
 #define DEPTH 8u
 
+/* The handler's pending requests: pages of their own, shared with the server. */
 static struct {
-    uint32_t session;
-    uint64_t id, arg;
-} held[64];
-static uint32_t held_count;
+    TS_PAGE_ALIGNED uint32_t count;
+    struct {
+        uint32_t session;
+        uint64_t id, arg;
+    } req[64];
+} held;
 
 static sb_status_t handler(void *ctx, uint32_t session, const sb_queue_entry_t *rq,
                            uint64_t result[2])
 {
     ts_server_t *ts = ctx;
     if (rq->op == OP_DEFER) {
-        if (held_count == 64) {
+        if (held.count == 64) {
             return SB_ERR_NO_RESOURCES;
         }
-        held[held_count].session = session;
-        held[held_count].id = rq->id;
-        held[held_count].arg = rq->arg[0];
-        held_count++;
+        held.req[held.count].session = session;
+        held.req[held.count].id = rq->id;
+        held.req[held.count].arg = rq->arg[0];
+        held.count++;
         return SB_DEFERRED;
     }
     if (rq->op == OP_FLUSH) {
         uint64_t done = 0, refused = 0;
-        while (held_count > 0) {
-            held_count--;
-            const uint64_t r[2] = {held[held_count].arg * 10, held[held_count].id};
-            sb_status_t st = sb_server_complete(&ts->server, held[held_count].session,
-                                                held[held_count].id, SB_OK, r);
+        while (held.count > 0) {
+            held.count--;
+            const uint64_t r[2] = {held.req[held.count].arg * 10, held.req[held.count].id};
+            sb_status_t st = sb_server_complete(&ts->server, held.req[held.count].session,
+                                                held.req[held.count].id, SB_OK, r);
             done += st == SB_OK;
             refused += st == SB_ERR_NO_CALLER;
         }
@@ -134,8 +138,11 @@ static void closer(ts_client_t *tc)
     tc->result = 0;
 }
 
-/* Client 2: flushes on the root's word; says how many were completed and refused. */
-static uint64_t flushed[3][2];
+/* Client 2: flushes on the root's word; says how many were completed and refused (on pages
+ * shared with it alone). */
+static struct {
+    TS_PAGE_ALIGNED uint64_t v[3][2];
+} flushed;
 static void flusher(ts_client_t *tc)
 {
     sb_client_t *c = &tc->client;
@@ -147,8 +154,8 @@ static void flusher(ts_client_t *tc)
         sb_queue_entry_t flush = {.id = 1000 + i, .op = OP_FLUSH};
         TS_CHECK_STATUS(sb_client_submit(c, &flush), SB_OK);
         TS_CHECK_STATUS(reap_one(c, &done), SB_OK);
-        flushed[i][0] = done.arg[0];
-        flushed[i][1] = done.arg[1];
+        flushed.v[i][0] = done.arg[0];
+        flushed.v[i][1] = done.arg[1];
     }
     TS_CHECK_STATUS(sb_client_close(c, NULL), SB_OK);
     tc->result = 0;
@@ -157,12 +164,15 @@ static void flusher(ts_client_t *tc)
 int main(void)
 {
     plat_init();
+    ts_address_space = PLAT_AS_SEPARATE;
     static ts_server_t srv = {.cfg = {.max_sessions = 4, .max_bundle = 4, .pool_frames = 4,
-                                      .default_depth = DEPTH, .request = handler}};
+                                      .default_depth = DEPTH, .request = handler},
+                              .share = {{&held, sizeof held}}};
     TS_CHECK(ts_server_start(&srv) == 0 && srv.init_status == SB_OK, "server");
     ts_client_t c1, c2, c3, c4;
     TS_CHECK(ts_client_create(&srv, &c1, 1, ts_client_rights(), first, NULL, 0) == 0 &&
                  ts_client_create(&srv, &c2, 2, ts_client_rights(), flusher, NULL, 0) == 0 &&
+                 ts_client_share(&c2, &flushed, sizeof flushed) == 0 &&
                  ts_client_create(&srv, &c3, 3, ts_client_rights(), phase2, NULL, 0) == 0 &&
                  ts_client_create(&srv, &c4, 4, ts_client_rights(), closer, NULL, 0) == 0,
              "clients");
@@ -184,12 +194,13 @@ int main(void)
     ts_await(&c2);
     ts_release(&c2); /* flush 3: client 4's two, dropped with its bundle */
     TS_CHECK(ts_client_join(&c2) == 0 && c2.result == 0, "client 2");
-    TS_CHECK(flushed[0][0] == DEPTH && flushed[0][1] == 0, "flush 1: %lu, %lu",
-             (unsigned long)flushed[0][0], (unsigned long)flushed[0][1]);
-    TS_CHECK(flushed[1][0] == 2 && flushed[1][1] == 0, "flush 2: %lu, %lu",
-             (unsigned long)flushed[1][0], (unsigned long)flushed[1][1]);
-    TS_CHECK(flushed[2][0] == 0 && flushed[2][1] == 2, "flush 3 refused the closed session's: "
-             "%lu, %lu", (unsigned long)flushed[2][0], (unsigned long)flushed[2][1]);
+    TS_CHECK(flushed.v[0][0] == DEPTH && flushed.v[0][1] == 0, "flush 1: %lu, %lu",
+             (unsigned long)flushed.v[0][0], (unsigned long)flushed.v[0][1]);
+    TS_CHECK(flushed.v[1][0] == 2 && flushed.v[1][1] == 0, "flush 2: %lu, %lu",
+             (unsigned long)flushed.v[1][0], (unsigned long)flushed.v[1][1]);
+    TS_CHECK(flushed.v[2][0] == 0 && flushed.v[2][1] == 2,
+             "flush 3 refused the closed session's: %lu, %lu", (unsigned long)flushed.v[2][0],
+             (unsigned long)flushed.v[2][1]);
     ts_client_destroy(&c1);
     ts_client_destroy(&c2);
     ts_client_destroy(&c3);

@@ -4,7 +4,9 @@
  * each way; Probe.add: 3 words, 2 back; Counter.next: 1, 2) served by the same bridge server.
  * Passes or fails on correctness only (every call answered, every answer right); the medians it
  * prints are cycles of plat_cycles(), which under QEMU -icount shift=0 (scripts/sel4-run.sh
- * --timing) count emulated instructions, timer overhead subtracted.
+ * --timing) count emulated instructions, timer overhead subtracted. The servers and the client
+ * are components, each in an address space of its own (on seL4): the client's samples are on its
+ * stack, its medians on pages shared with it alone.
  */
 #include "probe.h"
 #include "support/testsys.h"
@@ -13,7 +15,6 @@
 #define SAMPLES 2000u
 #define RAW_STOP 0x5709u
 
-static uint64_t samples[SAMPLES];
 static seL4_CPtr raw_ep;
 
 /* The raw server: seq in, seq + 1 out, one word each way, on its own endpoint. */
@@ -29,7 +30,7 @@ static void raw_server(void *arg)
     seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 0));
 }
 
-static uint64_t median(void)
+static uint64_t median(uint64_t *samples)
 {
     /* Shell sort: no libc on seL4. */
     for (uint32_t gap = SAMPLES / 2; gap > 0; gap /= 2) {
@@ -50,8 +51,11 @@ static const char *const names[KINDS] = {
     "raw seL4_Call/ReplyRecv (1 word, 1 word)", "bridge ping (sb_client_ping)",
     "app Probe.nothing (1 word, 1 word)", "app Probe.add (3 words, 2 words)",
     "app Counter.next (1 word, 2 words)"};
-static uint64_t result[KINDS], overhead;
-static unsigned wrong;
+static struct {
+    TS_PAGE_ALIGNED uint64_t result[KINDS];
+    uint64_t overhead;
+    unsigned wrong;
+} measured;
 
 /* One call of @k; returns 0 when its answer is right. */
 static int one(sb_client_t *c, kind_t k, uint64_t i)
@@ -78,22 +82,24 @@ static void client(ts_client_t *tc)
     sb_client_t *c = &tc->client;
     TS_CHECK_STATUS(ts_client_setup(tc), SB_OK);
     TS_CHECK_STATUS(sb_client_open(c, 4, 0, SB_PHASE_KICK_EVERY_ENQUEUE), SB_OK);
+    uint64_t samples[SAMPLES];
     for (uint32_t i = 0; i < SAMPLES; i++) {
         uint64_t a = plat_cycles(), b = plat_cycles();
         samples[i] = b - a;
     }
-    overhead = median();
+    uint64_t overhead = median(samples);
+    measured.overhead = overhead;
     for (kind_t k = RAW; k < KINDS; k++) {
         for (uint32_t i = 0; i < WARMUP + SAMPLES; i++) {
             uint64_t start = plat_cycles();
-            wrong += one(c, k, i);
+            measured.wrong += one(c, k, i);
             uint64_t end = plat_cycles();
             if (i >= WARMUP) {
                 samples[i - WARMUP] = end - start;
             }
         }
-        uint64_t m = median();
-        result[k] = m > overhead ? m - overhead : 0;
+        uint64_t m = median(samples);
+        measured.result[k] = m > overhead ? m - overhead : 0;
     }
     seL4_Call(TS_SLOT_EP2, seL4_MessageInfo_new(RAW_STOP, 0, 0, 0));
     TS_CHECK_STATUS(sb_client_close(c, NULL), SB_OK);
@@ -103,11 +109,14 @@ static void client(ts_client_t *tc)
 int main(void)
 {
     plat_init();
+    ts_address_space = PLAT_AS_SEPARATE;
     static ts_server_t srv = {.cfg = {.max_sessions = 2, .max_bundle = 4, .pool_frames = 4,
                                       .default_depth = 8},
-                              .app = &probe_app};
+                              .app = &probe_app,
+                              .share = {{&probe, sizeof probe}}};
     TS_CHECK(ts_server_start(&srv) == 0 && srv.init_status == SB_OK, "server");
-    plat_thread_attr_t attr = {.name = "raw-server", .cnode_bits = 8, .priority = 100};
+    plat_thread_attr_t attr = {.name = "raw-server", .cnode_bits = 8, .priority = 100,
+                               .address_space = ts_address_space};
     plat_thread_t *raw;
     TS_CHECK(plat_obj_alloc(seL4_EndpointObject, 0, &raw_ep) == seL4_NoError, "raw endpoint");
     TS_CHECK(plat_thread_create(&raw, &attr, raw_server, NULL) == 0, "raw server");
@@ -115,20 +124,23 @@ int main(void)
                     raw_ep, seL4_WordBits, seL4_AllRights);
     plat_thread_start(raw);
     ts_client_t c;
-    TS_CHECK(ts_client_create(&srv, &c, 1, ts_client_rights(), client, NULL, 0) == 0, "client");
+    TS_CHECK(ts_client_create(&srv, &c, 1, ts_client_rights(), client, NULL, 0) == 0 &&
+                 ts_client_share(&c, &measured, sizeof measured) == 0,
+             "client");
     /* The raw endpoint, as a raw client would hold it: Write and GrantReply, no badge. */
     seL4_CNode_Mint(plat_thread_cnode(c.thread), TS_SLOT_EP2, seL4_WordBits,
                     seL4_CapInitThreadCNode, raw_ep, seL4_WordBits,
                     seL4_CapRights_new(1, 0, 0, 1), 0);
     ts_client_start(&c);
     TS_CHECK(ts_client_join(&c) == 0 && c.result == 0, "client");
-    TS_CHECK(wrong == 0, "%u calls answered wrongly", wrong);
+    TS_CHECK(measured.wrong == 0, "%u calls answered wrongly", measured.wrong);
     plat_thread_join(raw);
     plat_thread_destroy(raw);
     ts_client_destroy(&c);
     plat_printf("round trips, median of %u after %u warm-up (plat_cycles, %lu overhead "
-                "subtracted):\n", SAMPLES, WARMUP, (unsigned long)overhead);
+                "subtracted):\n", SAMPLES, WARMUP, (unsigned long)measured.overhead);
     for (kind_t k = RAW; k < KINDS; k++) {
+        const uint64_t *result = measured.result;
         uint64_t r100 = result[RAW] ? result[k] * 100 / result[RAW] : 0;
         plat_printf("  %-42s %6lu  (%lu.%02lu x raw)\n", names[k], (unsigned long)result[k],
                     (unsigned long)(r100 / 100), (unsigned long)(r100 % 100));

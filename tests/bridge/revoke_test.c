@@ -135,8 +135,8 @@ static void test_calls(ts_server_t *srv)
     ts_release(&c);
     TS_CHECK(ts_client_join(&c) == 0 && c.result == 0, "calls client ran");
     ts_client_destroy(&c);
-    TS_CHECK(atomic_load(&seen.stale_processed) == 0, "%u requests of a revoked ring were processed",
-             atomic_load(&seen.stale_processed));
+    TS_CHECK(atomic_load(&seen.stale_processed) == 0,
+             "%u requests of a revoked ring were processed", atomic_load(&seen.stale_processed));
 }
 
 /* ---- B: use after revoke faults, as on seL4. ---- */

@@ -113,7 +113,8 @@ static void test_lengths(ts_server_t *srv)
     for (unsigned i = 0; i < spy_log.count && i < 7; i++) {
         plat_printf("  %-13s label %lu  %lu word%s  %lu cap%s\n", op_name(spy_log.call[i].label),
                     (unsigned long)spy_log.call[i].label, (unsigned long)spy_log.call[i].length,
-                    spy_log.call[i].length == 1 ? " " : "s", (unsigned long)spy_log.call[i].extra_caps,
+                    spy_log.call[i].length == 1 ? " " : "s",
+                    (unsigned long)spy_log.call[i].extra_caps,
                     spy_log.call[i].extra_caps == 1 ? "" : "s");
         TS_CHECK(spy_log.call[i].label == want_label[i], "call %u: label %lu", i,
                  (unsigned long)spy_log.call[i].label);

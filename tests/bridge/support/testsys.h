@@ -53,8 +53,9 @@ typedef struct ts_region {
 } ts_region_t;
 
 typedef struct ts_server {
-    TS_PAGE_ALIGNED sb_server_config_t cfg; /* sizes and request handler: set before ts_server_start. The
-                               handler's ctx is this ts_server_t; the test's own data is user. */
+    /* Sizes and request handler: set before ts_server_start. The handler's ctx is this
+     * ts_server_t; the test's own data is user. */
+    TS_PAGE_ALIGNED sb_server_config_t cfg;
     const struct sb_app_config *app; /* registered after init when set (sel4bridge/app.h) */
     void *user;
     void (*main)(struct ts_server *s); /* instead of init + run: the thread runs this; no wait
