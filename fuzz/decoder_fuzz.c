@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for the codec's reader: any bytes, read as the widest test struct (every
- * field kind, lists of structs, unions, groups), as a recursive struct, and as every bridge
- * message. The reader must never read outside the message (ASan), never trip UBSan, and every
+ * field kind, lists of structs, unions, groups), as a recursive struct, as lists of pointers and
+ * AnyPointers (pointers.capnp; each AnyPointer also copied whole into a builder), and as every
+ * bridge message. The reader must never read outside the message (ASan), never trip UBSan, and every
  * text or data it hands out must lie inside the message, text NUL-terminated.
  */
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "bridge.capnp.h"
 #include "codec_test.capnp.h"
+#include "pointers.capnp.h"
 
 #define MAX_WORDS 512
 
@@ -142,6 +144,92 @@ static void any_lists(sb_codec_reader_t *msg)
     }
 }
 
+/* Every element of a list of text / data. */
+static void texts(sb_codec_list_t l)
+{
+    for (uint32_t i = 0; i < sb_codec_list_len(l) && i < 256; i++)
+        text(sb_codec_list_get_text(l, i), "");
+}
+static void datas(sb_codec_list_t l)
+{
+    for (uint32_t i = 0; i < sb_codec_list_len(l) && i < 256; i++) {
+        sb_codec_data_t d = sb_codec_list_get_data(l, i);
+        if (d.len)
+            inside(d.ptr, d.len);
+    }
+}
+
+/* An AnyPointer read as each kind (the reader checks it as that kind), and copied whole. */
+static void any(sb_codec_any_t a)
+{
+    static uint64_t out[MAX_WORDS * 4];
+    sb_codec_struct_t st = sb_codec_any_as_struct(a);
+    sb_codec_list_t l = sb_codec_any_as_list(a, SB_CODEC_ELEM_POINTER);
+    sb_codec_builder_t b;
+    size_t n;
+    inside((const uint8_t *)lo + st.data / 8, st.data_bits / 8);
+    inside(lo + st.ptrs, (size_t)st.nptrs * 8);
+    texts(l);
+    text(sb_codec_any_as_text(a), "");
+    data(sb_codec_any_as_data(a));
+    l = sb_codec_any_as_list(a, SB_CODEC_ELEM_INLINE_COMPOSITE);
+    inside((const uint8_t *)lo + l.base / 8, ((uint64_t)l.count * l.step_bits + 7) / 8);
+    /* The copy reads with the same reader (and its limits): it stays in both buffers. */
+    sb_codec_builder_init(&b, out, sizeof out / sizeof out[0]);
+    sb_codec_any_copy(sb_codec_init_any(sb_codec_init_root(&b, 0, 1), 0), a);
+    if (sb_codec_builder_finish(&b, &n) == SB_CODEC_OK && n > sizeof out / sizeof out[0])
+        abort();
+}
+
+/* pointers.capnp's Lists: List(Text), List(Data), List(List(...)) to three levels, AnyPointer,
+ * generic values. Each element followed is charged: a list of pointers at one big object runs
+ * out of the traversal limit (the reader must stop, never loop or read outside). */
+static void pointer_lists(sb_codec_reader_t *msg)
+{
+    pointers_Lists_reader_t r;
+    sb_codec_list_t l, row, cell;
+    uint32_t i, j, k;
+    volatile uint64_t sink = 0;
+
+    if (pointers_Lists_read_root(msg, &r) != SB_CODEC_OK)
+        return;
+    texts(pointers_Lists_get_names(r));
+    datas(pointers_Lists_get_blobs(r));
+    l = pointers_Lists_get_matrix(r);
+    for (i = 0; i < sb_codec_list_len(l) && i < 64; i++) {
+        row = sb_codec_list_get_list(l, i, SB_CODEC_ELEM_FOUR_BYTES);
+        for (j = 0; j < sb_codec_list_len(row) && j < 64; j++)
+            sink += sb_codec_list_get_u32(row, j);
+    }
+    l = pointers_Lists_get_nested(r);
+    for (i = 0; i < sb_codec_list_len(l) && i < 64; i++)
+        texts(sb_codec_list_get_list(l, i, SB_CODEC_ELEM_POINTER));
+    l = pointers_Lists_get_items(r);
+    for (i = 0; i < sb_codec_list_len(l) && i < 64; i++) {
+        row = sb_codec_list_get_list(l, i, SB_CODEC_ELEM_INLINE_COMPOSITE);
+        for (j = 0; j < sb_codec_list_len(row) && j < 64; j++)
+            text(pointers_Item_get_tag(pointers_Item_list_get(row, j)), "");
+    }
+    l = pointers_Lists_get_deep(r);
+    for (i = 0; i < sb_codec_list_len(l) && i < 16; i++) {
+        row = sb_codec_list_get_list(l, i, SB_CODEC_ELEM_POINTER);
+        for (j = 0; j < sb_codec_list_len(row) && j < 16; j++) {
+            cell = sb_codec_list_get_list(row, j, SB_CODEC_ELEM_BIT);
+            for (k = 0; k < sb_codec_list_len(cell) && k < 64; k++)
+                sink += sb_codec_list_get_bool(cell, k);
+        }
+    }
+    any(pointers_Lists_get_anything(r));
+    l = pointers_Lists_get_anys(r);
+    for (i = 0; i < sb_codec_list_len(l) && i < 64; i++)
+        any(pointers_Box_get_value(pointers_Box_list_get(l, i)));
+    if (pointers_Lists_which(r) == pointers_Lists_which_some)
+        any(pointers_Lists_get_some(r));
+    any(pointers_Box_get_value(pointers_Lists_get_itemBox(r)));
+    any(pointers_Box_get_value(pointers_Lists_get_listBox(r)));
+    (void)sink;
+}
+
 static void bridge(sb_codec_reader_t *msg)
 {
     bridge_OpenSessionReply_reader_t o;
@@ -177,6 +265,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size)
     outer(&msg);
     sb_codec_reader_init(&msg, w, n);
     any_lists(&msg);
+    sb_codec_reader_init(&msg, w, n);
+    pointer_lists(&msg);
     sb_codec_reader_init(&msg, w, n);
     /* Limits beyond the largest: the nesting limit stops at 0xffff. */
     sb_codec_reader_set_limits(&msg, UINT64_MAX, UINT32_MAX);

@@ -17,6 +17,9 @@ seed $T AllTypes '(boolList = [true, false, true], int16List = [-1, 2], uint64Li
 seed $T AllTypes '(structList = [(id = 1, name = "a"), (id = 2, flag = true), (id = 3, name = "ccc")], word = "union", point = (x = -1, y = 1, label = "p"), shape = (rect = (width = 3, height = 4)))'
 seed $T AllTypes '(child = (id = 9, name = "child"), textDefault = "", dataDefault = "", shape = (circle = inf))'
 seed $T Outer '(nested = (value = 1), next = (next = (next = (items = [(value = 2), (value = 3)]))))'
+P=tests/codec/pointers.capnp
+seed $P Lists '(names = ["seL4", "", "bridge"], blobs = [0x"010203", ""], matrix = [[-7, 9], []], nested = [["a", "bc"]], items = [[(id = 1, tag = "x"), (id = 2)]], deep = [[[true, false, true]]], anys = [(value = "v")])'
+seed $P Lists '(textBox = (value = "text", label = "t"), itemBox = (value = (id = 77, tag = "item")), listBox = (value = [5, 6]), dataBox = (value = 0x"ff00"), pairs = [(key = "k", value = ["v", "w"])])'
 seed $B OpenSessionReply '(session = 7, bundleCaps = 6, cnodeSizeBits = 4, frameSizeBits = 12, firstFrameSlot = 2, frameCount = 4, requestRingFrame = 0, completionRingFrame = 2, kickSlot = 0, completionSlot = 1, ringDepth = 64, phase = signalWhenAsked)'
 seed $B Error '(status = badMessage, op = capCall, detail = 3)'
 seed $B PingRequest '()'

@@ -20,12 +20,14 @@
 
 #include <capnp/schema-loader.h>
 #include <capnp/schema.capnp.h>
+#include <capnp/message.h>
 #include <capnp/serialize.h>
 #include <unistd.h>
 
 #include <cctype>
 #include <algorithm>
 #include <cinttypes>
+#include <cmath>
 #include <cstdlib>
 #include <cstdio>
 #include <cstring>
@@ -164,8 +166,10 @@ public:
         name(loader_.get(file_id).getProto(), "");
         for (;;) {
             size_t before = refused_.size();
-            for (auto *s : {&enums_, &consts_, &types_, &funcs_, &stubs_, &server_, &sizes_})
+            for (auto *s : {&enums_, &consts_, &types_, &funcs_, &stubs_, &server_, &sizes_,
+                            &copy_protos_, &copy_})
                 s->str("");
+            copy_roots_.clear();
             idents_.clear();
             pending_.clear();
             imports_.clear();
@@ -371,16 +375,19 @@ private:
     // Emit one declaration, or refuse it alone: what it wrote so far is taken back.
     void emit_declaration(Node::Reader c, const std::string &p)
     {
-        std::ostringstream *streams[] = {&enums_, &consts_, &types_, &funcs_,
-                                         &stubs_, &server_, &sizes_};
+        std::ostringstream *streams[] = {&enums_, &consts_, &types_, &funcs_, &stubs_,
+                                         &server_, &sizes_, &copy_protos_, &copy_};
+        size_t roots = copy_roots_.size();
         std::vector<std::string> saved;
         for (auto *s : streams)
             saved.push_back(s->str());
         auto idents = idents_;
         where_ = S(c.getDisplayName());
         try {
-            if (c.getIsGeneric() || c.getParameters().size() > 0)
-                throw Refusal(where_ + ": generic types are not supported");
+            // A generic struct is generated once, its parameters read as AnyPointer (as the C++
+            // generator treats an unbound parameter); every brand of it uses that one type.
+            if ((c.getIsGeneric() || c.getParameters().size() > 0) && c.isInterface())
+                throw Refusal(where_ + ": generic interfaces are not supported");
             switch (c.which()) {
             case Node::STRUCT:
                 emit_struct(c, p, true);
@@ -405,6 +412,7 @@ private:
             }
             idents_ = idents;
             pending_.clear();
+            copy_roots_.resize(roots);
             refused_[c.getId()] = e.what();
             refusal_order_.push_back(c.getId());
         }
@@ -831,9 +839,60 @@ private:
         case Value::UINT64: val = "UINT64_C(" + std::to_string(v.getUint64()) + ")"; break;
         case Value::ENUM: val = std::to_string(v.getEnum()); break;
         case Value::TEXT: val = c_string(v.getText().begin(), v.getText().size()); break;
+        case Value::FLOAT32: {
+            // A hexadecimal literal is exact; an infinity or NaN is given by its bits.
+            float f = v.getFloat32();
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%af", static_cast<double>(f));
+            val = std::isfinite(f) ? std::string(buf) : "sb_codec_bits_f32(" + hex(default_bits(v), "u") + ")";
+            if (val[0] == '-')
+                val = "(" + val + ")";
+            break;
+        }
+        case Value::FLOAT64: {
+            double d = v.getFloat64();
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%a", d);
+            val = std::isfinite(d) ? std::string(buf) : "sb_codec_bits_f64(" + hex(default_bits(v), "ull") + ")";
+            if (val[0] == '-')
+                val = "(" + val + ")";
+            break;
+        }
+        case Value::DATA:
+            consts_ << "#define " << c << "_LEN " << v.getData().size() << "u\n";
+            val = "((const uint8_t *)" + c_string(v.getData().begin(), v.getData().size()) + ")";
+            break;
+        case Value::STRUCT:
+        case Value::LIST:
+        case Value::ANY_POINTER: {
+            // The value as a message of its own, the words `capnp eval --flat` writes: read it
+            // with sb_codec_reader_init(&m, <c>_words(), <c>_WORDS) and the root accessor of
+            // its type (sb_codec_read_root_any for a list).
+            capnp::MallocMessageBuilder mb;
+            auto root = mb.getRoot<capnp::AnyPointer>();
+            if (v.isStruct())
+                root.set(v.getStruct());
+            else if (v.isList())
+                root.set(v.getList());
+            else
+                root.set(v.getAnyPointer());
+            auto segs = mb.getSegmentsForOutput();
+            if (segs.size() != 1)
+                throw Refusal(where_ + ": a constant of more than one segment");
+            consts_ << "/* " << local_name(n) << ": a message of " << segs[0].size()
+                    << " words. */\n#define " << c << "_WORDS " << segs[0].size() << "u\n"
+                    << "static inline const uint64_t *" << c << "_words(void)\n{\n"
+                    << "    static const uint64_t w[] = {";
+            for (size_t i = 0; i < segs[0].size(); i++) {
+                uint64_t word;
+                std::memcpy(&word, &segs[0][i], sizeof word);
+                consts_ << (i % 4 == 0 ? "\n        " : " ") << hex(word, "ull") << ",";
+            }
+            consts_ << "\n    };\n    return w;\n}\n";
+            return;
+        }
         default:
-            throw Refusal(S(n.getDisplayName()) +
-                          ": only integer, bool, enum and text constants are supported");
+            throw Refusal(where_ + ": interface and void constants are not supported");
         }
         consts_ << "#define " << c << " " << val << "\n";
     }
@@ -1101,27 +1160,13 @@ private:
                 refuse_pointer_default(slot, where);
                 Type::Reader et = t.getList().getElementType();
                 std::string elem, init;
-                if (et.which() == Type::STRUCT) {
-                    check_brand(et.getStruct().getBrand(), where);
-                    uint64_t sid = et.getStruct().getTypeId();
-                    auto ss = node(sid).getStruct();
-                    elem = "SB_CODEC_ELEM_INLINE_COMPOSITE";
-                    init = "sb_codec_init_struct_list(b.s, " + std::to_string(off) +
-                           ", count, " + std::to_string(ss.getDataWordCount()) + ", " +
-                           std::to_string(ss.getPointerCount()) + ")";
-                    f << "/* Elements: " << cname(sid) << "_list_get / _list_at. */\n";
-                } else if (is_prim(et)) {
-                    Prim pr = prim(et, where);
-                    elem = pr.elem_name;
+                f << "/* Elements: " << elements(et, &elem, &init) << ". */\n";
+                if (init.empty()) {
                     init = "sb_codec_init_list(b.s, " + std::to_string(off) + ", " + elem +
                            ", count)";
-                    f << "/* Elements: sb_codec_list_get_" << (pr.bits == 0 ? "?" : pr.rt)
-                      << " / sb_codec_list_set_" << (pr.bits == 0 ? "?" : pr.rt) << " ("
-                      << pr.ctype << "). */\n";
-                } else {
-                    throw Refusal(where +
-                                  ": lists of Text, Data, lists, interfaces or AnyPointer are "
-                                  "not supported (use a list of structs)");
+                } else { // a struct list: the list element's call, made the field's
+                    init = "sb_codec_init_" + init.substr(init.find("init_") + 5);
+                    init.replace(init.find("(l, i"), 5, "(b.s, " + std::to_string(off));
                 }
                 f << has << pre << "sb_codec_list_t " << c << "_get_" << fname << "(" << R
                   << " r)\n{\n    return sb_codec_get_list(r.s, " << off << ", " << elem
@@ -1140,8 +1185,18 @@ private:
                 }
                 throw Refusal(where + ": interface fields are not supported (capabilities "
                                       "travel in seL4 extraCaps, not in messages)");
-            case Type::ANY_POINTER:
-                throw Refusal(where + ": AnyPointer fields are not supported");
+            case Type::ANY_POINTER: {
+                refuse_pointer_default(slot, where);
+                check_any(t);
+                f << "/* " << S(fld.getName()) << any_doc(t) << ": read it as the type you expect "
+                  << "with sb_codec_any_as_*,\n * set it with sb_codec_any_init_* / _set_*. */\n"
+                  << has << pre << "sb_codec_any_t " << c << "_get_" << fname << "(" << R
+                  << " r)\n{\n    return sb_codec_get_any(r.s, " << off << ");\n}\n"
+                  << pre << "sb_codec_any_builder_t " << c << "_init_" << fname << "(" << B
+                  << " b)\n{\n" << set_disc << "    return sb_codec_init_any(b.s, " << off
+                  << ");\n}\n";
+                break;
+            }
             default:
                 throw Refusal(where + ": unsupported field type");
             }
@@ -1153,9 +1208,280 @@ private:
         pending_.clear();
         for (auto &g : groups)
             emit_struct(node(g.first), g.second, false);
+        if (top)
+            emit_copy(n, c);
     }
 
+    // ---- The copy file (<file>.capnp.copy.h): every struct read and rebuilt through its
+    // accessors, for the schema checks (tests/codec/schema_check.c). ----
+
+    struct CopySlot {
+        std::string cond, r, b, gc; // guard, holder reader/builder expressions, holder's C name
+        capnp::schema::Field::Reader f;
+    };
+    std::ostringstream copy_protos_, copy_;
+    std::vector<std::pair<std::string, std::string>> copy_roots_; // schema name, C name
+
+    // Collect the fields of a struct and of its groups: data fields, pointer fields, and the
+    // discriminants to set (a union member that is null or Void still sets its discriminant).
+    void copy_walk(Node::Reader n, const std::string &gc, const std::string &r,
+                   const std::string &b, const std::string &cond, std::vector<CopySlot> &data,
+                   std::vector<CopySlot> &ptrs, std::vector<std::string> &discs)
+    {
+        auto st = n.getStruct();
+        for (auto fld : st.getFields()) {
+            std::string fc = cond;
+            uint16_t dv = fld.getDiscriminantValue();
+            if (dv != kNoDiscriminant) {
+                fc = (cond.empty() ? "" : cond + " && ") + gc + "_which(" + r + ") == " +
+                     std::to_string(dv);
+                discs.push_back("    if (" + fc + ")\n        sb_codec_set_u16(" + b + ".s, " +
+                                std::to_string(st.getDiscriminantOffset()) + ", " +
+                                std::to_string(dv) + ", 0);\n");
+            }
+            std::string an = accessor_name(fld);
+            if (fld.isGroup()) {
+                copy_walk(node(fld.getGroup().getTypeId()), gc + "_" + S(fld.getName()),
+                          gc + "_get_" + an + "(" + r + ")", gc + "_init_" + an + "(" + b + ")",
+                          fc, data, ptrs, discs);
+                continue;
+            }
+            Type::Reader t = fld.getSlot().getType();
+            if (t.isVoid())
+                continue;
+            (is_prim(t) ? data : ptrs).push_back({fc, r, b, gc, fld});
+        }
+    }
+
+    // Statements copying the elements of list @l into list builder @lb.
+    std::string copy_elems(Type::Reader et, const std::string &l, const std::string &lb,
+                           int depth, const std::string &ind)
+    {
+        std::string i = "i" + std::to_string(depth);
+        std::string loop = ind + "for (uint32_t " + i + " = 0; " + i + " < " + l + ".count; " +
+                           i + "++)";
+        std::string notnull = "!sb_codec_any_is_null(sb_codec_list_get_any(" + l + ", " + i + "))";
+        switch (et.which()) {
+        case Type::VOID: return "";
+        case Type::STRUCT: {
+            std::string tc = cname(et.getStruct().getTypeId());
+            return loop + "\n" + ind + "    " + tc + "_copy(" + tc + "_list_get(" + l + ", " + i +
+                   "), " + tc + "_list_at(" + lb + ", " + i + "));\n";
+        }
+        case Type::TEXT:
+        case Type::DATA: {
+            bool text = et.isText();
+            return loop + "\n" + ind + "    if (" + notnull + ") {\n" + ind + "        " +
+                   (text ? "sb_codec_text_t v = sb_codec_list_get_text("
+                         : "sb_codec_data_t v = sb_codec_list_get_data(") +
+                   l + ", " + i + ");\n" + ind + "        sb_codec_list_set_" +
+                   (text ? "text" : "data") + "(" + lb + ", " + i + ", v." +
+                   (text ? "str" : "ptr") + ", v.len);\n" + ind + "    }\n";
+        }
+        case Type::ANY_POINTER:
+            return loop + "\n" + ind + "    sb_codec_any_copy(sb_codec_list_any_at(" + lb + ", " +
+                   i + "), sb_codec_list_get_any(" + l + ", " + i + "));\n";
+        case Type::LIST: {
+            Type::Reader inner = et.getList().getElementType();
+            std::string ie, ii;
+            elements(inner, &ie, &ii);
+            std::string l2 = "l" + std::to_string(depth + 1), b2 = "b" + std::to_string(depth + 1);
+            std::string init = ii.empty() ? "sb_codec_list_init_list(" + lb + ", " + i + ", " +
+                                                ie + ", " + l2 + ".count)"
+                                          : ii;
+            if (!ii.empty()) {
+                init.replace(init.find("(l, i, count"), 12, "(" + lb + ", " + i + ", " + l2 +
+                                                                ".count");
+            }
+            return loop + "\n" + ind + "    if (" + notnull + ") {\n" + ind +
+                   "        sb_codec_list_t " + l2 + " = sb_codec_list_get_list(" + l + ", " + i +
+                   ", " + ie + ");\n" + ind + "        sb_codec_list_builder_t " + b2 + " = " +
+                   init + ";\n" + copy_elems(inner, l2, b2, depth + 1, ind + "        ") + ind +
+                   "    }\n";
+        }
+        default: {
+            Prim pr = prim(et, where_);
+            std::string rt = pr.rt;
+            return loop + "\n" + ind + "    sb_codec_list_set_" + rt + "(" + lb + ", " + i +
+                   ", sb_codec_list_get_" + rt + "(" + l + ", " + i + "));\n";
+        }
+        }
+    }
+
+    void emit_copy(Node::Reader n, const std::string &c)
+    {
+        std::vector<CopySlot> data, ptrs;
+        std::vector<std::string> discs;
+        copy_walk(n, c, "r", "b", "", data, ptrs, discs);
+        std::stable_sort(ptrs.begin(), ptrs.end(), [](const CopySlot &x, const CopySlot &y) {
+            return x.f.getSlot().getOffset() < y.f.getSlot().getOffset();
+        });
+        std::string R = c + "_reader_t", B = c + "_builder_t";
+        copy_protos_ << "static inline void " << c << "_copy(" << R << " r, " << B << " b);\n";
+        std::ostringstream &o = copy_;
+        o << "static inline void " << c << "_copy(" << R << " r, " << B << " b)\n{\n"
+          << "    (void)r;\n    (void)b;\n";
+        for (auto &d : discs)
+            o << d;
+        for (auto &d : data) {
+            std::string an = accessor_name(d.f);
+            o << "    " << (d.cond.empty() ? "" : "if (" + d.cond + ")\n        ") << d.gc
+              << "_set_" << an << "(" << d.b << ", " << d.gc << "_get_" << an << "(" << d.r
+              << "));\n";
+        }
+        for (auto &p : ptrs) {
+            std::string an = accessor_name(p.f);
+            std::string get = p.gc + "_get_" + an + "(" + p.r + ")";
+            Type::Reader t = p.f.getSlot().getType();
+            o << "    if (" << (p.cond.empty() ? "" : p.cond + " && ") << p.gc << "_has_" << an
+              << "(" << p.r << ")) {\n";
+            switch (t.which()) {
+            case Type::TEXT:
+                o << "        sb_codec_text_t v = " << get << ";\n        " << p.gc << "_set_"
+                  << an << "(" << p.b << ", v.str, v.len);\n";
+                break;
+            case Type::DATA:
+                o << "        sb_codec_data_t v = " << get << ";\n        " << p.gc << "_set_"
+                  << an << "(" << p.b << ", v.ptr, v.len);\n";
+                break;
+            case Type::STRUCT: {
+                std::string tc = cname(t.getStruct().getTypeId());
+                o << "        " << tc << "_copy(" << get << ", " << p.gc << "_init_" << an << "("
+                  << p.b << "));\n";
+                break;
+            }
+            case Type::LIST:
+                o << "        sb_codec_list_t l0 = " << get << ";\n"
+                  << "        sb_codec_list_builder_t b0 = " << p.gc << "_init_" << an << "("
+                  << p.b << ", l0.count);\n"
+                  << copy_elems(t.getList().getElementType(), "l0", "b0", 0, "        ")
+                  << "        (void)b0;\n";
+                break;
+            case Type::ANY_POINTER:
+                o << "        sb_codec_any_copy(" << p.gc << "_init_" << an << "(" << p.b
+                  << "), " << get << ");\n";
+                break;
+            default: // interface: a method's cap, never in the message
+                break;
+            }
+            o << "    }\n";
+        }
+        o << "}\n";
+        copy_roots_.push_back({local_name(n), c});
+    }
+
+public:
+    // The copy file: empty when the file generates no struct.
+    std::string copy_file(const std::string &header)
+    {
+        std::ostringstream o;
+        o << "/*\n * Generated by tools/capnpc-c from " << file_ << " (CAPNPC_C_COPY=1). Do not\n"
+          << " * edit. For the schema checks: <S>_copy reads every field of a struct through its\n"
+          << " * accessors and sets it in a builder, pointer fields in capnp's order, so the words\n"
+          << " * rebuilt are those read. Host tests only (it uses sb_codec_any_copy for AnyPointer).\n"
+          << " */\n#pragma once\n\n#include \"" << header << "\"\n";
+        for (auto &i : imports_)
+            o << "#include \"" << i.first.substr(0, i.first.size() - 2) << ".copy.h\"\n";
+        o << "\n#ifndef SB_CODEC_COPY_ENTRY\n#define SB_CODEC_COPY_ENTRY\n"
+          << "typedef struct {\n    const char *name;\n"
+          << "    sb_codec_status_t (*copy_root)(sb_codec_reader_t *in, sb_codec_builder_t *out);\n"
+          << "} sb_codec_copy_entry_t;\n#endif\n\n"
+          << copy_protos_.str() << "\n" << copy_.str() << "\n";
+        for (auto &r : copy_roots_)
+            o << "static sb_codec_status_t " << r.second
+              << "_copy_root(sb_codec_reader_t *in, sb_codec_builder_t *out)\n{\n    "
+              << r.second << "_reader_t r;\n    if (" << r.second
+              << "_read_root(in, &r) != SB_CODEC_OK)\n        return sb_codec_reader_status(in);\n"
+              << "    " << r.second << "_copy(r, " << r.second << "_init_root(out));\n"
+              << "    return sb_codec_reader_status(in);\n}\n";
+        o << "static const sb_codec_copy_entry_t " << prefix_ << "copy_table[] = {\n";
+        for (auto &r : copy_roots_)
+            o << "    {\"" << r.first << "\", " << r.second << "_copy_root},\n";
+        o << "    {0, 0},\n};\n";
+        return o.str();
+    }
+
+private:
+
     std::vector<std::pair<uint64_t, std::string>> pending_;
+
+    // A list's elements: how to read and build them (for the accessor's comment); *@elem is the
+    // element size the list is read with, *@init the builder call of a list element that is
+    // itself a list ("" when sb_codec_list_init_list with *@elem does).
+    std::string elements(Type::Reader et, std::string *elem, std::string *init)
+    {
+        init->clear();
+        switch (et.which()) {
+        case Type::STRUCT: {
+            uint64_t sid = et.getStruct().getTypeId();
+            auto ss = node(sid).getStruct();
+            *elem = "SB_CODEC_ELEM_INLINE_COMPOSITE";
+            *init = "sb_codec_list_init_struct_list(l, i, count, " +
+                    std::to_string(ss.getDataWordCount()) + ", " +
+                    std::to_string(ss.getPointerCount()) + ")";
+            return cname(sid) + "_list_get / _list_at";
+        }
+        case Type::TEXT:
+            *elem = "SB_CODEC_ELEM_POINTER";
+            return "sb_codec_list_get_text / sb_codec_list_set_text";
+        case Type::DATA:
+            *elem = "SB_CODEC_ELEM_POINTER";
+            return "sb_codec_list_get_data / sb_codec_list_set_data";
+        case Type::ANY_POINTER:
+            check_any(et);
+            *elem = "SB_CODEC_ELEM_POINTER";
+            return "sb_codec_list_get_any / sb_codec_list_any_at (each" + any_doc(et) + ")";
+        case Type::LIST: {
+            std::string ie, ii;
+            std::string inner = elements(et.getList().getElementType(), &ie, &ii);
+            *elem = "SB_CODEC_ELEM_POINTER";
+            return "lists, sb_codec_list_get_list(l, i, " + ie + ") / " +
+                   (ii.empty() ? "sb_codec_list_init_list(l, i, " + ie + ", count)" : ii) +
+                   ",\n * whose elements: " + inner;
+        }
+        case Type::INTERFACE:
+            throw Refusal(where_ + ": lists of interfaces are not supported (capabilities "
+                                   "travel in seL4 extraCaps, not in messages)");
+        default: {
+            Prim pr = prim(et, where_);
+            *elem = pr.elem_name;
+            return "sb_codec_list_get_" + std::string(pr.bits == 0 ? "?" : pr.rt) +
+                   " / sb_codec_list_set_" + (pr.bits == 0 ? "?" : pr.rt) + " (" + pr.ctype +
+                   ")";
+        }
+        }
+    }
+
+    // An AnyPointer that may hold a capability cannot travel (caps go in seL4's extraCaps).
+    void check_any(Type::Reader t)
+    {
+        auto a = t.getAnyPointer();
+        if (a.isUnconstrained() && a.getUnconstrained().isCapability())
+            throw Refusal(where_ + ": Capability pointers are not supported (capabilities "
+                                   "travel in seL4 extraCaps, not in messages)");
+    }
+
+    // What an AnyPointer stands for, for its comment.
+    std::string any_doc(Type::Reader t)
+    {
+        auto a = t.getAnyPointer();
+        if (a.isParameter()) {
+            auto p = a.getParameter();
+            auto params = node(p.getScopeId()).getParameters();
+            std::string name = p.getParameterIndex() < params.size()
+                                   ? S(params[p.getParameterIndex()].getName())
+                                   : "?";
+            return " (generic parameter " + name + ", read as AnyPointer)";
+        }
+        if (a.isImplicitMethodParameter())
+            return " (a method's generic parameter, read as AnyPointer)";
+        auto u = a.getUnconstrained();
+        if (u.isStruct())
+            return " (AnyStruct)";
+        if (u.isList())
+            return " (AnyList)";
+        return " (AnyPointer)";
+    }
 
     static void refuse_pointer_default(capnp::schema::Field::Slot::Reader slot,
                                        const std::string &where)
@@ -1167,11 +1493,9 @@ private:
                                   "supported");
     }
 
-    static void check_brand(capnp::schema::Brand::Reader b, const std::string &where)
-    {
-        if (b.getScopes().size() > 0)
-            throw Refusal(where + ": generic (branded) types are not supported");
-    }
+    // A brand (Map(Text, Person)) names the generic type's one generated form, whose parameters
+    // are AnyPointer: the application reads them as the brand's types.
+    static void check_brand(capnp::schema::Brand::Reader, const std::string &) {}
 };
 
 // "schemas/codec-test.capnp" -> "codec_test_"; the output file is "codec-test.capnp.h".
@@ -1228,6 +1552,9 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "capnpc-c: CAPNPC_C_REFUSED=%s: expected warning or error\n", env);
         return 2;
     }
+    // CAPNPC_C_COPY=1 also writes <file>.capnp.copy.h, for the schema checks.
+    const char *copy_env = std::getenv("CAPNPC_C_COPY");
+    bool copy = copy_env && std::strcmp(copy_env, "1") == 0;
     for (int i = 1; i < argc; i++) {
         if (std::strncmp(argv[i], "--refused=", 10) != 0 ||
             !parse_refused(argv[i] + 10, &refused_as)) {
@@ -1259,6 +1586,8 @@ int main(int argc, char **argv)
         try {
             Generator &g = files.get(f.getId());
             out.emplace_back(base_name(file) + ".h", g.header());
+            if (copy)
+                out.emplace_back(base_name(file) + ".copy.h", g.copy_file(base_name(file) + ".h"));
             std::string skeleton = g.server(base_name(file) + ".h");
             if (!skeleton.empty())
                 out.emplace_back(base_name(file) + ".server.c", skeleton);

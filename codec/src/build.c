@@ -189,3 +189,55 @@ void sb_codec_set_data(sb_codec_struct_builder_t s, uint16_t ptr_index, const vo
 {
     set_bytes(s, ptr_index, ptr, len, len);
 }
+
+static void copy_struct(sb_codec_struct_builder_t dst, sb_codec_struct_t src)
+{
+    uint16_t i;
+    for (i = 0; i < src.data_bits / 64; i++)
+        sb_codec_set_u64(dst, i, sb_codec_get_u64(src, i, 0), 0);
+    for (i = 0; i < src.nptrs; i++)
+        sb_codec_any_copy(sb_codec_init_any(dst, i), sb_codec_get_any(src, i));
+}
+
+void sb_codec_any_copy(sb_codec_any_builder_t dst, sb_codec_any_t src)
+{
+    uint64_t p;
+    unsigned es;
+    uint32_t i;
+    sb_codec_list_t l;
+    sb_codec_list_builder_t b;
+    sb_codec_struct_t s;
+
+    if (sb_codec_any_is_null(src))
+        return;
+    p = src.s.msg->words[src.s.ptrs + src.ptr_index];
+    if (sb_codec_ptr_kind(p) != SB_CODEC_PTR_LIST) {
+        /* A struct, or a pointer the reader refuses (and records) when reading it as one. */
+        s = sb_codec_any_as_struct(src);
+        if (s.data_bits != 0 || s.nptrs != 0 || sb_codec_ptr_kind(p) == SB_CODEC_PTR_STRUCT)
+            copy_struct(sb_codec_any_init_struct(dst, (uint16_t)(s.data_bits / 64), s.nptrs), s);
+        return;
+    }
+    es = sb_codec_ptr_elem_size(p);
+    l = sb_codec_any_as_list(src, es);
+    if (es == SB_CODEC_ELEM_INLINE_COMPOSITE) {
+        b = sb_codec_any_init_struct_list(dst, l.count, (uint16_t)(l.data_bits / 64), l.nptrs);
+        for (i = 0; i < l.count; i++)
+            copy_struct(sb_codec_list_struct_at(b, i), sb_codec_list_get_struct(l, i));
+        return;
+    }
+    b = sb_codec_any_init_list(dst, es, l.count);
+    for (i = 0; i < l.count; i++) {
+        switch (es) {
+        case SB_CODEC_ELEM_BIT: sb_codec_list_set_bool(b, i, sb_codec_list_get_bool(l, i)); break;
+        case SB_CODEC_ELEM_BYTE: sb_codec_list_set_u8(b, i, sb_codec_list_get_u8(l, i)); break;
+        case SB_CODEC_ELEM_TWO_BYTES: sb_codec_list_set_u16(b, i, sb_codec_list_get_u16(l, i)); break;
+        case SB_CODEC_ELEM_FOUR_BYTES: sb_codec_list_set_u32(b, i, sb_codec_list_get_u32(l, i)); break;
+        case SB_CODEC_ELEM_EIGHT_BYTES: sb_codec_list_set_u64(b, i, sb_codec_list_get_u64(l, i)); break;
+        case SB_CODEC_ELEM_POINTER:
+            sb_codec_any_copy(sb_codec_list_any_at(b, i), sb_codec_list_get_any(l, i));
+            break;
+        default: break; /* Void: nothing to copy but the count */
+        }
+    }
+}

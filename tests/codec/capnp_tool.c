@@ -85,6 +85,20 @@ long tool_encode(const char *schema, const char *type, const char *text, uint64_
     return n / 8;
 }
 
+long tool_eval(const char *schema, const char *name, uint64_t *words, size_t cap)
+{
+    char out_path[128], cmd[1024];
+    long n;
+    snprintf(out_path, sizeof out_path, "%s/eval", dir);
+    snprintf(cmd, sizeof cmd, "'%s' eval --flat '%s' '%s' > '%s'", tool, schema, name, out_path);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "failed: %s\n", cmd);
+        return -1;
+    }
+    n = read_file(out_path, words, cap * 8);
+    return n < 0 || n % 8 ? -1 : n / 8;
+}
+
 int tool_decode(const char *schema, const char *type, const uint64_t *words, size_t nwords,
                 char *out, size_t cap)
 {

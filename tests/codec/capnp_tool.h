@@ -16,6 +16,9 @@ void tool_cleanup(void);
  * Returns the word count, or -1 (the tool's stderr is shown). */
 long tool_encode(const char *schema, const char *type, const char *text, uint64_t *words,
                  size_t cap);
+/* `capnp eval --flat schema name` (a constant, or a field's default) into @words. Returns the
+ * word count, or -1. */
+long tool_eval(const char *schema, const char *name, uint64_t *words, size_t cap);
 /* `capnp decode --flat schema type` of @nwords words; the text goes to @out (NUL-terminated).
  * Returns 0, or -1. */
 int tool_decode(const char *schema, const char *type, const uint64_t *words, size_t nwords,

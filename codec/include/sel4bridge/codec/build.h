@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <sel4bridge/codec/read.h>
 #include <sel4bridge/codec/status.h>
 #include <sel4bridge/codec/wire.h>
 
@@ -110,6 +111,89 @@ void sb_codec_set_data(sb_codec_struct_builder_t s, uint16_t ptr_index, const vo
                        size_t len);
 /* The i-th element of a struct list (the empty builder when i is out of range). */
 sb_codec_struct_builder_t sb_codec_list_struct_at(sb_codec_list_builder_t l, uint32_t i);
+
+/*
+ * AnyPointer: a pointer set as the struct, list, text or data of the application's choice. An
+ * element of a list of pointers (List(Text), List(Data), List(List(T)), List(AnyPointer), made by
+ * sb_codec_init_list with SB_CODEC_ELEM_POINTER) is one too: sb_codec_list_any_at, or the
+ * shorthands below. Set the elements in order, each once, for capnp's own words.
+ */
+typedef struct sb_codec_any_builder {
+    sb_codec_struct_builder_t s; /* the struct (or list element) that holds the pointer */
+    uint16_t ptr_index;
+} sb_codec_any_builder_t;
+
+static inline sb_codec_any_builder_t sb_codec_init_any(sb_codec_struct_builder_t s,
+                                                       uint16_t ptr_index)
+{
+    sb_codec_any_builder_t a;
+    a.s = s;
+    a.ptr_index = ptr_index;
+    return a;
+}
+/* Element i of a list of pointers (an empty builder when i is out of range). */
+static inline sb_codec_any_builder_t sb_codec_list_any_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    return sb_codec_init_any(sb_codec_list_struct_at(l, i), 0);
+}
+static inline sb_codec_struct_builder_t sb_codec_any_init_struct(sb_codec_any_builder_t a,
+                                                                 uint16_t data_words,
+                                                                 uint16_t nptrs)
+{
+    return sb_codec_init_struct(a.s, a.ptr_index, data_words, nptrs);
+}
+static inline sb_codec_list_builder_t sb_codec_any_init_list(sb_codec_any_builder_t a,
+                                                             unsigned elem_size, uint32_t count)
+{
+    return sb_codec_init_list(a.s, a.ptr_index, elem_size, count);
+}
+static inline sb_codec_list_builder_t sb_codec_any_init_struct_list(sb_codec_any_builder_t a,
+                                                                    uint32_t count,
+                                                                    uint16_t data_words,
+                                                                    uint16_t nptrs)
+{
+    return sb_codec_init_struct_list(a.s, a.ptr_index, count, data_words, nptrs);
+}
+static inline void sb_codec_any_set_text(sb_codec_any_builder_t a, const char *str, size_t len)
+{
+    sb_codec_set_text(a.s, a.ptr_index, str, len);
+}
+static inline void sb_codec_any_set_data(sb_codec_any_builder_t a, const void *ptr, size_t len)
+{
+    sb_codec_set_data(a.s, a.ptr_index, ptr, len);
+}
+/*
+ * Set @dst to a copy of what @src points at, whatever it is (capnp's AnyPointer set from a reader):
+ * structs with their data and pointers, lists of every element size, text and data, depth first
+ * in pointer order, so the words are those capnp writes for the same object. What @src's reader
+ * refuses (far, capability, out of bounds...) is recorded there and copied as null.
+ */
+void sb_codec_any_copy(sb_codec_any_builder_t dst, sb_codec_any_t src);
+
+/* Shorthands for the elements of List(Text), List(Data) and List(List(T)). */
+static inline void sb_codec_list_set_text(sb_codec_list_builder_t l, uint32_t i, const char *str,
+                                          size_t len)
+{
+    sb_codec_any_set_text(sb_codec_list_any_at(l, i), str, len);
+}
+static inline void sb_codec_list_set_data(sb_codec_list_builder_t l, uint32_t i, const void *ptr,
+                                          size_t len)
+{
+    sb_codec_any_set_data(sb_codec_list_any_at(l, i), ptr, len);
+}
+static inline sb_codec_list_builder_t sb_codec_list_init_list(sb_codec_list_builder_t l,
+                                                              uint32_t i, unsigned elem_size,
+                                                              uint32_t count)
+{
+    return sb_codec_any_init_list(sb_codec_list_any_at(l, i), elem_size, count);
+}
+static inline sb_codec_list_builder_t sb_codec_list_init_struct_list(sb_codec_list_builder_t l,
+                                                                     uint32_t i, uint32_t count,
+                                                                     uint16_t data_words,
+                                                                     uint16_t nptrs)
+{
+    return sb_codec_any_init_struct_list(sb_codec_list_any_at(l, i), count, data_words, nptrs);
+}
 
 /* Primitive fields, @off in units of the field's size; the value is stored XORed with the
  * field's default, as Cap'n Proto does, so an all-zero struct reads as all defaults. */

@@ -336,6 +336,125 @@ static inline bool sb_codec_has_ptr(sb_codec_struct_t s, uint16_t ptr_index)
 */
 sb_codec_struct_t sb_codec_list_get_struct(sb_codec_list_t l, uint32_t i);
 
+/*
+ * AnyPointer: a pointer whose type the schema leaves open, read as the struct, list, text or data
+ * the application expects, and checked as that at that point (as capnp's getAs<T> does): the
+ * same checks and charges as a field of that type. An element of a list of pointers (List(Text),
+ * List(Data), List(List(T)), List(AnyPointer)) is one too: read the list with
+ * SB_CODEC_ELEM_POINTER, then its element i with sb_codec_list_get_any or the shorthands below.
+ * Traversal: reading the list charged one word per element (its pointer); following element i
+ * charges the words its target spans again (a void list its element count), so a list of N
+ * pointers at one big object costs N times that object, and a list of empty lists is no
+ * cheaper than its pointers. A far pointer among the elements is refused like any other.
+ */
+typedef struct sb_codec_any {
+    sb_codec_struct_t s; /* the struct (or list element) that holds the pointer */
+    uint16_t ptr_index;
+} sb_codec_any_t;
+
+/*@ requires sb_struct_ok(s);
+    assigns \nothing;
+    ensures \result.s == s && \result.ptr_index == ptr_index;
+*/
+static inline sb_codec_any_t sb_codec_get_any(sb_codec_struct_t s, uint16_t ptr_index)
+{
+    sb_codec_any_t a;
+    a.s = s;
+    a.ptr_index = ptr_index;
+    return a;
+}
+/* Element i of a list of pointers (a null pointer when i is out of range). */
+/*@ requires sb_list_ok(l);
+    assigns \nothing;
+    ensures sb_struct_ok(\result.s) && \result.s.msg == l.msg && \result.ptr_index == 0;
+    ensures i < l.count ==> \result.s.nesting == l.nesting;
+*/
+static inline sb_codec_any_t sb_codec_list_get_any(sb_codec_list_t l, uint32_t i)
+{
+    sb_codec_any_t a;
+    a.s = sb_codec_list_get_struct(l, i);
+    a.ptr_index = 0;
+    return a;
+}
+/*@ requires sb_struct_ok(a.s);
+    assigns \nothing;
+*/
+static inline bool sb_codec_any_is_null(sb_codec_any_t a)
+{
+    return !sb_codec_has_ptr(a.s, a.ptr_index);
+}
+/*@ requires sb_struct_ok(a.s);
+    assigns a.s.msg->traversal_left, a.s.msg->status;
+    ensures sb_struct_ok(\result) && \result.msg == a.s.msg;
+    ensures sb_charged{Old, Post}(a.s.msg, \result.data_bits / 64 + \result.nptrs);
+    ensures \result.nesting < a.s.nesting || sb_struct_empty(\result);
+    ensures a.s.msg->status == \old(a.s.msg->status) || sb_failed{Old, Post}(a.s.msg);
+*/
+static inline sb_codec_struct_t sb_codec_any_as_struct(sb_codec_any_t a)
+{
+    return sb_codec_get_struct(a.s, a.ptr_index);
+}
+/*@ requires sb_struct_ok(a.s);
+    assigns a.s.msg->traversal_left, a.s.msg->status;
+    ensures sb_list_ok(\result) && \result.msg == a.s.msg;
+    ensures sb_charged{Old, Post}(a.s.msg, sb_list_words(\result));
+    ensures \result.nesting < a.s.nesting || sb_list_empty(\result);
+    ensures a.s.msg->status == \old(a.s.msg->status) || sb_failed{Old, Post}(a.s.msg);
+*/
+static inline sb_codec_list_t sb_codec_any_as_list(sb_codec_any_t a, unsigned elem_size)
+{
+    return sb_codec_get_list(a.s, a.ptr_index, elem_size);
+}
+/*@ requires sb_struct_ok(a.s);
+    assigns a.s.msg->traversal_left, a.s.msg->status;
+    ensures \result.len == 0 || \result.len < 8 * a.s.msg->nwords;
+    ensures a.s.msg->status == \old(a.s.msg->status) || sb_failed{Old, Post}(a.s.msg);
+*/
+static inline sb_codec_text_t sb_codec_any_as_text(sb_codec_any_t a)
+{
+    return sb_codec_get_text(a.s, a.ptr_index, NULL, 0);
+}
+/*@ requires sb_struct_ok(a.s);
+    assigns a.s.msg->traversal_left, a.s.msg->status;
+    ensures \result.len <= 8 * a.s.msg->nwords;
+    ensures a.s.msg->status == \old(a.s.msg->status) || sb_failed{Old, Post}(a.s.msg);
+*/
+static inline sb_codec_data_t sb_codec_any_as_data(sb_codec_any_t a)
+{
+    return sb_codec_get_data(a.s, a.ptr_index, NULL, 0);
+}
+/* Shorthands for the elements of List(Text), List(Data) and List(List(T)) (@elem_size: T's). */
+/*@ requires sb_list_ok(l);
+    assigns l.msg->traversal_left, l.msg->status;
+    ensures \result.len == 0 || \result.len < 8 * l.msg->nwords;
+    ensures l.msg->status == \old(l.msg->status) || sb_failed{Old, Post}(l.msg);
+*/
+static inline sb_codec_text_t sb_codec_list_get_text(sb_codec_list_t l, uint32_t i)
+{
+    return sb_codec_any_as_text(sb_codec_list_get_any(l, i));
+}
+/*@ requires sb_list_ok(l);
+    assigns l.msg->traversal_left, l.msg->status;
+    ensures \result.len <= 8 * l.msg->nwords;
+    ensures l.msg->status == \old(l.msg->status) || sb_failed{Old, Post}(l.msg);
+*/
+static inline sb_codec_data_t sb_codec_list_get_data(sb_codec_list_t l, uint32_t i)
+{
+    return sb_codec_any_as_data(sb_codec_list_get_any(l, i));
+}
+/*@ requires sb_list_ok(l);
+    assigns l.msg->traversal_left, l.msg->status;
+    ensures sb_list_ok(\result) && \result.msg == l.msg;
+    ensures sb_charged{Old, Post}(l.msg, sb_list_words(\result));
+    ensures i < l.count ==> \result.nesting < l.nesting || sb_list_empty(\result);
+    ensures l.msg->status == \old(l.msg->status) || sb_failed{Old, Post}(l.msg);
+*/
+static inline sb_codec_list_t sb_codec_list_get_list(sb_codec_list_t l, uint32_t i,
+                                                     unsigned elem_size)
+{
+    return sb_codec_any_as_list(sb_codec_list_get_any(l, i), elem_size);
+}
+
 /* Primitive fields: @off counts in units of the field's own size, as capnp's slot offsets do;
  * the stored value is XORed with the field's default, as in Cap'n Proto's encoding. A list
  * element is 0 when i is out of range or the elements have no such field. */
