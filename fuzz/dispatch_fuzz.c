@@ -346,8 +346,12 @@ static void second_server(const action_t *a)
     if (a->b3 % 12 != 10) {
         c2.slot_count = sb_server_slots_needed(&c2);
     }
-    /* A slot of its range already in use: the retype into it fails (DeleteFirst). */
-    seL4_CPtr busy = (v >> 8) & 1 ? SLOT_BASE2 + 1 + (v >> 16) % (c2.slot_count ? c2.slot_count : 1) : 0;
+    /* A slot of its range already in use: the retype into it fails (DeleteFirst). Only the
+     * slots init fills (the receive slot and the sessions' own; the data frames' slots after
+     * them are filled by grants): the range cleaned up below. */
+    seL4_Word init_slots = 1 + (seL4_Word)(SB_MAX_SESSIONS + 1) * SB_SESSION_SLOTS;
+    seL4_Word range = c2.slot_count < init_slots ? c2.slot_count : init_slots;
+    seL4_CPtr busy = (v >> 8) & 1 ? SLOT_BASE2 + 1 + (v >> 16) % (range ? range : 1) : 0;
     if (busy && seL4_CNode_Copy(seL4_CapInitThreadCNode, busy, seL4_WordBits, seL4_CapInitThreadCNode,
                                 frame, seL4_WordBits, seL4_AllRights) != seL4_NoError) {
         abort();
