@@ -123,6 +123,11 @@ print((max(r["end"] for r in m) - 0x80000000) >> 20)' "$install/support/platform
     echo "sel4-run: $install is an $arch kernel; this script boots x86_64, aarch64 and riscv64" >&2
     exit 2 ;;
 esac
+if [ "${nodes:-1}" -gt 1 ] && [ "$timing" != 1 ]; then
+  # More than one core: one host thread per emulated core (multi-threaded TCG), so that cores
+  # really run at the same time. -icount needs single-threaded TCG (one core after another).
+  qemu+=(-accel tcg,thread=multi)
+fi
 if [ "$timing" = 1 ]; then
   qemu+=(-icount shift=0)
   mode="tcg-icount-shift0"

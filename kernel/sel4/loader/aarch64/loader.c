@@ -6,16 +6,18 @@
  *
  *   1. reads seL4's kernel.elf and the root-task image, which QEMU placed as raw files at
  *      KERNEL_FILE and IMAGE_FILE (scripts/sel4-run.sh: -device loader,...,force-raw=on);
- *   2. moves the device tree QEMU left at the start of RAM to just after the kernel, copies the
+ *   2. moves the device tree QEMU left at the start of RAM to after the kernel, copies the
  *      kernel's segments to their physical addresses and the image's segments, as one
  *      contiguous region, after the device tree (zero-filling what the files do not hold);
  *   3. turns the MMU on with two tables: an identity map of the low 2 GiB (devices, then RAM)
  *      for its own last instructions, and the kernel window: the 1 GiB that holds the kernel,
  *      at the virtual address the kernel was linked for;
- *   4. jumps to the kernel's entry.
+ *   4. starts the board's other cores (PSCI CPU_ON), which do the same, and jumps to the
+ *      kernel's entry, each core with its number in TPIDR_EL1 (seL4's SMP boot reads it).
  *
  * Memory map (1 GiB of RAM at 0x40000000, as seL4's qemu-arm-virt platform is configured):
- *   0x40000000  kernel (its ELF's physical addresses), then the device tree, then the image
+ *   0x40000000  kernel (its ELF's physical addresses), the translation tables, the device tree,
+ *               the image
  *   0x70000000  IMAGE_FILE: the root-task ELF as a file
  *   0x7e000000  KERNEL_FILE: kernel.elf as a file
  *   0x7f000000  this loader (loader.ld)
@@ -29,9 +31,14 @@
 
 /*
  * Entry: QEMU starts the loader at EL1 with the MMU off. Mask interrupts, take a stack, enter C;
- * loader_main never returns (it enters the kernel).
+ * loader_main never returns (it enters the kernel). A secondary core, started by loader_main
+ * through PSCI CPU_ON, enters at _start_secondary with its core number in x0 and a stack of its
+ * own, and follows the first core into the kernel.
  */
+#define MAX_CORES 8
+#define CORE_STACK 4096
 static char loader_stack[16384] __attribute__((aligned(16), used));
+static char core_stacks[MAX_CORES][CORE_STACK] __attribute__((aligned(16), used));
 
 __asm__(".section .text.start, \"ax\"\n"
         ".global _start\n"
@@ -45,6 +52,19 @@ __asm__(".section .text.start, \"ax\"\n"
         "1:  wfe\n"
         "    b 1b\n"
         ".size _start, . - _start\n"
+        ".global _start_secondary\n"
+        ".type _start_secondary, %function\n"
+        "_start_secondary:\n"
+        "    msr daifset, #0xf\n"
+        "    adrp x1, core_stacks\n"
+        "    add x1, x1, :lo12:core_stacks\n"
+        "    add x2, x0, #1\n"
+        "    add x1, x1, x2, lsl #12\n" /* the top of core_stacks[x0] (CORE_STACK = 4096) */
+        "    mov sp, x1\n"
+        "    bl loader_secondary\n"
+        "2:  wfe\n"
+        "    b 2b\n"
+        ".size _start_secondary, . - _start_secondary\n"
         ".text\n");
 
 #define RAM_BASE 0x40000000UL
@@ -213,10 +233,15 @@ static uint32_t be32(const volatile uint8_t *p)
      3UL << 28 | 2UL << 30 | 1UL << 36)
 #define GIB (1UL << 30)
 
-static uint64_t lower_l0[512] __attribute__((aligned(4096)));
-static uint64_t lower_l1[512] __attribute__((aligned(4096)));
-static uint64_t upper_l0[512] __attribute__((aligned(4096)));
-static uint64_t upper_l1[512] __attribute__((aligned(4096)));
+/*
+ * The tables live in the 16 KiB between the kernel and the device tree, not in the loader: seL4
+ * takes its root task's objects from the top of the highest free region, where the loader sits,
+ * while secondary cores still translate through these tables (seL4 moves them to its own only
+ * once the first core has booted). The low gap is free memory too, but nothing takes it before
+ * the root task runs.
+ */
+#define TABLES_SIZE (4 * 4096)
+static uint64_t *lower_l0, *lower_l1, *upper_l0, *upper_l1;
 
 static uint64_t block(uint64_t paddr, unsigned attr)
 {
@@ -224,8 +249,14 @@ static uint64_t block(uint64_t paddr, unsigned attr)
     return paddr | DESC_AF | sh | DESC_ATTR(attr) | DESC_BLOCK;
 }
 
-static void mmu_on(uint64_t kernel_vaddr, uint64_t kernel_paddr)
+/* The tables, made once by the first core; every core then turns its MMU on with them. */
+static void make_tables(uint64_t at, uint64_t kernel_vaddr, uint64_t kernel_paddr)
 {
+    zero(at, TABLES_SIZE);
+    lower_l0 = (uint64_t *)at;
+    lower_l1 = (uint64_t *)(at + 4096);
+    upper_l0 = (uint64_t *)(at + 2 * 4096);
+    upper_l1 = (uint64_t *)(at + 3 * 4096);
     /* Identity: the first GiB is the board's devices, the second its RAM. */
     lower_l0[0] = (uint64_t)lower_l1 | DESC_TABLE;
     lower_l1[0] = block(0, ATTR_DEVICE);
@@ -237,7 +268,10 @@ static void mmu_on(uint64_t kernel_vaddr, uint64_t kernel_paddr)
     }
     upper_l0[(va >> 39) & 511] = (uint64_t)upper_l1 | DESC_TABLE;
     upper_l1[(va >> 30) & 511] = block(pa, ATTR_NORMAL);
+}
 
+static void mmu_on(void)
+{
     uint64_t mmfr0, sctlr;
     __asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(mmfr0));
     __asm__ volatile("msr mair_el1, %0" ::"r"(MAIR_VALUE));
@@ -253,6 +287,63 @@ static void mmu_on(uint64_t kernel_vaddr, uint64_t kernel_paddr)
 
 typedef void (*kernel_entry_t)(uint64_t ui_p_start, uint64_t ui_p_end, int64_t pv_offset,
                                uint64_t v_entry, uint64_t dtb_paddr, uint64_t dtb_size);
+
+/* What every core passes to the kernel's entry (secondary cores' arguments are unused by seL4,
+ * which waits for the first core to finish booting). */
+static struct {
+    kernel_entry_t entry;
+    uint64_t arg[6];
+    volatile uint64_t entered[MAX_CORES]; /* set by a secondary core as it leaves the loader */
+} boot;
+
+/* seL4 reads its logical core number from TPIDR_EL1 on SMP kernels, 0 for the booting core. */
+static _Noreturn void enter_kernel(uint64_t core)
+{
+    mmu_on();
+    __asm__ volatile("msr tpidr_el1, %0; isb" ::"r"(core));
+    kernel_entry_t entry = boot.entry;
+    uint64_t a0 = boot.arg[0], a1 = boot.arg[1], a2 = boot.arg[2], a3 = boot.arg[3],
+             a4 = boot.arg[4], a5 = boot.arg[5];
+    /* From here on this core reads nothing of the loader's data: the first core may go. */
+    __atomic_store_n(&boot.entered[core], 1, __ATOMIC_RELEASE);
+    entry(a0, a1, (int64_t)a2, a3, a4, a5);
+    fail("kernel returned on core", core);
+}
+
+void loader_secondary(uint64_t core);
+void loader_secondary(uint64_t core)
+{
+    enter_kernel(core);
+}
+
+/*
+ * Start the board's other cores (affinity 0 = 1, 2, ...) with PSCI CPU_ON through HVC, the
+ * conduit QEMU's virt board offers at EL1 without EL2/EL3 (its device tree: psci method "hvc"),
+ * until PSCI says there is no such core. QEMU's -smp follows the kernel's KernelMaxNumNodes
+ * (scripts/sel4-run.sh), so this starts as many cores as seL4 waits for.
+ */
+#define PSCI_CPU_ON_64 0xc4000003UL
+static void start_secondaries(void)
+{
+    extern char _start_secondary[];
+    uint64_t core;
+    for (core = 1; core < MAX_CORES; core++) {
+        register uint64_t x0 __asm__("x0") = PSCI_CPU_ON_64;
+        register uint64_t x1 __asm__("x1") = core; /* MPIDR: Aff0 */
+        register uint64_t x2 __asm__("x2") = (uint64_t)_start_secondary;
+        register uint64_t x3 __asm__("x3") = core; /* its x0 at entry */
+        __asm__ volatile("hvc #0" : "+r"(x0) : "r"(x1), "r"(x2), "r"(x3) : "memory");
+        if ((int64_t)x0 != 0) {
+            break; /* no such core (or it could not start): the ones before it run */
+        }
+    }
+    /* The loader's code and stacks are in memory seL4 hands out early: the first core enters
+     * the kernel only once every other core has left them. */
+    for (uint64_t c = 1; c < core; c++) {
+        while (!__atomic_load_n(&boot.entered[c], __ATOMIC_ACQUIRE)) {
+        }
+    }
+}
 
 void loader_main(void)
 {
@@ -271,7 +362,8 @@ void loader_main(void)
     if (be32(fdt) == 0xd00dfeed) {
         dtb_size = be32(fdt + 4);
     }
-    uint64_t dtb_dst = page_up(kernel.hi);
+    uint64_t tables = page_up(kernel.hi);
+    uint64_t dtb_dst = tables + TABLES_SIZE;
     uint64_t ui_start = page_up(dtb_dst + dtb_size);
     uint64_t image_lo = image.lo & ~0xfffUL;
     uint64_t ui_end = ui_start + page_up(image.hi - image_lo);
@@ -298,10 +390,15 @@ void loader_main(void)
     if (entry_paddr == 0) {
         fail("kernel's entry is in none of its segments:", kernel.eh->e_entry);
     }
-    mmu_on(kernel.eh->e_entry, entry_paddr);
-    /* seL4 reads its logical core number from TPIDR_EL1 on SMP kernels: this is core 0. */
-    __asm__ volatile("msr tpidr_el1, xzr; isb");
-    ((kernel_entry_t)kernel.eh->e_entry)(ui_start, ui_end, (int64_t)(ui_start - image_lo),
-                                         image.eh->e_entry, dtb_size ? dtb_dst : 0, dtb_size);
-    fail("kernel returned", 0);
+    make_tables(tables, kernel.eh->e_entry, entry_paddr);
+    boot.entry = (kernel_entry_t)kernel.eh->e_entry;
+    boot.arg[0] = ui_start;
+    boot.arg[1] = ui_end;
+    boot.arg[2] = ui_start - image_lo;
+    boot.arg[3] = image.eh->e_entry;
+    boot.arg[4] = dtb_size ? dtb_dst : 0;
+    boot.arg[5] = dtb_size;
+    __asm__ volatile("dsb sy" ::: "memory"); /* all of it in memory before another core runs */
+    start_secondaries();
+    enter_kernel(0);
 }
