@@ -1,7 +1,9 @@
 /*
  * Differential libFuzzer target for the codec's reader: the same bytes are read by ours
  * (codec/src/read.c, through the generated C accessors) and by the reference Cap'n Proto C++
- * reader (libcapnp), as AllTypes and as Outer of tests/codec/codec_test.capnp, every field.
+ * reader (libcapnp), as AllTypes and as Outer of tests/codec/codec_test.capnp, every field, and
+ * as Lists of tests/codec/pointers.capnp: its lists of pointers (List(Text), List(Data),
+ * List(List(Int32)), List(List(Text)), List(List(Item))), element by element.
  *
  * At each pointer both readers follow:
  *   - both read it: the values must be equal (lists element by element, text and data byte by
@@ -29,9 +31,11 @@
 #include <vector>
 
 #include "codec_test.capnp.h" /* the reference's C++ accessors, generated at build time */
+#include "pointers.capnp.h"
 
 extern "C" {
 #include "../tests/codec/gen/codec_test.capnp.h" /* ours */
+#include "../tests/codec/gen/pointers.capnp.h"
 }
 
 #define MAX_WORDS 8192
@@ -560,6 +564,158 @@ void outer(Pass &p, bool cmp, codec_test_Outer_reader_t r, Outer::Reader ref, co
     }
 }
 
+/* ---- lists of pointers (pointers.capnp) ---- */
+
+/* Follow the list of pointers of a field (or of an element) on both sides; true when ours has
+ * it (then *@l and *@rl are the lists, *@lb its rebuilt list when @build). */
+template <typename RefList>
+bool pointer_list(Pass &p, bool cmp, const char *field, uint64_t ptr, bool has,
+                  const std::function<sb_codec_list_t()> &ours, const std::function<RefList()> &ref,
+                  sb_codec_list_t *l, RefList *rl, bool *ok)
+{
+    *ok = both(p, cmp, field, ptr, [&] { *l = ours(); }, [&] { *rl = ref(); });
+    uint32_t n = sb_codec_list_len(*l);
+    p.put(n);
+    if (*ok)
+        same(n == rl->size(), field);
+    return has && p.msg->status == SB_CODEC_OK;
+}
+
+/* The element pointer word of element @i of a list of pointers. */
+uint64_t elem_ptr(sb_codec_list_t l, uint32_t i)
+{
+    sb_codec_any_t a = sb_codec_list_get_any(l, i);
+    return ptr_word(a.s, 0);
+}
+bool elem_has(sb_codec_list_t l, uint32_t i) { return !sb_codec_any_is_null(sb_codec_list_get_any(l, i)); }
+
+void texts(Pass &p, bool ok, const char *field, sb_codec_list_t l, capnp::List<capnp::Text>::Reader rl,
+           sb_codec_list_builder_t *lb)
+{
+    for (uint32_t i = 0; i < sb_codec_list_len(l) && i < MAX_ELEMENTS; i++) {
+        bool has = elem_has(l, i);
+        text(p, ok, field, elem_ptr(l, i), has, [&] { return has; },
+             [&] { return sb_codec_list_get_text(l, i); }, [&] { return rl[i]; },
+             [&](const char *s, size_t n) {
+                 if (lb)
+                     sb_codec_list_set_text(*lb, i, s, n);
+             });
+    }
+}
+
+void lists(Pass &p, bool cmp, pointers_Lists_reader_t r, Lists::Reader ref, pointers_Lists_builder_t *b)
+{
+    sb_codec_list_t l = {};
+    bool ok, build;
+    sb_codec_list_builder_t lb = {};
+    {
+        capnp::List<capnp::Text>::Reader rl;
+        build = pointer_list<capnp::List<capnp::Text>::Reader>(
+            p, cmp, "names", ptr_word(r.s, 0), pointers_Lists_has_names(r),
+            [&] { return pointers_Lists_get_names(r); }, [&] { return ref.getNames(); }, &l, &rl, &ok);
+        if (p.out && build)
+            lb = pointers_Lists_init_names(*b, sb_codec_list_len(l));
+        texts(p, ok, "names[i]", l, rl, p.out && build ? &lb : nullptr);
+    }
+    {
+        capnp::List<capnp::Data>::Reader rl;
+        build = pointer_list<capnp::List<capnp::Data>::Reader>(
+            p, cmp, "blobs", ptr_word(r.s, 1), pointers_Lists_has_blobs(r),
+            [&] { return pointers_Lists_get_blobs(r); }, [&] { return ref.getBlobs(); }, &l, &rl, &ok);
+        if (p.out && build)
+            lb = pointers_Lists_init_blobs(*b, sb_codec_list_len(l));
+        for (uint32_t i = 0; i < sb_codec_list_len(l) && i < MAX_ELEMENTS; i++) {
+            bool has = elem_has(l, i);
+            data(p, ok, "blobs[i]", elem_ptr(l, i), has, [&] { return has; },
+                 [&] { return sb_codec_list_get_data(l, i); }, [&] { return rl[i]; },
+                 [&](const void *d, size_t n) {
+                     if (p.out && build)
+                         sb_codec_list_set_data(lb, i, d, n);
+                 });
+        }
+    }
+    {
+        capnp::List<capnp::List<int32_t>>::Reader rl;
+        build = pointer_list<capnp::List<capnp::List<int32_t>>::Reader>(
+            p, cmp, "matrix", ptr_word(r.s, 2), pointers_Lists_has_matrix(r),
+            [&] { return pointers_Lists_get_matrix(r); }, [&] { return ref.getMatrix(); }, &l, &rl, &ok);
+        if (p.out && build)
+            lb = pointers_Lists_init_matrix(*b, sb_codec_list_len(l));
+        for (uint32_t i = 0; i < sb_codec_list_len(l) && i < MAX_ELEMENTS; i++) {
+            bool has = elem_has(l, i);
+            prim_list<uint32_t, int32_t>(
+                p, ok, "matrix[i]", elem_ptr(l, i), has, [&] { return has; },
+                [&] { return sb_codec_list_get_list(l, i, SB_CODEC_ELEM_FOUR_BYTES); },
+                [&] { return rl[i]; },
+                [&](uint32_t n) { return sb_codec_list_init_list(lb, i, SB_CODEC_ELEM_FOUR_BYTES, n); },
+                sb_codec_list_get_u32, sb_codec_list_set_u32);
+        }
+    }
+    {
+        capnp::List<capnp::List<capnp::Text>>::Reader rl;
+        build = pointer_list<capnp::List<capnp::List<capnp::Text>>::Reader>(
+            p, cmp, "nested", ptr_word(r.s, 3), pointers_Lists_has_nested(r),
+            [&] { return pointers_Lists_get_nested(r); }, [&] { return ref.getNested(); }, &l, &rl, &ok);
+        if (p.out && build)
+            lb = pointers_Lists_init_nested(*b, sb_codec_list_len(l));
+        for (uint32_t i = 0; i < sb_codec_list_len(l) && i < MAX_ELEMENTS; i++) {
+            sb_codec_list_t row = {};
+            capnp::List<capnp::Text>::Reader rrow;
+            bool rok;
+            bool rb = pointer_list<capnp::List<capnp::Text>::Reader>(
+                p, ok, "nested[i]", elem_ptr(l, i), elem_has(l, i),
+                [&] { return sb_codec_list_get_list(l, i, SB_CODEC_ELEM_POINTER); }, [&] { return rl[i]; },
+                &row, &rrow, &rok);
+            sb_codec_list_builder_t rowb = {};
+            if (p.out && build && rb)
+                rowb = sb_codec_list_init_list(lb, i, SB_CODEC_ELEM_POINTER, sb_codec_list_len(row));
+            texts(p, rok, "nested[i][j]", row, rrow, p.out && build && rb ? &rowb : nullptr);
+        }
+    }
+    {
+        capnp::List<capnp::List<Item>>::Reader rl;
+        build = pointer_list<capnp::List<capnp::List<Item>>::Reader>(
+            p, cmp, "items", ptr_word(r.s, 4), pointers_Lists_has_items(r),
+            [&] { return pointers_Lists_get_items(r); }, [&] { return ref.getItems(); }, &l, &rl, &ok);
+        if (p.out && build)
+            lb = pointers_Lists_init_items(*b, sb_codec_list_len(l));
+        for (uint32_t i = 0; i < sb_codec_list_len(l) && i < MAX_ELEMENTS; i++) {
+            sb_codec_list_t row = {};
+            capnp::List<Item>::Reader rrow;
+            bool rok;
+            bool rb = pointer_list<capnp::List<Item>::Reader>(
+                p, ok, "items[i]", elem_ptr(l, i), elem_has(l, i),
+                [&] { return sb_codec_list_get_list(l, i, SB_CODEC_ELEM_INLINE_COMPOSITE); },
+                [&] { return rl[i]; }, &row, &rrow, &rok);
+            sb_codec_list_builder_t rowb = {};
+            if (p.out && build && rb)
+                rowb = sb_codec_list_init_struct_list(lb, i, sb_codec_list_len(row), pointers_Item_DATA_WORDS,
+                                                      pointers_Item_POINTERS);
+            for (uint32_t j = 0; j < sb_codec_list_len(row) && j < MAX_ELEMENTS; j++) {
+                pointers_Item_reader_t it = pointers_Item_list_get(row, j);
+                Item::Reader rit = rok ? rrow[j] : Item::Reader();
+                uint16_t id = pointers_Item_get_id(it);
+                p.put(id);
+                if (rok)
+                    same(id == rit.getId(), "items[i][j].id");
+                pointers_Item_builder_t ib = {};
+                bool eb = p.out && build && rb;
+                if (eb) {
+                    ib = pointers_Item_list_at(rowb, j);
+                    pointers_Item_set_id(ib, id);
+                }
+                text(p, rok, "items[i][j].tag", ptr_word(it.s, 0), pointers_Item_has_tag(it),
+                     [&] { return rit.hasTag(); }, [&] { return pointers_Item_get_tag(it); },
+                     [&] { return rit.getTag(); },
+                     [&](const char *s, size_t n) {
+                         if (eb)
+                             pointers_Item_set_tag(ib, s, n);
+                     });
+            }
+        }
+    }
+}
+
 kj::ArrayPtr<const capnp::word> segment(const uint64_t *w, size_t n)
 {
     return kj::arrayPtr(reinterpret_cast<const capnp::word *>(w), n);
@@ -647,6 +803,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size)
                            codec_test_AllTypes_init_root, all_types);
     differential<Outer>(w, n, nesting, traversal, codec_test_Outer_read_root, codec_test_Outer_init_root,
                         outer);
+    differential<Lists>(w, n, nesting, traversal, pointers_Lists_read_root, pointers_Lists_init_root,
+                        lists);
     free(w);
     return 0;
 }
