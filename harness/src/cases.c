@@ -12,10 +12,10 @@
 
 const bench_case_t bench_cases[] = {
     {"call", "bridge", "null control call round trip", {0, 0, 0}, BENCH_UNIT_CYCLES, 1,
-     RATIO(1.5, "p50 at most 1.5x the raw seL4_Call/seL4_ReplyRecv round trip"),
+     RATIO(1.10, "p50 at most 1.10x the raw seL4_Call/seL4_ReplyRecv round trip"),
      &bench_bridge_call, &bench_raw_call, true},
     {"cap_call", "bridge", "control call carrying one cap", {0, 0, 0}, BENCH_UNIT_CYCLES, 1,
-     RATIO(1.5, "p50 at most 1.5x the raw call with one cap"),
+     RATIO(1.15, "p50 at most 1.15x the raw call with one cap"),
      &bench_bridge_cap_call, &bench_raw_cap_call, true},
 
     {"grant", "bridge", "open a session, bundle of k caps mapped and ready", {2, 0, 0},
@@ -32,14 +32,14 @@ const bench_case_t bench_cases[] = {
      &bench_bridge_grant, &bench_raw_cap_transfers, true},
 
     {"notify", "bridge", "completion signal to the waiting client's wake-up", {0, 0, 0},
-     BENCH_UNIT_CYCLES, 1, RATIO(1.25, "p50 at most 1.25x raw seL4_Signal to seL4_Wait return"),
+     BENCH_UNIT_CYCLES, 1, RATIO(1.05, "p50 at most 1.05x raw seL4_Signal to seL4_Wait return"),
      &bench_bridge_notify, &bench_raw_signal_wait, true},
 
     {"kick", "phase1", "full kick cycle, kick on every enqueue", {0, 0, 0}, BENCH_UNIT_CYCLES, 1,
-     RATIO(1.5, "p50 at most 1.5x a raw signal/wait ping-pong"),
+     RATIO(1.10, "p50 at most 1.10x a raw signal/wait ping-pong"),
      &bench_bridge_kick_phase1, &bench_raw_pingpong, true},
     {"kick", "phase2", "full kick cycle, signal only when the peer asked", {0, 0, 0},
-     BENCH_UNIT_CYCLES, 1, RATIO(1.5, "p50 at most 1.5x a raw signal/wait ping-pong"),
+     BENCH_UNIT_CYCLES, 1, RATIO(1.10, "p50 at most 1.10x a raw signal/wait ping-pong"),
      &bench_bridge_kick_phase2, &bench_raw_pingpong, true},
     {"kick", "batched", "b requests per kick, as requests per second", {0, 1, 0},
      BENCH_UNIT_REQ_PER_S, 1, RATIO(1.5, "at least 1/1.5 of the raw ping-pong's requests per second"),
