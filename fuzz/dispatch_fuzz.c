@@ -361,9 +361,9 @@ static void second_server(const action_t *a)
         st != SB_ERR_KERNEL) {
         abort(); /* init names why it refused */
     }
-    /* every slot it may have used, and the busy one: its whole range (each session's slots and
-     * its data frames' masters, for SB_MAX_SESSIONS + 1 sessions in case 1), and one more */
-    for (seL4_Word i = 0; i <= 1 + (c2.slot_count ? c2.slot_count : 1); i++) {
+    /* every slot it may have used, and the busy one: its receive slot and a range for
+     * SB_MAX_SESSIONS + 1 sessions (case 1), from SLOT_BASE2 + 1 */
+    for (seL4_Word i = 0; i <= 1 + (seL4_Word)(SB_MAX_SESSIONS + 1) * SB_SESSION_SLOTS; i++) {
         delete_slot(SLOT_BASE2 + i);
     }
     seL4_CNode_Revoke(seL4_CapInitThreadCNode, untyped2, seL4_WordBits);
