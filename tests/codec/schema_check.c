@@ -109,6 +109,12 @@ int main(int argc, char **argv)
                " (%u skipped: an opaque pointer in the text)\n",
                sets[i].file, count[i].structs, count[i].structs - count[i].refused,
                count[i].refused, count[i].exact, count[i].values, count[i].skipped);
+    {
+        unsigned values = 0;
+        for (i = 0; i < NSETS; i++)
+            values += count[i].values;
+        CHECK(values > 0, "no value was checked");
+    }
     tool_cleanup();
     if (tool_failures) {
         fprintf(stderr, "%d check(s) failed\n", tool_failures);

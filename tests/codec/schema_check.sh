@@ -5,11 +5,13 @@
 set -eu
 values=$1 checker=$2 capnp=$3 import=$4 n=$5
 shift 5
-tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
+tmp=$(mktemp) one=$(mktemp)
+trap 'rm -f "$tmp" "$one"' EXIT
 seed=1
 for f in "$@"; do
-  "$values" "$f" "$import" "$n" "$seed" | sed "s|^|$f	|" >>"$tmp"
+  # Not in a pipeline, so that a failing generator fails the test.
+  "$values" "$f" "$import" "$n" "$seed" >"$one"
+  sed "s|^|$f	|" "$one" >>"$tmp"
   seed=$((seed + 1))
 done
 "$checker" "$capnp" <"$tmp"
