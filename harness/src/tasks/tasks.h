@@ -13,6 +13,7 @@ extern const bench_impl_t bench_raw_revoke;
 
 /* Through the bridge (bridge.c; bridge_stub.c in a build without the bridge library). */
 extern const bench_impl_t bench_bridge_call;
+extern const bench_impl_t bench_bridge_call_root_vspace; /* kv rows' baseline (bridge.c) */
 extern const bench_impl_t bench_bridge_cap_call;
 extern const bench_impl_t bench_bridge_grant;
 extern const bench_impl_t bench_bridge_grant_small; /* k below the bridge's smallest bundle */
