@@ -145,7 +145,9 @@ sb_status_t sb_app_deferred_send(sb_server_t *s, sb_deferred_t d, sb_status_t st
  * reply over the request, so a result there must be copied by the handler first. */
 static inline bool sb_app_in_request(const void *p, size_t len)
 {
-    const uint8_t *b = (const uint8_t *)seL4_GetIPCBuffer()->msg, *q = (const uint8_t *)p;
+    /* As addresses: C leaves < undefined between pointers into different objects, and a result
+     * is usually in another object than the IPC buffer. */
+    uintptr_t b = (uintptr_t)seL4_GetIPCBuffer()->msg, q = (uintptr_t)p;
     return len > 0 && q < b + sizeof(seL4_Word) * seL4_MsgMaxLength && b < q + len;
 }
 
