@@ -133,7 +133,7 @@ static __attribute__((noinline)) sb_status_t ping_refused(sb_client_t *c, seL4_M
 sb_status_t sb_client_ping(sb_client_t *c)
 {
     /* An empty PingRequest is its root pointer alone, the empty struct's (as sb_codec_init_root
-     * writes it; no builder, whose zero-length clearing is a call in a freestanding build). */
+     * writes it), written directly. */
     _Static_assert(bridge_PingRequest_ROOT_WORDS == 1, "an empty struct is its root pointer");
     sb_msg_words()[0] = sb_codec_struct_ptr(-1, 0, 0);
     seL4_MessageInfo_t info = seL4_Call(

@@ -281,8 +281,7 @@ static bool refused(sb_server_t *s, sb_refusal_t r, uint32_t session, sb_answer_
 }
 
 /* The reply to a ping that passed its checks, on either path: an empty PingReply, which is its
- * root pointer alone (the empty struct's, as sb_codec_init_root writes it: no builder, whose
- * zero-length clearing is a call in a freestanding build). */
+ * root pointer alone (the empty struct's, as sb_codec_init_root writes it), written directly. */
 _Static_assert(bridge_PingReply_ROOT_WORDS == 1, "an empty struct is its root pointer");
 static inline __attribute__((always_inline)) seL4_MessageInfo_t answer_ping(sb_server_t *s,
                                                                             uint64_t *mrs)

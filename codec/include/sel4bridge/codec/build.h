@@ -75,7 +75,9 @@ static inline sb_codec_struct_builder_t sb_codec_init_root(sb_codec_builder_t *m
         return sb_codec_init_root_slow(msg, data_words, nptrs);
     /* An empty struct points at itself (offset -1), as capnp encodes it, so it is not null. */
     msg->words[0] = sb_codec_struct_ptr(size ? 0 : -1, data_words, nptrs);
-    memset(msg->words + 1, 0, (size_t)size * sizeof(uint64_t));
+    /* The builtin: a freestanding build (-ffreestanding) would call memset even for the few
+     * constant words of a control message; this way they are stores. */
+    __builtin_memset(msg->words + 1, 0, (size_t)size * sizeof(uint64_t));
     msg->used = 1 + size;
     s.msg = msg;
     s.data = (uint8_t *)(msg->words + 1);
