@@ -225,7 +225,13 @@ static void pointer_lists(sb_codec_reader_t *msg)
         any(pointers_Box_get_value(pointers_Box_list_get(l, i)));
     if (pointers_Lists_which(r) == pointers_Lists_which_some)
         any(pointers_Lists_get_some(r));
-    any(pointers_Box_get_value(pointers_Lists_get_itemBox(r)));
+    {
+        /* The brand's concrete type, and the generic type over the same struct. */
+        pointers_Box_reader_t g = {pointers_Lists_get_itemBox(r).s};
+        text(pointers_Item_get_tag(pointers_Box_Item_get_value(pointers_Lists_get_itemBox(r))), "");
+        any(pointers_Box_get_value(g));
+        text(pointers_Box_Text_get_value(pointers_Lists_get_textBox(r)), "");
+    }
     any(pointers_Box_get_value(pointers_Lists_get_listBox(r)));
     (void)sink;
 }

@@ -5,9 +5,11 @@
 // static inline getters and setters over codec/include/sel4bridge/codec/{read,build}.h. Names
 // follow libsel4's generated bitfield accessors: <prefix>_<Type>_get_<field>, with the prefix
 // taken from the schema file's name (bridge.capnp -> bridge_). A type of an imported file keeps
-// that file's prefix and comes from that file's header (<file>.capnp.h), included by name. What
-// the runtime cannot carry (generics, AnyPointer, lists of pointers, struct/list default values)
-// is refused for that declaration alone, with file, declaration and field named; a refusal is an error (nothing is
+// that file's prefix and comes from that file's header (<file>.capnp.h), included by name. A
+// generic struct's parameters are AnyPointer (sb_codec_any_t); a brand bound at generation time is
+// also a concrete type (Box(Text) -> <prefix>_Box_Text). What the runtime cannot carry (generic
+// interfaces, capabilities outside a method's params, struct/list field defaults) is refused for
+// that declaration alone, with file, declaration and field named; a refusal is an error (nothing is
 // written) unless CAPNPC_C_REFUSED=warning (or --refused=warning) makes it a warning.
 //
 // An `interface` is an application's service on the bridge (bridge/include/sel4bridge/app.h):
@@ -170,6 +172,7 @@ public:
                             &copy_protos_, &copy_})
                 s->str("");
             copy_roots_.clear();
+            instance_names_.clear();
             idents_.clear();
             pending_.clear();
             imports_.clear();
@@ -382,6 +385,7 @@ private:
         for (auto *s : streams)
             saved.push_back(s->str());
         auto idents = idents_;
+        auto instance_names = instance_names_;
         where_ = S(c.getDisplayName());
         try {
             // A generic struct is generated once, its parameters read as AnyPointer (as the C++
@@ -404,6 +408,7 @@ private:
             default:
                 throw Refusal(where_ + ": unsupported declaration");
             }
+            emit_instances();
         } catch (const Refusal &e) {
             size_t i = 0;
             for (auto *s : streams) {
@@ -411,6 +416,9 @@ private:
                 s->seekp(0, std::ios::end);
             }
             idents_ = idents;
+            instance_names_ = instance_names;
+            instances_.clear();
+            brand_.clear();
             pending_.clear();
             copy_roots_.resize(roots);
             refused_[c.getId()] = e.what();
@@ -867,7 +875,7 @@ private:
         case Value::ANY_POINTER: {
             // The value as a message of its own, the words `capnp eval --flat` writes: read it
             // with sb_codec_reader_init(&m, <c>_words(), <c>_WORDS) and the root accessor of
-            // its type (sb_codec_read_root_any for a list).
+            // its type.
             capnp::MallocMessageBuilder mb;
             auto root = mb.getRoot<capnp::AnyPointer>();
             if (v.isStruct())
@@ -880,7 +888,9 @@ private:
             if (segs.size() != 1)
                 throw Refusal(where_ + ": a constant of more than one segment");
             consts_ << "/* " << local_name(n) << ": a message of " << segs[0].size()
-                    << " words. */\n#define " << c << "_WORDS " << segs[0].size() << "u\n"
+                    << " words (sb_codec_reader_init(&m, " << c << "_words(), " << c
+                    << "_WORDS)" << (v.isStruct() ? ", then the struct's _read_root" : "")
+                    << "). */\n#define " << c << "_WORDS " << segs[0].size() << "u\n"
                     << "static inline const uint64_t *" << c << "_words(void)\n{\n"
                     << "    static const uint64_t w[] = {";
             for (size_t i = 0; i < segs[0].size(); i++) {
@@ -997,7 +1007,8 @@ private:
         std::string R = c + "_reader_t", B = c + "_builder_t";
         uint16_t dw = st.getDataWordCount(), pc = st.getPointerCount();
 
-        types_ << "/* " << (top ? "struct " : "group ") << local_name(n) << ": " << dw
+        types_ << "/* " << (top ? "struct " : "group ") << local_name(n)
+               << (brand_.count(n.getId()) ? " as " + c.substr(prefix_.size()) : "") << ": " << dw
                << " data word(s), " << pc << " pointer(s) */\n"
                << "typedef struct { sb_codec_struct_t s; } " << R << ";\n"
                << "typedef struct { sb_codec_struct_builder_t s; } " << B << ";\n";
@@ -1074,7 +1085,7 @@ private:
             }
 
             auto slot = fld.getSlot();
-            Type::Reader t = slot.getType();
+            Type::Reader t = resolve(slot.getType());
             uint32_t off = slot.getOffset();
             Value::Reader dflt = slot.getDefaultValue();
 
@@ -1144,7 +1155,7 @@ private:
                 refuse_pointer_default(slot, where);
                 uint64_t sid = t.getStruct().getTypeId();
                 check_brand(t.getStruct().getBrand(), where);
-                std::string sc = cname(sid);
+                std::string sc = struct_cname(t);
                 auto ss = node(sid).getStruct();
                 f << has << pre << sc << "_reader_t " << c << "_get_" << fname << "(" << R
                   << " r)\n{\n    " << sc << "_reader_t s = {sb_codec_get_struct(r.s, " << off
@@ -1246,7 +1257,7 @@ private:
                           fc, data, ptrs, discs);
                 continue;
             }
-            Type::Reader t = fld.getSlot().getType();
+            Type::Reader t = resolve(fld.getSlot().getType());
             if (t.isVoid())
                 continue;
             (is_prim(t) ? data : ptrs).push_back({fc, r, b, gc, fld});
@@ -1332,7 +1343,7 @@ private:
         for (auto &p : ptrs) {
             std::string an = accessor_name(p.f);
             std::string get = p.gc + "_get_" + an + "(" + p.r + ")";
-            Type::Reader t = p.f.getSlot().getType();
+            Type::Reader t = resolve(p.f.getSlot().getType());
             o << "    if (" << (p.cond.empty() ? "" : p.cond + " && ") << p.gc << "_has_" << an
               << "(" << p.r << ")) {\n";
             switch (t.which()) {
@@ -1345,7 +1356,7 @@ private:
                   << an << "(" << p.b << ", v.ptr, v.len);\n";
                 break;
             case Type::STRUCT: {
-                std::string tc = cname(t.getStruct().getTypeId());
+                std::string tc = struct_cname(t);
                 o << "        " << tc << "_copy(" << get << ", " << p.gc << "_init_" << an << "("
                   << p.b << "));\n";
                 break;
@@ -1367,7 +1378,8 @@ private:
             o << "    }\n";
         }
         o << "}\n";
-        copy_roots_.push_back({local_name(n), c});
+        if (brand_.empty()) // an instance has no schema name of its own to check it by
+            copy_roots_.push_back({local_name(n), c});
     }
 
 public:
@@ -1496,6 +1508,98 @@ private:
     // A brand (Map(Text, Person)) names the generic type's one generated form, whose parameters
     // are AnyPointer: the application reads them as the brand's types.
     static void check_brand(capnp::schema::Brand::Reader, const std::string &) {}
+
+    // ---- Brands known at generation time: Box(Text) as a concrete type, Box_Text, whose
+    // parameter fields have the bound types. A brand with an unbound parameter, one bound to a
+    // list, an AnyPointer or a generic type, or a generic of another file uses the generic type
+    // (parameters as AnyPointer). ----
+    struct Instance {
+        uint64_t gid;
+        std::vector<Type::Reader> binds;
+        std::string p;
+    };
+    std::vector<Instance> instances_;       // to emit after the current declaration
+    std::map<std::string, bool> instance_names_;
+    std::map<uint64_t, std::vector<Type::Reader>> brand_; // generic id -> its bound types now
+
+    std::string bound_name(Type::Reader t)
+    {
+        switch (t.which()) {
+        case Type::BOOL: return "Bool";
+        case Type::INT8: return "Int8";
+        case Type::INT16: return "Int16";
+        case Type::INT32: return "Int32";
+        case Type::INT64: return "Int64";
+        case Type::UINT8: return "UInt8";
+        case Type::UINT16: return "UInt16";
+        case Type::UINT32: return "UInt32";
+        case Type::UINT64: return "UInt64";
+        case Type::FLOAT32: return "Float32";
+        case Type::FLOAT64: return "Float64";
+        case Type::TEXT: return "Text";
+        case Type::DATA: return "Data";
+        case Type::ENUM:
+        case Type::STRUCT: {
+            uint64_t id = t.isEnum() ? t.getEnum().getTypeId() : t.getStruct().getTypeId();
+            if (t.isStruct() && (t.getStruct().getBrand().getScopes().size() > 0 ||
+                                 node(id).getIsGeneric()))
+                return "";
+            auto it = names_.find(id);
+            return it == names_.end() ? "" : it->second;
+        }
+        default: return "";
+        }
+    }
+
+    // A parameter of a generic being generated as an instance: its bound type.
+    Type::Reader resolve(Type::Reader t)
+    {
+        if (!t.isAnyPointer() || !t.getAnyPointer().isParameter())
+            return t;
+        auto pa = t.getAnyPointer().getParameter();
+        auto it = brand_.find(pa.getScopeId());
+        if (it == brand_.end() || pa.getParameterIndex() >= it->second.size())
+            return t;
+        return it->second[pa.getParameterIndex()];
+    }
+
+    // The C name of a struct type: its instance when the brand binds every parameter to a
+    // type that has one, else the type itself.
+    std::string struct_cname(Type::Reader t)
+    {
+        uint64_t sid = t.getStruct().getTypeId();
+        std::string base = cname(sid);
+        auto scopes = t.getStruct().getBrand().getScopes();
+        if (scopes.size() != 1 || scopes[0].getScopeId() != sid || !scopes[0].isBind() ||
+            !names_.count(sid))
+            return base;
+        Instance in{sid, {}, names_[sid]};
+        for (auto b : scopes[0].getBind()) {
+            if (!b.isType())
+                return base;
+            std::string bn = bound_name(b.getType());
+            if (bn.empty())
+                return base;
+            in.binds.push_back(b.getType());
+            in.p += "_" + bn;
+        }
+        if (!instance_names_.count(in.p)) {
+            instance_names_[in.p] = true;
+            instances_.push_back(in);
+        }
+        return prefix_ + in.p;
+    }
+
+    void emit_instances()
+    {
+        while (!instances_.empty()) {
+            Instance in = instances_.back();
+            instances_.pop_back();
+            brand_[in.gid] = in.binds;
+            emit_struct(node(in.gid), in.p, true);
+            brand_.erase(in.gid);
+        }
+    }
 };
 
 // "schemas/codec-test.capnp" -> "codec_test_"; the output file is "codec-test.capnp.h".

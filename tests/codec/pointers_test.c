@@ -66,15 +66,18 @@ static void build_lists(pointers_Lists_builder_t r)
     sb_codec_any_set_text(pointers_Box_init_value(pointers_Box_list_at(l, 0)), "v", 1);
 }
 
-/* AnyPointer set as a struct, a list, text and data (the brands say which, for capnp). */
+/* Brands known at generation time are concrete types (Box(Text) is pointers_Box_Text, its value
+ * Text); the generic type (pointers_Box, value an AnyPointer) is the same struct, here used to set
+ * the AnyPointer as a struct and a list (the brands say which, for capnp). */
 static void build_boxes(pointers_Lists_builder_t r)
 {
-    pointers_Box_builder_t box = pointers_Lists_init_textBox(r);
+    pointers_Box_Text_builder_t tb = pointers_Lists_init_textBox(r);
+    pointers_Box_builder_t box;
     pointers_Item_builder_t item;
     sb_codec_list_builder_t l;
-    sb_codec_any_set_text(pointers_Box_init_value(box), "text", 4);
-    pointers_Box_set_label(box, "t", 1);
-    box = pointers_Lists_init_itemBox(r);
+    pointers_Box_Text_set_value(tb, "text", 4);
+    pointers_Box_Text_set_label(tb, "t", 1);
+    box.s = pointers_Lists_init_itemBox(r).s;
     item.s = sb_codec_any_init_struct(pointers_Box_init_value(box), pointers_Item_DATA_WORDS,
                                       pointers_Item_POINTERS);
     pointers_Item_set_id(item, 77);
@@ -83,8 +86,7 @@ static void build_boxes(pointers_Lists_builder_t r)
     l = sb_codec_any_init_list(pointers_Box_init_value(box), SB_CODEC_ELEM_TWO_BYTES, 2);
     sb_codec_list_set_u16(l, 0, 5);
     sb_codec_list_set_u16(l, 1, 6);
-    box = pointers_Lists_init_dataBox(r);
-    sb_codec_any_set_data(pointers_Box_init_value(box), "\xff\x00", 2);
+    pointers_Box_Data_set_value(pointers_Lists_init_dataBox(r), "\xff\x00", 2);
 }
 
 static void read_back(void)
@@ -118,7 +120,10 @@ static void read_back(void)
     CHECK(row.count == 2 && t.len == 2 && memcmp(t.str, "bc", 2) == 0, "nested[0][1]");
     row = sb_codec_list_get_list(pointers_Lists_get_items(r), 0, SB_CODEC_ELEM_INLINE_COMPOSITE);
     CHECK(pointers_Item_get_id(pointers_Item_list_get(row, 0)) == 1, "items[0][0].id");
-    a = pointers_Box_get_value(pointers_Lists_get_itemBox(r));
+    {
+        pointers_Box_reader_t g = {pointers_Lists_get_itemBox(r).s};
+        a = pointers_Box_get_value(g);
+    }
     CHECK(!sb_codec_any_is_null(a), "itemBox.value");
     item.s = sb_codec_any_as_struct(a);
     t = pointers_Item_get_tag(item);
@@ -126,8 +131,10 @@ static void read_back(void)
     l = sb_codec_any_as_list(pointers_Box_get_value(pointers_Lists_get_listBox(r)),
                              SB_CODEC_ELEM_TWO_BYTES);
     CHECK(l.count == 2 && sb_codec_list_get_u16(l, 1) == 6, "listBox.value as List(UInt16)");
-    t = sb_codec_any_as_text(pointers_Box_get_value(pointers_Lists_get_textBox(r)));
-    CHECK(t.len == 4 && memcmp(t.str, "text", 4) == 0, "textBox.value as Text");
+    CHECK(pointers_Item_get_id(pointers_Box_Item_get_value(pointers_Lists_get_itemBox(r))) == 77,
+          "itemBox.value, typed");
+    t = pointers_Box_Text_get_value(pointers_Lists_get_textBox(r));
+    CHECK(t.len == 4 && memcmp(t.str, "text", 4) == 0, "textBox.value, typed");
     CHECK(sb_codec_reader_status(&m) == SB_CODEC_OK, "status %s",
           sb_codec_status_name(sb_codec_reader_status(&m)));
     /* Checked where it is read: the struct read as a list is refused, and reads as empty. */

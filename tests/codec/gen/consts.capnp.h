@@ -16,7 +16,7 @@
 #define consts_bytes ((const uint8_t *)"\000\377\020")
 #define consts_noBytes_LEN 0u
 #define consts_noBytes ((const uint8_t *)"")
-/* item: a message of 8 words. */
+/* item: a message of 8 words (sb_codec_reader_init(&m, consts_item_words(), consts_item_WORDS), then the struct's _read_root). */
 #define consts_item_WORDS 8u
 static inline const uint64_t *consts_item_words(void)
 {
@@ -26,7 +26,7 @@ static inline const uint64_t *consts_item_words(void)
     };
     return w;
 }
-/* empty: a message of 4 words. */
+/* empty: a message of 4 words (sb_codec_reader_init(&m, consts_empty_words(), consts_empty_WORDS), then the struct's _read_root). */
 #define consts_empty_WORDS 4u
 static inline const uint64_t *consts_empty_words(void)
 {
@@ -35,7 +35,7 @@ static inline const uint64_t *consts_empty_words(void)
     };
     return w;
 }
-/* numbers: a message of 3 words. */
+/* numbers: a message of 3 words (sb_codec_reader_init(&m, consts_numbers_words(), consts_numbers_WORDS)). */
 #define consts_numbers_WORDS 3u
 static inline const uint64_t *consts_numbers_words(void)
 {
@@ -44,7 +44,7 @@ static inline const uint64_t *consts_numbers_words(void)
     };
     return w;
 }
-/* names: a message of 5 words. */
+/* names: a message of 5 words (sb_codec_reader_init(&m, consts_names_words(), consts_names_WORDS)). */
 #define consts_names_WORDS 5u
 static inline const uint64_t *consts_names_words(void)
 {
@@ -54,7 +54,7 @@ static inline const uint64_t *consts_names_words(void)
     };
     return w;
 }
-/* items: a message of 9 words. */
+/* items: a message of 9 words (sb_codec_reader_init(&m, consts_items_words(), consts_items_WORDS)). */
 #define consts_items_WORDS 9u
 static inline const uint64_t *consts_items_words(void)
 {
@@ -65,7 +65,7 @@ static inline const uint64_t *consts_items_words(void)
     };
     return w;
 }
-/* heldNumbers: a message of 4 words. */
+/* heldNumbers: a message of 4 words (sb_codec_reader_init(&m, consts_heldNumbers_words(), consts_heldNumbers_WORDS), then the struct's _read_root). */
 #define consts_heldNumbers_WORDS 4u
 static inline const uint64_t *consts_heldNumbers_words(void)
 {
@@ -74,7 +74,7 @@ static inline const uint64_t *consts_heldNumbers_words(void)
     };
     return w;
 }
-/* heldNames: a message of 6 words. */
+/* heldNames: a message of 6 words (sb_codec_reader_init(&m, consts_heldNames_words(), consts_heldNames_WORDS), then the struct's _read_root). */
 #define consts_heldNames_WORDS 6u
 static inline const uint64_t *consts_heldNames_words(void)
 {
@@ -84,7 +84,7 @@ static inline const uint64_t *consts_heldNames_words(void)
     };
     return w;
 }
-/* heldItems: a message of 10 words. */
+/* heldItems: a message of 10 words (sb_codec_reader_init(&m, consts_heldItems_words(), consts_heldItems_WORDS), then the struct's _read_root). */
 #define consts_heldItems_WORDS 10u
 static inline const uint64_t *consts_heldItems_words(void)
 {

@@ -39,6 +39,30 @@ typedef struct { sb_codec_struct_builder_t s; } pointers_Lists_builder_t;
 /* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
 #define pointers_Lists_ROOT_WORDS 16
 
+/* struct Box as Box_Data: 0 data word(s), 2 pointer(s) */
+typedef struct { sb_codec_struct_t s; } pointers_Box_Data_reader_t;
+typedef struct { sb_codec_struct_builder_t s; } pointers_Box_Data_builder_t;
+#define pointers_Box_Data_DATA_WORDS 0
+#define pointers_Box_Data_POINTERS 2
+/* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
+#define pointers_Box_Data_ROOT_WORDS 3
+
+/* struct Box as Box_Item: 0 data word(s), 2 pointer(s) */
+typedef struct { sb_codec_struct_t s; } pointers_Box_Item_reader_t;
+typedef struct { sb_codec_struct_builder_t s; } pointers_Box_Item_builder_t;
+#define pointers_Box_Item_DATA_WORDS 0
+#define pointers_Box_Item_POINTERS 2
+/* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
+#define pointers_Box_Item_ROOT_WORDS 3
+
+/* struct Box as Box_Text: 0 data word(s), 2 pointer(s) */
+typedef struct { sb_codec_struct_t s; } pointers_Box_Text_reader_t;
+typedef struct { sb_codec_struct_builder_t s; } pointers_Box_Text_builder_t;
+#define pointers_Box_Text_DATA_WORDS 0
+#define pointers_Box_Text_POINTERS 2
+/* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
+#define pointers_Box_Text_ROOT_WORDS 3
+
 /* ---- Item ---- */
 static inline sb_codec_status_t pointers_Item_read_root(sb_codec_reader_t *msg, pointers_Item_reader_t *out)
 {
@@ -321,14 +345,14 @@ static inline bool pointers_Lists_has_textBox(pointers_Lists_reader_t r)
 {
     return sb_codec_has_ptr(r.s, 8);
 }
-static inline pointers_Box_reader_t pointers_Lists_get_textBox(pointers_Lists_reader_t r)
+static inline pointers_Box_Text_reader_t pointers_Lists_get_textBox(pointers_Lists_reader_t r)
 {
-    pointers_Box_reader_t s = {sb_codec_get_struct(r.s, 8)};
+    pointers_Box_Text_reader_t s = {sb_codec_get_struct(r.s, 8)};
     return s;
 }
-static inline pointers_Box_builder_t pointers_Lists_init_textBox(pointers_Lists_builder_t b)
+static inline pointers_Box_Text_builder_t pointers_Lists_init_textBox(pointers_Lists_builder_t b)
 {
-    pointers_Box_builder_t s = {sb_codec_init_struct(b.s, 8, 0, 2)};
+    pointers_Box_Text_builder_t s = {sb_codec_init_struct(b.s, 8, 0, 2)};
     return s;
 }
 /* Elements: pointers_Pair_list_get / _list_at. */
@@ -367,14 +391,14 @@ static inline bool pointers_Lists_has_itemBox(pointers_Lists_reader_t r)
 {
     return sb_codec_has_ptr(r.s, 11);
 }
-static inline pointers_Box_reader_t pointers_Lists_get_itemBox(pointers_Lists_reader_t r)
+static inline pointers_Box_Item_reader_t pointers_Lists_get_itemBox(pointers_Lists_reader_t r)
 {
-    pointers_Box_reader_t s = {sb_codec_get_struct(r.s, 11)};
+    pointers_Box_Item_reader_t s = {sb_codec_get_struct(r.s, 11)};
     return s;
 }
-static inline pointers_Box_builder_t pointers_Lists_init_itemBox(pointers_Lists_builder_t b)
+static inline pointers_Box_Item_builder_t pointers_Lists_init_itemBox(pointers_Lists_builder_t b)
 {
-    pointers_Box_builder_t s = {sb_codec_init_struct(b.s, 11, 0, 2)};
+    pointers_Box_Item_builder_t s = {sb_codec_init_struct(b.s, 11, 0, 2)};
     return s;
 }
 static inline bool pointers_Lists_has_listBox(pointers_Lists_reader_t r)
@@ -395,14 +419,154 @@ static inline bool pointers_Lists_has_dataBox(pointers_Lists_reader_t r)
 {
     return sb_codec_has_ptr(r.s, 13);
 }
-static inline pointers_Box_reader_t pointers_Lists_get_dataBox(pointers_Lists_reader_t r)
+static inline pointers_Box_Data_reader_t pointers_Lists_get_dataBox(pointers_Lists_reader_t r)
 {
-    pointers_Box_reader_t s = {sb_codec_get_struct(r.s, 13)};
+    pointers_Box_Data_reader_t s = {sb_codec_get_struct(r.s, 13)};
     return s;
 }
-static inline pointers_Box_builder_t pointers_Lists_init_dataBox(pointers_Lists_builder_t b)
+static inline pointers_Box_Data_builder_t pointers_Lists_init_dataBox(pointers_Lists_builder_t b)
 {
-    pointers_Box_builder_t s = {sb_codec_init_struct(b.s, 13, 0, 2)};
+    pointers_Box_Data_builder_t s = {sb_codec_init_struct(b.s, 13, 0, 2)};
     return s;
+}
+
+/* ---- Box ---- */
+static inline sb_codec_status_t pointers_Box_Data_read_root(sb_codec_reader_t *msg, pointers_Box_Data_reader_t *out)
+{
+    return sb_codec_read_root(msg, &out->s);
+}
+static inline pointers_Box_Data_builder_t pointers_Box_Data_init_root(sb_codec_builder_t *msg)
+{
+    pointers_Box_Data_builder_t b = {sb_codec_init_root(msg, 0, 2)};
+    return b;
+}
+/* The i-th element of a List(Box). */
+static inline pointers_Box_Data_reader_t pointers_Box_Data_list_get(sb_codec_list_t l, uint32_t i)
+{
+    pointers_Box_Data_reader_t r = {sb_codec_list_get_struct(l, i)};
+    return r;
+}
+static inline pointers_Box_Data_builder_t pointers_Box_Data_list_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    pointers_Box_Data_builder_t b = {sb_codec_list_struct_at(l, i)};
+    return b;
+}
+static inline bool pointers_Box_Data_has_value(pointers_Box_Data_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 0);
+}
+static inline sb_codec_data_t pointers_Box_Data_get_value(pointers_Box_Data_reader_t r)
+{
+    return sb_codec_get_data(r.s, 0, NULL, 0);
+}
+static inline void pointers_Box_Data_set_value(pointers_Box_Data_builder_t b, const void *ptr, size_t len)
+{
+    sb_codec_set_data(b.s, 0, ptr, len);
+}
+static inline bool pointers_Box_Data_has_label(pointers_Box_Data_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 1);
+}
+static inline sb_codec_text_t pointers_Box_Data_get_label(pointers_Box_Data_reader_t r)
+{
+    return sb_codec_get_text(r.s, 1, NULL, 0);
+}
+static inline void pointers_Box_Data_set_label(pointers_Box_Data_builder_t b, const char *str, size_t len)
+{
+    sb_codec_set_text(b.s, 1, str, len);
+}
+
+/* ---- Box ---- */
+static inline sb_codec_status_t pointers_Box_Item_read_root(sb_codec_reader_t *msg, pointers_Box_Item_reader_t *out)
+{
+    return sb_codec_read_root(msg, &out->s);
+}
+static inline pointers_Box_Item_builder_t pointers_Box_Item_init_root(sb_codec_builder_t *msg)
+{
+    pointers_Box_Item_builder_t b = {sb_codec_init_root(msg, 0, 2)};
+    return b;
+}
+/* The i-th element of a List(Box). */
+static inline pointers_Box_Item_reader_t pointers_Box_Item_list_get(sb_codec_list_t l, uint32_t i)
+{
+    pointers_Box_Item_reader_t r = {sb_codec_list_get_struct(l, i)};
+    return r;
+}
+static inline pointers_Box_Item_builder_t pointers_Box_Item_list_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    pointers_Box_Item_builder_t b = {sb_codec_list_struct_at(l, i)};
+    return b;
+}
+static inline bool pointers_Box_Item_has_value(pointers_Box_Item_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 0);
+}
+static inline pointers_Item_reader_t pointers_Box_Item_get_value(pointers_Box_Item_reader_t r)
+{
+    pointers_Item_reader_t s = {sb_codec_get_struct(r.s, 0)};
+    return s;
+}
+static inline pointers_Item_builder_t pointers_Box_Item_init_value(pointers_Box_Item_builder_t b)
+{
+    pointers_Item_builder_t s = {sb_codec_init_struct(b.s, 0, 1, 1)};
+    return s;
+}
+static inline bool pointers_Box_Item_has_label(pointers_Box_Item_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 1);
+}
+static inline sb_codec_text_t pointers_Box_Item_get_label(pointers_Box_Item_reader_t r)
+{
+    return sb_codec_get_text(r.s, 1, NULL, 0);
+}
+static inline void pointers_Box_Item_set_label(pointers_Box_Item_builder_t b, const char *str, size_t len)
+{
+    sb_codec_set_text(b.s, 1, str, len);
+}
+
+/* ---- Box ---- */
+static inline sb_codec_status_t pointers_Box_Text_read_root(sb_codec_reader_t *msg, pointers_Box_Text_reader_t *out)
+{
+    return sb_codec_read_root(msg, &out->s);
+}
+static inline pointers_Box_Text_builder_t pointers_Box_Text_init_root(sb_codec_builder_t *msg)
+{
+    pointers_Box_Text_builder_t b = {sb_codec_init_root(msg, 0, 2)};
+    return b;
+}
+/* The i-th element of a List(Box). */
+static inline pointers_Box_Text_reader_t pointers_Box_Text_list_get(sb_codec_list_t l, uint32_t i)
+{
+    pointers_Box_Text_reader_t r = {sb_codec_list_get_struct(l, i)};
+    return r;
+}
+static inline pointers_Box_Text_builder_t pointers_Box_Text_list_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    pointers_Box_Text_builder_t b = {sb_codec_list_struct_at(l, i)};
+    return b;
+}
+static inline bool pointers_Box_Text_has_value(pointers_Box_Text_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 0);
+}
+static inline sb_codec_text_t pointers_Box_Text_get_value(pointers_Box_Text_reader_t r)
+{
+    return sb_codec_get_text(r.s, 0, NULL, 0);
+}
+static inline void pointers_Box_Text_set_value(pointers_Box_Text_builder_t b, const char *str, size_t len)
+{
+    sb_codec_set_text(b.s, 0, str, len);
+}
+static inline bool pointers_Box_Text_has_label(pointers_Box_Text_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 1);
+}
+static inline sb_codec_text_t pointers_Box_Text_get_label(pointers_Box_Text_reader_t r)
+{
+    return sb_codec_get_text(r.s, 1, NULL, 0);
+}
+static inline void pointers_Box_Text_set_label(pointers_Box_Text_builder_t b, const char *str, size_t len)
+{
+    sb_codec_set_text(b.s, 1, str, len);
 }
 
