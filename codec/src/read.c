@@ -6,6 +6,8 @@
  */
 #include <sel4bridge/codec/read.h>
 
+/*@ ghost uint64_t sb_codec_word_reads; */
+
 static const sb_codec_struct_t empty_struct;
 static const sb_codec_list_t empty_list;
 
@@ -141,7 +143,8 @@ static bool struct_list_as(uint64_t tag, unsigned want)
     requires \valid(out) && out->msg == msg && \separated(out, msg) &&
              \separated(out, msg->words + (0 .. msg->nwords - 1));
     assigns out->base, out->count, out->step_bits, out->data_bits, out->nptrs,
-            msg->traversal_left, msg->status;
+            msg->traversal_left, msg->status, sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(1); // the tag
     ensures \result ==> sb_list_made{Old, Post}(msg, out) && out->step_bits % 64 == 0;
     ensures !\result ==> out->count == \old(out->count) && sb_failed{Old, Post}(msg) &&
                          sb_charged{Old, Post}(msg, 0);
@@ -160,7 +163,10 @@ static bool composite_list(sb_codec_reader_t *msg, uint32_t at, uint64_t p, unsi
         sb_codec_reader_fail(msg, SB_CODEC_TRAVERSAL_LIMIT);
         return false;
     }
+    /* Read in place, not through sb_codec_word (the provers lose the list's bounds across the
+     * call), and counted all the same. */
     tag = msg->words[target];
+    /*@ ghost sb_codec_word_reads++; */
     if (sb_codec_ptr_kind(tag) != SB_CODEC_PTR_STRUCT) {
         sb_codec_reader_fail(msg, SB_CODEC_BAD_LIST_TAG);
         return false;
@@ -248,9 +254,10 @@ static bool primitive_list(sb_codec_reader_t *msg, uint32_t at, uint64_t p, unsi
 /*@ requires sb_reader_ok(msg) && at < msg->nwords && want <= 7;
     requires \valid(out) && \separated(out, msg) &&
              \separated(out, msg->words + (0 .. msg->nwords - 1));
-    assigns *out, msg->traversal_left, msg->status;
+    assigns *out, msg->traversal_left, msg->status, sb_codec_word_reads;
     ensures sb_list_ok(*out) && out->msg == msg;
     ensures sb_charged{Old, Post}(msg, sb_list_words(*out));
+    ensures sb_reads_at_most{Old, Post}(2); // the pointer, a struct list's tag
     ensures \result ==> msg->status == \old(msg->status);
     ensures \result ==> out->nesting < nesting || sb_list_empty(*out);
     ensures \result && out->step_bits == 8 ==> out->base % 64 == 0;
@@ -259,7 +266,7 @@ static bool primitive_list(sb_codec_reader_t *msg, uint32_t at, uint64_t p, unsi
 static bool deref_list(sb_codec_reader_t *msg, uint32_t at, uint16_t nesting, unsigned want,
                        sb_codec_list_t *out)
 {
-    uint64_t p = msg->words[at];
+    uint64_t p = sb_codec_word(msg, at);
     unsigned es;
 
     out->msg = msg;
@@ -323,14 +330,15 @@ sb_codec_struct_t sb_codec_list_get_struct(sb_codec_list_t l, uint32_t i)
  * list starts at a word and each element is one byte. */
 /*@ requires sb_struct_ok(s) && \valid(out) && \separated(out, s.msg) &&
              \separated(out, s.msg->words + (0 .. s.msg->nwords - 1));
-    assigns *out, s.msg->traversal_left, s.msg->status;
+    assigns *out, s.msg->traversal_left, s.msg->status, sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(3); // the pointer, then deref_list's two
     ensures \result ==> sb_list_ok(*out) && out->msg == s.msg && out->step_bits == 8 &&
                         out->base % 64 == 0 && s.msg->status == \old(s.msg->status);
     ensures s.msg->status == \old(s.msg->status) || sb_failed{Old, Post}(s.msg);
 */
 static bool deref_bytes(sb_codec_struct_t s, uint16_t ptr_index, sb_codec_list_t *out)
 {
-    if (ptr_index >= s.nptrs || s.msg->words[s.ptrs + ptr_index] == 0)
+    if (ptr_index >= s.nptrs || sb_codec_word(s.msg, s.ptrs + ptr_index) == 0)
         return false;
     if (!deref_list(s.msg, s.ptrs + ptr_index, s.nesting, SB_CODEC_ELEM_BYTE, out))
         return false;

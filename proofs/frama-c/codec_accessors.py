@@ -19,6 +19,9 @@ fn = re.compile(r"static inline\s+([A-Za-z_][A-Za-z_0-9]*)\s+([A-Za-z_][A-Za-z_0
 
 RESULT_STRUCT = "ensures sb_struct_ok(\\result.s) && \\result.s.msg == {msg};"
 RESULT_LIST = "ensures sb_list_ok(\\result) && \\result.msg == {msg};"
+# Words each kind of getter reads at most (read.h's contracts): a primitive or a struct pointer
+# one, a list pointer and its tag two, Data's pointer twice and its tag, Text's and its NUL.
+READS = {"sb_codec_list_t": 2, "sb_codec_data_t": 3, "sb_codec_text_t": 4}
 
 out = [f'#include "{header}"', ""]
 names, skipped = [], []
@@ -29,14 +32,16 @@ for ret, name, params in fn.findall(text):
     if m and name.endswith("_read_root"):
         spec = ["requires sb_reader_ok(msg) && \\valid(out) && \\separated(out, msg) &&",
                 "         \\separated(out, msg->words + (0 .. msg->nwords - 1));",
-                "assigns *out, msg->traversal_left, msg->status;",
-                "ensures sb_struct_ok(out->s) && out->s.msg == msg;"]
+                "assigns *out, msg->traversal_left, msg->status, sb_codec_word_reads;",
+                "ensures sb_struct_ok(out->s) && out->s.msg == msg;",
+                "ensures sb_reads_at_most{Old, Post}(1);"]
     elif params == "sb_codec_list_t l, uint32_t i" and ret.endswith("_reader_t"):
         spec = ["requires sb_list_ok(l);", "assigns \\nothing;",
                 RESULT_STRUCT.format(msg="l.msg")]
     elif re.fullmatch(r"\w+_reader_t r", params) and ret not in ("float", "double"):
         spec = ["requires sb_struct_ok(r.s);",
-                "assigns r.s.msg->traversal_left, r.s.msg->status;"]
+                "assigns r.s.msg->traversal_left, r.s.msg->status, sb_codec_word_reads;",
+                "ensures sb_reads_at_most{Old, Post}(%d);" % READS.get(ret, 1)]
         if ret.endswith("_reader_t"):
             spec.append(RESULT_STRUCT.format(msg="r.s.msg"))
         elif ret == "sb_codec_list_t":

@@ -13,6 +13,9 @@
  * Where Eva cannot decide a precondition of the reader's or the queue's functions (their
  * contracts, proved by WP), it takes it as given: run.sh lists those; list, Text and Data
  * pointers are read by their contracts (README, Verification).
+ * At each handler's entry Eva also checks the words the decoding read (read.h's ghost counter of
+ * word reads, whose per-function bounds WP proves): at most the root and each field's bound,
+ * 28 words for the widest method, whatever the message.
  *
  * The server it arrives at: sb_server_init with the largest configuration (SB_MAX_SESSIONS
  * sessions, bundles up to SB_BUNDLE_MAX caps, the full frame pool, session 1 the admin, rings
@@ -184,12 +187,14 @@ static uint64_t any_u64(void)
 
 sb_status_t apps_test_Probe_add_impl(sb_app_call_t *call, uint64_t a, uint64_t b, uint64_t *sum_out)
 {
+    /*@ assert sb_decode_reads: sb_codec_word_reads <= 3; */ /* the root, a, b */
     *sum_out = a + b;
     return any_handler(call);
 }
 
 sb_status_t apps_test_Probe_nothing_impl(sb_app_call_t *call)
 {
+    /*@ assert sb_decode_reads: sb_codec_word_reads <= 1; */ /* the root */
     return any_handler(call);
 }
 
@@ -211,7 +216,10 @@ sb_status_t apps_test_Probe_echo_impl(sb_app_call_t *call, bool flag, int8_t i8,
     const bool **flags_out, uint32_t *flags_count_out, const int16_t **shorts_out,
     uint32_t *shorts_count_out, const double **reals_out, uint32_t *reals_count_out)
 {
-    /* Every element of every list the client sent is read. */
+    /*@ assert sb_decode_reads: sb_codec_word_reads <= 28; */ /* the root, 12 primitives, 4 lists, Data, Text */
+    /* Every element of every list the client sent is read: the handler's reads, not the
+     * decoding's, so the count is put back after them. */
+    /*@ ghost uint64_t decoded = sb_codec_word_reads; */
     uint64_t sum = text.len + data.len;
     for (uint32_t i = 0; i < sb_codec_list_len(words); i++) {
         sum += sb_codec_list_get_u32(words, i);
@@ -225,6 +233,7 @@ sb_status_t apps_test_Probe_echo_impl(sb_app_call_t *call, bool flag, int8_t i8,
     for (uint32_t i = 0; i < sb_codec_list_len(reals); i++) {
         sum += sb_codec_list_get_u64(reals, i);
     }
+    /*@ ghost sb_codec_word_reads = decoded; */
     (void)f32, (void)f64;
     *flag_out = flag;
     *i8_out = i8;
@@ -251,6 +260,7 @@ sb_status_t apps_test_Probe_echo_impl(sb_app_call_t *call, bool flag, int8_t i8,
 
 sb_status_t apps_test_Probe_wait_impl(sb_app_call_t *call, uint32_t ticket, uint64_t *value_out)
 {
+    /*@ assert sb_decode_reads: sb_codec_word_reads <= 2; */ /* the root, ticket */
     (void)ticket;
     *value_out = any_u64();
     return any_handler(call);
@@ -259,6 +269,7 @@ sb_status_t apps_test_Probe_wait_impl(sb_app_call_t *call, uint32_t ticket, uint
 sb_status_t apps_test_Probe_post_impl(sb_app_call_t *call, uint32_t ticket, uint64_t value,
                                       bool *woken_out)
 {
+    /*@ assert sb_decode_reads: sb_codec_word_reads <= 3; */ /* the root, ticket, value */
     /* The ticket is the client's: answering it as a handle must be refused when stale. */
     *woken_out = apps_test_Probe_wait_reply(call->server, ticket, SB_OK, value) == SB_OK;
     return any_handler(call);
@@ -267,6 +278,7 @@ sb_status_t apps_test_Probe_post_impl(sb_app_call_t *call, uint32_t ticket, uint
 sb_status_t apps_test_Probe_keep_impl(sb_app_call_t *call, seL4_CPtr cap, uint64_t tag,
                                       uint64_t *tag_out, bool *kept_out, uint64_t *badge_out)
 {
+    /*@ assert sb_decode_reads: sb_codec_word_reads <= 2; */ /* the root, tag (the cap is the extraCap) */
     *tag_out = tag;
     *kept_out = cap != seL4_CapNull;
     *badge_out = call->cap_badge;
@@ -277,6 +289,7 @@ sb_status_t apps_test_Probe_session_impl(sb_app_call_t *call, uint32_t *session_
                                          uint32_t *opens_out, uint32_t *closes_out,
                                          uint32_t *revokes_out)
 {
+    /*@ assert sb_decode_reads: sb_codec_word_reads <= 1; */ /* the root */
     *session_out = call->session;
     *opens_out = Frama_C_unsigned_int_interval(0, UINT32_MAX);
     *closes_out = Frama_C_unsigned_int_interval(0, UINT32_MAX);
@@ -286,6 +299,7 @@ sb_status_t apps_test_Probe_session_impl(sb_app_call_t *call, uint32_t *session_
 
 sb_status_t apps_test_Counter_next_impl(sb_app_call_t *call, uint64_t *value_out)
 {
+    /*@ assert sb_decode_reads: sb_codec_word_reads <= 1; */ /* the root */
     *value_out = any_u64();
     return any_handler(call);
 }
@@ -342,7 +356,11 @@ static void any_message(void)
     seL4_MessageInfo_t info = {{any_u64()}};
     seL4_Word badge = any_u64() | SB_BADGE_CALL; /* a call: see the header */
     seL4_MessageInfo_t reply;
+    /*@ ghost sb_codec_word_reads = 0; */
     (void)sb_server_handle(&server, info, badge, &reply);
+    /* The work of decoding one message (read.h's ghost count of word reads): the root and the
+     * fields of the widest op or method (Probe.echo), whatever the message. */
+    /*@ assert sb_dispatch_reads: sb_codec_word_reads <= 28; */
 }
 
 /* Session @n is granted its bundle, with a depth of its own (every depth the queue allows

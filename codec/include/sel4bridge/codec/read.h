@@ -117,6 +117,30 @@ typedef struct sb_codec_data {
   logic integer sb_list_words(sb_codec_list_t l) = (l.count * l.step_bits + 63) / 64;
 */
 
+/*
+ * Work: every read of a message word goes through sb_codec_word(), which counts it in a ghost
+ * counter (ACSL only: no code, no storage in a build); composite_list's read of a list tag,
+ * made in place, counts itself. Each function's contract bounds the words
+ * it reads (sb_reads_at_most), so decoding does at most as many word reads as the sum of the
+ * bounds of the calls it makes (README, Verification).
+ */
+/*@ ghost extern uint64_t sb_codec_word_reads; */
+/*@ predicate sb_reads_at_most{A, B}(integer n) =
+      \at(sb_codec_word_reads, B) <= \at(sb_codec_word_reads, A) + n;
+*/
+
+/* Word @i of the message: the reader's only read of a message word. */
+/*@ requires sb_reader_ok(msg) && i < msg->nwords;
+    assigns sb_codec_word_reads;
+    ensures \result == msg->words[i];
+    ensures sb_reads_at_most{Old, Post}(1);
+*/
+static inline uint64_t sb_codec_word(sb_codec_reader_t *msg, uint32_t i)
+{
+    /*@ ghost sb_codec_word_reads++; */
+    return msg->words[i];
+}
+
 /* Start reading @nwords words at @words, with the default limits. Never fails by itself. */
 /*@ requires \valid(msg);
     requires nwords <= SB_CODEC_READER_MAX_WORDS ==>
@@ -173,11 +197,12 @@ void sb_codec_reader_refuse_struct(sb_codec_reader_t *msg, uint64_t p);
 /* The word holding bit @pos of the message, shifted down so that bit is bit 0. Fields are
  * aligned to their own size, so no field straddles two words. */
 /*@ requires sb_reader_ok(msg) && pos < 64 * msg->nwords;
-    assigns \nothing;
+    assigns sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(1);
 */
 static inline uint64_t sb_codec_bits_at(sb_codec_reader_t *msg, uint64_t pos)
 {
-    return msg->words[pos / 64] >> (pos % 64);
+    return sb_codec_word(msg, (uint32_t)(pos / 64)) >> (pos % 64);
 }
 
 /*
@@ -187,9 +212,10 @@ static inline uint64_t sb_codec_bits_at(sb_codec_reader_t *msg, uint64_t pos)
  */
 /*@ requires sb_reader_ok(msg) && at < msg->nwords && nesting <= 65535;
     requires \valid(out) && \separated(out, msg) && \separated(out, msg->words + (0 .. msg->nwords - 1));
-    assigns *out, msg->traversal_left, msg->status;
+    assigns *out, msg->traversal_left, msg->status, sb_codec_word_reads;
     ensures sb_struct_ok(*out) && out->msg == msg;
     ensures sb_charged{Old, Post}(msg, out->data_bits / 64 + out->nptrs);
+    ensures sb_reads_at_most{Old, Post}(1);
     behavior followed:
       assumes msg->words[at] != 0;
       ensures \result ==> out->nesting == nesting - 1 && msg->status == \old(msg->status);
@@ -204,7 +230,7 @@ static inline uint64_t sb_codec_bits_at(sb_codec_reader_t *msg, uint64_t pos)
 static inline bool sb_codec_deref_struct(sb_codec_reader_t *msg, uint32_t at, uint32_t nesting,
                                          sb_codec_struct_t *out)
 {
-    uint64_t p = msg->words[at], size;
+    uint64_t p = sb_codec_word(msg, at), size;
     int64_t target;
 
     out->msg = msg;
@@ -252,8 +278,9 @@ static inline bool sb_codec_deref_struct(sb_codec_reader_t *msg, uint32_t at, ui
 /*@ requires sb_reader_ok(msg);
     requires \valid(root) && \separated(root, msg) &&
              \separated(root, msg->words + (0 .. msg->nwords - 1));
-    assigns *root, msg->traversal_left, msg->status;
+    assigns *root, msg->traversal_left, msg->status, sb_codec_word_reads;
     ensures sb_struct_ok(*root) && root->msg == msg;
+    ensures sb_reads_at_most{Old, Post}(1);
     ensures sb_charged{Old, Post}(msg, root->data_bits / 64 + root->nptrs);
     ensures \result == SB_CODEC_OK ==> msg->status == \old(msg->status);
     ensures \result != SB_CODEC_OK ==> sb_struct_empty(*root) && sb_failed{Old, Post}(msg);
@@ -280,7 +307,8 @@ static inline sb_codec_status_t sb_codec_read_root(sb_codec_reader_t *msg,
 /* Pointer fields. A null pointer gives the empty struct/list (or the default text/data); a
  * refused one does too, and records why in the message reader. */
 /*@ requires sb_struct_ok(s);
-    assigns s.msg->traversal_left, s.msg->status;
+    assigns s.msg->traversal_left, s.msg->status, sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(1);
     ensures sb_struct_ok(\result) && \result.msg == s.msg;
     ensures sb_charged{Old, Post}(s.msg, \result.data_bits / 64 + \result.nptrs);
     ensures \result.nesting < s.nesting || sb_struct_empty(\result);
@@ -289,7 +317,8 @@ static inline sb_codec_status_t sb_codec_read_root(sb_codec_reader_t *msg,
 sb_codec_struct_t sb_codec_get_struct(sb_codec_struct_t s, uint16_t ptr_index);
 /* @elem_size: the sb_codec_elem_size the schema's element type is encoded with. */
 /*@ requires sb_struct_ok(s);
-    assigns s.msg->traversal_left, s.msg->status;
+    assigns s.msg->traversal_left, s.msg->status, sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(2); // the pointer and a struct list's tag
     ensures sb_list_ok(\result) && \result.msg == s.msg;
     ensures sb_charged{Old, Post}(s.msg, sb_list_words(\result));
     ensures \result.nesting < s.nesting || sb_list_empty(\result);
@@ -303,7 +332,8 @@ sb_codec_list_t sb_codec_get_list(sb_codec_struct_t s, uint16_t ptr_index, unsig
  * step they take as given (the fuzzer and tests/codec check it byte by byte).
  */
 /*@ requires sb_struct_ok(s);
-    assigns s.msg->traversal_left, s.msg->status;
+    assigns s.msg->traversal_left, s.msg->status, sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(4); // the pointer twice, a tag, the NUL
     ensures dflt != \null && \result.str == dflt && \result.len == dflt_len ||
             dflt == \null && \result.len == 0 || \result.len < 8 * s.msg->nwords;
     ensures s.msg->status == \old(s.msg->status) || sb_failed{Old, Post}(s.msg);
@@ -311,7 +341,8 @@ sb_codec_list_t sb_codec_get_list(sb_codec_struct_t s, uint16_t ptr_index, unsig
 sb_codec_text_t sb_codec_get_text(sb_codec_struct_t s, uint16_t ptr_index, const char *dflt,
                                   uint32_t dflt_len);
 /*@ requires sb_struct_ok(s);
-    assigns s.msg->traversal_left, s.msg->status;
+    assigns s.msg->traversal_left, s.msg->status, sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(3); // the pointer twice, a tag
     ensures \result.ptr == dflt && \result.len == (dflt != \null ? dflt_len : 0) ||
             \result.len <= 8 * s.msg->nwords;
     ensures s.msg->status == \old(s.msg->status) || sb_failed{Old, Post}(s.msg);
@@ -320,11 +351,12 @@ sb_codec_data_t sb_codec_get_data(sb_codec_struct_t s, uint16_t ptr_index, const
                                   uint32_t dflt_len);
 
 /*@ requires sb_struct_ok(s);
-    assigns \nothing;
+    assigns sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(1);
 */
 static inline bool sb_codec_has_ptr(sb_codec_struct_t s, uint16_t ptr_index)
 {
-    return ptr_index < s.nptrs && s.msg->words[s.ptrs + ptr_index] != 0;
+    return ptr_index < s.nptrs && sb_codec_word(s.msg, s.ptrs + ptr_index) != 0;
 }
 
 /* The i-th element of a struct list (the empty struct when i is out of range). */
@@ -377,14 +409,16 @@ static inline sb_codec_any_t sb_codec_list_get_any(sb_codec_list_t l, uint32_t i
     return a;
 }
 /*@ requires sb_struct_ok(a.s);
-    assigns \nothing;
+    assigns sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(1);
 */
 static inline bool sb_codec_any_is_null(sb_codec_any_t a)
 {
     return !sb_codec_has_ptr(a.s, a.ptr_index);
 }
 /*@ requires sb_struct_ok(a.s);
-    assigns a.s.msg->traversal_left, a.s.msg->status;
+    assigns a.s.msg->traversal_left, a.s.msg->status, sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(1);
     ensures sb_struct_ok(\result) && \result.msg == a.s.msg;
     ensures sb_charged{Old, Post}(a.s.msg, \result.data_bits / 64 + \result.nptrs);
     ensures \result.nesting < a.s.nesting || sb_struct_empty(\result);
@@ -395,7 +429,8 @@ static inline sb_codec_struct_t sb_codec_any_as_struct(sb_codec_any_t a)
     return sb_codec_get_struct(a.s, a.ptr_index);
 }
 /*@ requires sb_struct_ok(a.s);
-    assigns a.s.msg->traversal_left, a.s.msg->status;
+    assigns a.s.msg->traversal_left, a.s.msg->status, sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(2);
     ensures sb_list_ok(\result) && \result.msg == a.s.msg;
     ensures sb_charged{Old, Post}(a.s.msg, sb_list_words(\result));
     ensures \result.nesting < a.s.nesting || sb_list_empty(\result);
@@ -406,7 +441,8 @@ static inline sb_codec_list_t sb_codec_any_as_list(sb_codec_any_t a, unsigned el
     return sb_codec_get_list(a.s, a.ptr_index, elem_size);
 }
 /*@ requires sb_struct_ok(a.s);
-    assigns a.s.msg->traversal_left, a.s.msg->status;
+    assigns a.s.msg->traversal_left, a.s.msg->status, sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(4);
     ensures \result.len == 0 || \result.len < 8 * a.s.msg->nwords;
     ensures a.s.msg->status == \old(a.s.msg->status) || sb_failed{Old, Post}(a.s.msg);
 */
@@ -415,7 +451,8 @@ static inline sb_codec_text_t sb_codec_any_as_text(sb_codec_any_t a)
     return sb_codec_get_text(a.s, a.ptr_index, NULL, 0);
 }
 /*@ requires sb_struct_ok(a.s);
-    assigns a.s.msg->traversal_left, a.s.msg->status;
+    assigns a.s.msg->traversal_left, a.s.msg->status, sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(3);
     ensures \result.len <= 8 * a.s.msg->nwords;
     ensures a.s.msg->status == \old(a.s.msg->status) || sb_failed{Old, Post}(a.s.msg);
 */
@@ -425,7 +462,8 @@ static inline sb_codec_data_t sb_codec_any_as_data(sb_codec_any_t a)
 }
 /* Shorthands for the elements of List(Text), List(Data) and List(List(T)) (@elem_size: T's). */
 /*@ requires sb_list_ok(l);
-    assigns l.msg->traversal_left, l.msg->status;
+    assigns l.msg->traversal_left, l.msg->status, sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(4);
     ensures \result.len == 0 || \result.len < 8 * l.msg->nwords;
     ensures l.msg->status == \old(l.msg->status) || sb_failed{Old, Post}(l.msg);
 */
@@ -434,7 +472,8 @@ static inline sb_codec_text_t sb_codec_list_get_text(sb_codec_list_t l, uint32_t
     return sb_codec_any_as_text(sb_codec_list_get_any(l, i));
 }
 /*@ requires sb_list_ok(l);
-    assigns l.msg->traversal_left, l.msg->status;
+    assigns l.msg->traversal_left, l.msg->status, sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(3);
     ensures \result.len <= 8 * l.msg->nwords;
     ensures l.msg->status == \old(l.msg->status) || sb_failed{Old, Post}(l.msg);
 */
@@ -443,7 +482,8 @@ static inline sb_codec_data_t sb_codec_list_get_data(sb_codec_list_t l, uint32_t
     return sb_codec_any_as_data(sb_codec_list_get_any(l, i));
 }
 /*@ requires sb_list_ok(l);
-    assigns l.msg->traversal_left, l.msg->status;
+    assigns l.msg->traversal_left, l.msg->status, sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(2);
     ensures sb_list_ok(\result) && \result.msg == l.msg;
     ensures sb_charged{Old, Post}(l.msg, sb_list_words(\result));
     ensures i < l.count ==> \result.nesting < l.nesting || sb_list_empty(\result);
@@ -474,42 +514,51 @@ static inline sb_codec_list_t sb_codec_list_get_list(sb_codec_list_t l, uint32_t
         return (type)sb_codec_bits_at(l.msg, l.base + (uint64_t)i * l.step_bits);               \
     }
 /*@ requires sb_struct_ok(s);
-    assigns \nothing;
+    assigns sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(1);
     ensures (off + 1) * 8 > s.data_bits ==> \result == dflt; */
 SB_CODEC_DEFINE_GET(u8, uint8_t)
 /*@ requires sb_struct_ok(s);
-    assigns \nothing;
+    assigns sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(1);
     ensures (off + 1) * 16 > s.data_bits ==> \result == dflt; */
 SB_CODEC_DEFINE_GET(u16, uint16_t)
 /*@ requires sb_struct_ok(s);
-    assigns \nothing;
+    assigns sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(1);
     ensures (off + 1) * 32 > s.data_bits ==> \result == dflt; */
 SB_CODEC_DEFINE_GET(u32, uint32_t)
 /*@ requires sb_struct_ok(s);
-    assigns \nothing;
+    assigns sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(1);
     ensures (off + 1) * 64 > s.data_bits ==> \result == dflt; */
 SB_CODEC_DEFINE_GET(u64, uint64_t)
 /*@ requires sb_list_ok(l);
-    assigns \nothing;
+    assigns sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(1);
     ensures i >= l.count ==> \result == 0; */
 SB_CODEC_DEFINE_LIST_GET(u8, uint8_t)
 /*@ requires sb_list_ok(l);
-    assigns \nothing;
+    assigns sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(1);
     ensures i >= l.count ==> \result == 0; */
 SB_CODEC_DEFINE_LIST_GET(u16, uint16_t)
 /*@ requires sb_list_ok(l);
-    assigns \nothing;
+    assigns sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(1);
     ensures i >= l.count ==> \result == 0; */
 SB_CODEC_DEFINE_LIST_GET(u32, uint32_t)
 /*@ requires sb_list_ok(l);
-    assigns \nothing;
+    assigns sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(1);
     ensures i >= l.count ==> \result == 0; */
 SB_CODEC_DEFINE_LIST_GET(u64, uint64_t)
 #undef SB_CODEC_DEFINE_GET
 #undef SB_CODEC_DEFINE_LIST_GET
 
 /*@ requires sb_struct_ok(s);
-    assigns \nothing;
+    assigns sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(1);
     ensures bit + 1 > s.data_bits ==> \result == dflt; */
 static inline bool sb_codec_get_bool(sb_codec_struct_t s, uint32_t bit, bool dflt)
 {
@@ -519,7 +568,8 @@ static inline bool sb_codec_get_bool(sb_codec_struct_t s, uint32_t bit, bool dfl
 }
 
 /*@ requires sb_list_ok(l);
-    assigns \nothing;
+    assigns sb_codec_word_reads;
+    ensures sb_reads_at_most{Old, Post}(1);
     ensures i >= l.count ==> \result == 0; */
 static inline bool sb_codec_list_get_bool(sb_codec_list_t l, uint32_t i)
 {
