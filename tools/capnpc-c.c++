@@ -875,7 +875,7 @@ private:
         case Value::ANY_POINTER: {
             // The value as a message of its own, the words `capnp eval --flat` writes: read it
             // with sb_codec_reader_init(&m, <c>_words(), <c>_WORDS) and the root accessor of
-            // its type.
+            // its type (sb_codec_read_root_any for a list).
             capnp::MallocMessageBuilder mb;
             auto root = mb.getRoot<capnp::AnyPointer>();
             if (v.isStruct())
@@ -889,7 +889,8 @@ private:
                 throw Refusal(where_ + ": a constant of more than one segment");
             consts_ << "/* " << local_name(n) << ": a message of " << segs[0].size()
                     << " words (sb_codec_reader_init(&m, " << c << "_words(), " << c
-                    << "_WORDS)" << (v.isStruct() ? ", then the struct's _read_root" : "")
+                    << "_WORDS), then " << (v.isStruct() ? "the struct's _read_root"
+                                                         : "sb_codec_read_root_any")
                     << "). */\n#define " << c << "_WORDS " << segs[0].size() << "u\n"
                     << "static inline const uint64_t *" << c << "_words(void)\n{\n"
                     << "    static const uint64_t w[] = {";

@@ -54,11 +54,24 @@ int main(int argc, char **argv)
     CHECK(consts_Item_get_id(consts_Item_get_inner(item)) == 8, "item.inner");
     CHECK(sb_codec_reader_status(&m) == SB_CODEC_OK, "item status");
 
+    /* A list constant's root is a list: read through the root pointer as an AnyPointer. */
+    {
+        sb_codec_list_t l;
+        sb_codec_reader_init(&m, consts_names_words(), consts_names_WORDS);
+        l = sb_codec_any_as_list(sb_codec_read_root_any(&m), SB_CODEC_ELEM_POINTER);
+        t = sb_codec_list_get_text(l, 1);
+        CHECK(l.count == 2 && t.len == 2 && memcmp(t.str, "bc", 2) == 0, "names[1]");
+        sb_codec_reader_init(&m, consts_numbers_words(), consts_numbers_WORDS);
+        l = sb_codec_any_as_list(sb_codec_read_root_any(&m), SB_CODEC_ELEM_FOUR_BYTES);
+        CHECK(l.count == 3 && sb_codec_list_get_u32(l, 2) == 3, "numbers[2]");
+        CHECK(sb_codec_reader_status(&m) == SB_CODEC_OK, "list status");
+    }
     tool_cleanup();
     if (tool_failures) {
         fprintf(stderr, "%d check(s) failed\n", tool_failures);
         return 1;
     }
-    printf("constants: 7 scalar exact, 2 struct and 3 list constants equal to capnp eval --flat\n");
+    printf("constants: 7 scalar exact, 2 struct and 3 list constants equal to capnp eval --flat, "
+           "read back\n");
     return 0;
 }

@@ -35,7 +35,7 @@ static inline const uint64_t *consts_empty_words(void)
     };
     return w;
 }
-/* numbers: a message of 3 words (sb_codec_reader_init(&m, consts_numbers_words(), consts_numbers_WORDS)). */
+/* numbers: a message of 3 words (sb_codec_reader_init(&m, consts_numbers_words(), consts_numbers_WORDS), then sb_codec_read_root_any). */
 #define consts_numbers_WORDS 3u
 static inline const uint64_t *consts_numbers_words(void)
 {
@@ -44,7 +44,7 @@ static inline const uint64_t *consts_numbers_words(void)
     };
     return w;
 }
-/* names: a message of 5 words (sb_codec_reader_init(&m, consts_names_words(), consts_names_WORDS)). */
+/* names: a message of 5 words (sb_codec_reader_init(&m, consts_names_words(), consts_names_WORDS), then sb_codec_read_root_any). */
 #define consts_names_WORDS 5u
 static inline const uint64_t *consts_names_words(void)
 {
@@ -54,7 +54,7 @@ static inline const uint64_t *consts_names_words(void)
     };
     return w;
 }
-/* items: a message of 9 words (sb_codec_reader_init(&m, consts_items_words(), consts_items_WORDS)). */
+/* items: a message of 9 words (sb_codec_reader_init(&m, consts_items_words(), consts_items_WORDS), then sb_codec_read_root_any). */
 #define consts_items_WORDS 9u
 static inline const uint64_t *consts_items_words(void)
 {

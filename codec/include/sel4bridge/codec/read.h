@@ -395,6 +395,25 @@ static inline sb_codec_any_t sb_codec_get_any(sb_codec_struct_t s, uint16_t ptr_
     a.ptr_index = ptr_index;
     return a;
 }
+/* A message's root pointer as an AnyPointer, for a message whose root is not a struct (a list
+ * constant's words): null for a message of no words. */
+/*@ requires sb_reader_ok(msg);
+    assigns \nothing;
+    ensures sb_struct_ok(\result.s) && \result.s.msg == msg && \result.ptr_index == 0;
+    ensures \result.s.nesting == msg->nesting_limit;
+*/
+static inline sb_codec_any_t sb_codec_read_root_any(sb_codec_reader_t *msg)
+{
+    sb_codec_any_t a;
+    a.s.msg = msg;
+    a.s.data = 0;
+    a.s.ptrs = 0;
+    a.s.data_bits = 0;
+    a.s.nptrs = msg->nwords > 0 ? 1 : 0;
+    a.s.nesting = (uint16_t)msg->nesting_limit;
+    a.ptr_index = 0;
+    return a;
+}
 /* Element i of a list of pointers (a null pointer when i is out of range). */
 /*@ requires sb_list_ok(l);
     assigns \nothing;
