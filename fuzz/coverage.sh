@@ -24,7 +24,8 @@ codec_decoder_diff_fuzz:corpus/decoder,corpus/decoder_diff,regressions/decoder_d
 bridge_server_call_fuzz:corpus/server_call,regressions/server_call
 bridge_dispatch_fuzz:corpus/dispatch,regressions/dispatch
 bridge_ring_race_fuzz:corpus/ring_race,regressions/ring_race
-bridge_app_fuzz:corpus/app,regressions/app"
+bridge_app_fuzz:corpus/app,regressions/app
+bridge_ping_diff_fuzz:corpus/ping_diff"
 
 cmake -S . -B $out -G Ninja -DSB_SANITIZERS=OFF -DSB_FUZZ_COVERAGE=ON >/dev/null
 rm -rf $out/profiles
