@@ -10,8 +10,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 include=$root/bridge/include
 what=${1:?usage: run.sh wp-contracts|wp-harness|eva|codec-reader|codec-accessors|codec-broken|server-eva|server-eva-broken}
-timeout=${SB_WP_TIMEOUT:-120} # seconds per goal: at a load average of 20 on 2 cores, goals of
-# composite_list and primitive_list that take seconds alone ran past 60 s
+timeout=${SB_WP_TIMEOUT:-300} # seconds per goal: at a load average of 20 on 2 cores, goals of
+# composite_list and primitive_list that take seconds alone ran past 60 s (only the negative
+# controls have goals that cannot be proved, and they set their own short timeout)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
