@@ -25,61 +25,11 @@ enum {
 
 static seL4_CPtr uart_frame; /* root slot */
 
-/*
- * A frame cap for the 4 KiB at @paddr from the device untyped that covers it: halve the untyped
- * (seL4 hands out a retype's objects in address order) down to one page, keeping the half that
- * holds @paddr, then retype that page into a frame.
- */
-static seL4_Error device_frame(seL4_Word paddr, seL4_CPtr *frame)
-{
-    const seL4_BootInfo *bi = rt_bootinfo;
-    seL4_CPtr ut = seL4_CapNull;
-    seL4_Word base = 0, bits = 0;
-    for (seL4_CPtr s = bi->untyped.start; s < bi->untyped.end; s++) {
-        const seL4_UntypedDesc *d = &bi->untypedList[s - bi->untyped.start];
-        if (d->isDevice && d->paddr <= paddr && paddr - d->paddr < (1UL << d->sizeBits)) {
-            ut = s;
-            base = d->paddr;
-            bits = d->sizeBits;
-        }
-    }
-    if (ut == seL4_CapNull) {
-        return seL4_FailedLookup;
-    }
-    while (bits > seL4_PageBits) {
-        seL4_CPtr half = plat_slot_alloc();
-        seL4_CPtr other = plat_slot_alloc();
-        if (half == seL4_CapNull || other == seL4_CapNull || other != half + 1) {
-            return seL4_NotEnoughMemory;
-        }
-        seL4_Error err = rt_retype_n(ut, seL4_UntypedObject, bits - 1, half, 2);
-        if (err != seL4_NoError) {
-            return err;
-        }
-        bits--;
-        if (paddr - base < (1UL << bits)) {
-            ut = half;
-        } else {
-            ut = other;
-            base += 1UL << bits;
-        }
-    }
-    seL4_CPtr s = plat_slot_alloc();
-    if (s == seL4_CapNull) {
-        return seL4_NotEnoughMemory;
-    }
-    seL4_Error err = rt_retype(ut, seL4_ARM_SmallPageObject, 0, s);
-    if (err == seL4_NoError) {
-        *frame = s;
-    }
-    return err;
-}
-
 /* Map the UART's frame at RT_UART_VADDR and set it to 8N1 with FIFOs (QEMU ignores the baud
  * rate; 115200 from a 24 MHz clock on hardware). */
 void rt_console_init(void)
 {
-    RT_CHECK(device_frame(RT_UART_PADDR, &uart_frame));
+    RT_CHECK(rt_device_frame(RT_UART_PADDR, &uart_frame));
     rt_root_paging(RT_UART_VADDR);
     RT_CHECK(rt_page_map(uart_frame, seL4_CapInitThreadVSpace, RT_UART_VADDR, seL4_ReadWrite,
                          true));
