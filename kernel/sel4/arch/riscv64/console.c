@@ -5,6 +5,7 @@
  * Both device frames are retyped from the bootinfo's device untypeds (device.c).
  */
 #include "rt.h"
+#include "uart16550.h"
 
 #define UART_PADDR 0x10000000UL    /* QEMU virt: VIRT_UART0 */
 #define FINISHER_PADDR 0x100000UL  /* QEMU virt: VIRT_TEST */
@@ -12,13 +13,6 @@
 #define FINISHER_VADDR (RT_DEVICE_AREA + (1UL << seL4_PageBits))
 
 enum {
-    UART_THR = 0, /* transmit holding register */
-    UART_IER = 1,
-    UART_FCR = 2,
-    UART_LCR = 3,
-    UART_MCR = 4,
-    UART_LSR = 5,
-    LSR_THRE = 0x20,
     FINISHER_FAIL = 0x3333, /* QEMU exits with the code in the upper 16 bits */
 };
 

@@ -4,21 +4,10 @@
  * which ends QEMU with status (value << 1) | 1.
  */
 #include "rt.h"
+#include "uart16550.h"
 
 #define COM1_BASE 0x3f8
 #define DEBUG_EXIT_PORT 0xf4
-
-enum {
-    UART_THR = 0, /* transmit holding register */
-    UART_IER = 1,
-    UART_FCR = 2,
-    UART_LCR = 3,
-    UART_MCR = 4,
-    UART_LSR = 5,
-    UART_DLL = 0, /* divisor latch, with LCR.DLAB set */
-    UART_DLM = 1,
-    LSR_THRE = 0x20,
-};
 
 static void out8(seL4_CPtr port_cap, seL4_Word port, seL4_Word value)
 {
