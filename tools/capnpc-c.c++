@@ -6,11 +6,13 @@
 // follow libsel4's generated bitfield accessors: <prefix>_<Type>_get_<field>, with the prefix
 // taken from the schema file's name (bridge.capnp -> bridge_). A type of an imported file keeps
 // that file's prefix and comes from that file's header (<file>.capnp.h), included by name. A
-// generic struct's parameters are AnyPointer (sb_codec_any_t); a brand bound at generation time is
-// also a concrete type (Box(Text) -> <prefix>_Box_Text). What the runtime cannot carry (generic
-// interfaces, capabilities outside a method's params, struct/list field defaults) is refused for
-// that declaration alone, with file, declaration and field named; a refusal is an error (nothing is
-// written) unless CAPNPC_C_REFUSED=warning (or --refused=warning) makes it a warning.
+// generic struct's or interface's parameters are AnyPointer (sb_codec_any_t); a brand bound at
+// generation time is also a concrete type (Box(Text) -> <prefix>_Box_Text). A struct or list
+// field's default is a message of its own that the getter reads when the field is null. What the
+// runtime cannot carry (methods with generic parameters of their own, capabilities outside a
+// method's params, AnyPointer defaults) is refused for that declaration alone, with file,
+// declaration and field named; a refusal is an error (nothing is written) unless
+// CAPNPC_C_REFUSED=warning (or --refused=warning) makes it a warning.
 //
 // An `interface` is an application's service on the bridge (bridge/include/sel4bridge/app.h):
 // per method, its label, a client stub <iface>_<method>() (encode in place, one seL4_Call, decode
@@ -388,10 +390,9 @@ private:
         auto instance_names = instance_names_;
         where_ = S(c.getDisplayName());
         try {
-            // A generic struct is generated once, its parameters read as AnyPointer (as the C++
-            // generator treats an unbound parameter); every brand of it uses that one type.
-            if ((c.getIsGeneric() || c.getParameters().size() > 0) && c.isInterface())
-                throw Refusal(where_ + ": generic interfaces are not supported");
+            // A generic struct or interface is generated once, its parameters read as AnyPointer
+            // (as the C++ generator treats an unbound parameter); every brand of it uses that
+            // one type (an interface's brand changes nothing of its methods' messages).
             switch (c.which()) {
             case Node::STRUCT:
                 emit_struct(c, p, true);
@@ -459,7 +460,7 @@ private:
     }
 
     // How a method's param or result field travels through a stub and a handler.
-    enum class Kind { Prim, Text, Data, List, Cap };
+    enum class Kind { Prim, Text, Data, List, Any, Cap };
     struct Arg {
         std::string name;
         Kind kind;
@@ -494,6 +495,9 @@ private:
                        !t.getList().getElementType().isVoid()) {
                 a.kind = Kind::List;
                 a.prim = prim(t.getList().getElementType(), w);
+            } else if (t.isAnyPointer() && !(t.getAnyPointer().isUnconstrained() &&
+                                             t.getAnyPointer().getUnconstrained().isCapability())) {
+                a.kind = Kind::Any; // a generic parameter of the interface, or AnyPointer
             } else if (t.isInterface()) {
                 if (!params)
                     throw Refusal(w + ": a capability result is not supported (a reply's cap "
@@ -505,7 +509,7 @@ private:
             } else {
                 throw Refusal(w + ": only primitive, enum, Text, Data, lists of primitives and "
                                   "one capability are supported in method params/results "
-                                  "(structs, lists of structs, AnyPointer are not, yet)");
+                                  "(structs, lists of structs are not, yet)");
             }
             if (f.getSlot().getHadExplicitDefault() && !is_prim(t))
                 throw Refusal(w + ": defaults of pointer params/results are not supported");
@@ -551,7 +555,11 @@ private:
                          [](const Arg *x, const Arg *y) { return x->offset < y->offset; });
         for (auto *a : ptrs) {
             std::string v = in + a->name;
-            if (a->kind == Kind::Text || a->kind == Kind::Data) {
+            if (a->kind == Kind::Any) {
+                // A null source (a zeroed sb_codec_any_t) leaves the field null.
+                o << "    sb_codec_any_copy(" << sc << "_init_" << a->name << "(" << b << "), "
+                  << v << ");\n";
+            } else if (a->kind == Kind::Text || a->kind == Kind::Data) {
                 std::string ptr = views ? v + (a->kind == Kind::Text ? ".str" : ".ptr") : v;
                 std::string len = views ? v + ".len" : v + "_len";
                 o << "    if (" << ptr << ")\n        " << sc << "_set_" << a->name << "(" << b
@@ -578,6 +586,7 @@ private:
             case Kind::List:
                 s += ", const " + a.prim.ctype + " *" + a.name + ", uint32_t " + a.name + "_count";
                 break;
+            case Kind::Any: s += ", sb_codec_any_t " + a.name; break;
             case Kind::Cap: s += ", seL4_CPtr " + a.name; break;
             }
         }
@@ -613,8 +622,10 @@ private:
             if (mc != c + "_" + mname)
                 h << "/* " << mname << ": named " << mc << " (" << c + "_" + mname
                   << " is the interface's own). */\n";
-            if (m.getImplicitParameters().size() > 0 || m.getParamBrand().getScopes().size() > 0 ||
-                m.getResultBrand().getScopes().size() > 0)
+            // A method of a generic interface names its params and results with the interface's
+            // own (inherited) brand: they are generated once, parameters as AnyPointer. A method
+            // with generic parameters of its own is not carried.
+            if (m.getImplicitParameters().size() > 0)
                 throw Refusal(mw + ": generic methods are not supported");
             uint64_t pid = m.getParamStructType(), rid = m.getResultStructType();
             std::string pc = cname(pid), rc = cname(rid);
@@ -657,15 +668,22 @@ private:
               << "#define " << mc << "_REQUEST_WORDS " << (pb ? pw : kMaxWords) << "\n"
               << "#define " << mc << "_REPLY_WORDS " << (rb ? rw : kMaxWords) << "\n"
               << "#define " << mc << "_FASTPATH " << (fast ? 1 : 0) << "\n";
+            bool any_arg = false;
+            for (auto *as : {&params, &results})
+                for (auto &a : *as)
+                    any_arg |= a.kind == Kind::Any;
             h << "/* One seL4_Call: the params encoded in place, the results decoded in place (Text,\n"
                  " * Data and lists point into the IPC buffer: valid until this thread's next call).\n"
-                 " * Outputs may be NULL. */\n"
+              << (any_arg ? " * An AnyPointer param is copied from the message its sb_codec_any_t reads (not\n"
+                            " * this thread's IPC buffer; a zeroed one leaves it null).\n" : "")
+              << " * Outputs may be NULL. */\n"
               << "static inline sb_status_t " << mc << "(sb_client_t *sb_c" << inputs(params);
             for (auto &a : results) {
                 switch (a.kind) {
                 case Kind::Prim: h << ", " << a.prim.ctype << " *" << a.name << "_out"; break;
                 case Kind::Text: h << ", sb_codec_text_t *" << a.name << "_out"; break;
                 case Kind::Data: h << ", sb_codec_data_t *" << a.name << "_out"; break;
+                case Kind::Any: h << ", sb_codec_any_t *" << a.name << "_out"; break;
                 default: h << ", sb_codec_list_t *" << a.name << "_out"; break;
                 }
             }
@@ -691,7 +709,9 @@ private:
 
             // The handler the application writes.
             h << "/* The application's handler (server side). Params point into the request:\n"
-                 " * read them before any kernel invocation. Results start zeroed. */\n"
+                 " * read them before any kernel invocation. Results start zeroed." << (any_arg ?
+                 "\n * An AnyPointer result is copied from the message its sb_codec_any_t reads, which\n"
+                 " * must not be the request (SB_ERR_RESULT_IN_REQUEST). */\n" : " */\n")
               << "sb_status_t " << mc << "_impl(sb_app_call_t *call";
             std::string impl_args;
             for (auto &a : params) {
@@ -699,6 +719,7 @@ private:
                 case Kind::Prim: h << ", " << a.prim.ctype << " " << a.name; break;
                 case Kind::Text: h << ", sb_codec_text_t " << a.name; break;
                 case Kind::Data: h << ", sb_codec_data_t " << a.name; break;
+                case Kind::Any: h << ", sb_codec_any_t " << a.name; break;
                 case Kind::List: h << ", sb_codec_list_t " << a.name; break;
                 case Kind::Cap: h << ", seL4_CPtr " << a.name; break;
                 }
@@ -709,6 +730,7 @@ private:
                 case Kind::Prim: h << ", " << a.prim.ctype << " *" << a.name << "_out"; break;
                 case Kind::Text: h << ", sb_codec_text_t *" << a.name << "_out"; break;
                 case Kind::Data: h << ", sb_codec_data_t *" << a.name << "_out"; break;
+                case Kind::Any: h << ", sb_codec_any_t *" << a.name << "_out"; break;
                 default: h << ", const " << a.prim.ctype << " **" << a.name << "_out, uint32_t *"
                            << a.name << "_count_out"; break;
                 }
@@ -753,6 +775,7 @@ private:
                 case Kind::Prim: sv << "    " << a.prim.ctype << " sb_in_" << a.name << " = " << pc << "_get_" << a.name << "(sb_p);\n"; break;
                 case Kind::Text: sv << "    sb_codec_text_t sb_in_" << a.name << " = " << pc << "_get_" << a.name << "(sb_p);\n"; break;
                 case Kind::Data: sv << "    sb_codec_data_t sb_in_" << a.name << " = " << pc << "_get_" << a.name << "(sb_p);\n"; break;
+                case Kind::Any: sv << "    sb_codec_any_t sb_in_" << a.name << " = " << pc << "_get_" << a.name << "(sb_p);\n"; break;
                 case Kind::List: sv << "    sb_codec_list_t sb_in_" << a.name << " = " << pc << "_get_" << a.name << "(sb_p);\n"; break;
                 case Kind::Cap: break;
                 }
@@ -766,6 +789,7 @@ private:
                 case Kind::Prim: sv << "    " << a.prim.ctype << " sb_out_" << a.name << " = 0;\n"; break;
                 case Kind::Text: sv << "    sb_codec_text_t sb_out_" << a.name << " = {0};\n"; break;
                 case Kind::Data: sv << "    sb_codec_data_t sb_out_" << a.name << " = {0};\n"; break;
+                case Kind::Any: sv << "    sb_codec_any_t sb_out_" << a.name << " = {0};\n"; break;
                 default: sv << "    const " << a.prim.ctype << " *sb_out_" << a.name << " = NULL;\n"
                             << "    uint32_t sb_out_" << a.name << "_count = 0;\n"; break;
                 }
@@ -777,9 +801,14 @@ private:
                 std::string v = "sb_out_" + a.name;
                 std::string len = a.kind == Kind::List
                                       ? "(size_t)" + v + "_count * sizeof *" + v
+                                  : a.kind == Kind::Any
+                                      ? "(" + v + ".s.msg ? (size_t)" + v + ".s.msg->nwords * 8 : 0)"
                                       : v + ".len";
                 std::string ptr = a.kind == Kind::Text ? v + ".str"
-                                  : a.kind == Kind::Data ? v + ".ptr" : v;
+                                  : a.kind == Kind::Data ? v + ".ptr"
+                                  : a.kind == Kind::Any ? "(" + v + ".s.msg ? (const void *)" + v +
+                                                              ".s.msg->words : NULL)"
+                                  : v;
                 if (a.kind != Kind::Prim)
                     sv << "    /* The reply is encoded over the request: a result inside it would be\n"
                           "     * overwritten while it is copied. */\n"
@@ -876,36 +905,92 @@ private:
             // The value as a message of its own, the words `capnp eval --flat` writes: read it
             // with sb_codec_reader_init(&m, <c>_words(), <c>_WORDS) and the root accessor of
             // its type (sb_codec_read_root_any for a list).
-            capnp::MallocMessageBuilder mb;
-            auto root = mb.getRoot<capnp::AnyPointer>();
-            if (v.isStruct())
-                root.set(v.getStruct());
-            else if (v.isList())
-                root.set(v.getList());
-            else
-                root.set(v.getAnyPointer());
-            auto segs = mb.getSegmentsForOutput();
-            if (segs.size() != 1)
-                throw Refusal(where_ + ": a constant of more than one segment");
-            consts_ << "/* " << local_name(n) << ": a message of " << segs[0].size()
+            std::vector<uint64_t> w = message_words(v);
+            consts_ << "/* " << local_name(n) << ": a message of " << w.size()
                     << " words (sb_codec_reader_init(&m, " << c << "_words(), " << c
                     << "_WORDS), then " << (v.isStruct() ? "the struct's _read_root"
                                                          : "sb_codec_read_root_any")
-                    << "). */\n#define " << c << "_WORDS " << segs[0].size() << "u\n"
-                    << "static inline const uint64_t *" << c << "_words(void)\n{\n"
-                    << "    static const uint64_t w[] = {";
-            for (size_t i = 0; i < segs[0].size(); i++) {
-                uint64_t word;
-                std::memcpy(&word, &segs[0][i], sizeof word);
-                consts_ << (i % 4 == 0 ? "\n        " : " ") << hex(word, "ull") << ",";
-            }
-            consts_ << "\n    };\n    return w;\n}\n";
+                    << "). */\n#define " << c << "_WORDS " << w.size() << "u\n"
+                    << words_function(c + "_words", w);
             return;
         }
         default:
             throw Refusal(where_ + ": interface and void constants are not supported");
         }
         consts_ << "#define " << c << " " << val << "\n";
+    }
+
+    // A struct, list or AnyPointer value as a message of its own: the words `capnp eval --flat`
+    // writes for it (a constant's, or a field's default).
+    std::vector<uint64_t> message_words(Value::Reader v)
+    {
+        capnp::MallocMessageBuilder mb;
+        auto root = mb.getRoot<capnp::AnyPointer>();
+        if (v.isStruct())
+            root.set(v.getStruct());
+        else if (v.isList())
+            root.set(v.getList());
+        else
+            root.set(v.getAnyPointer());
+        auto segs = mb.getSegmentsForOutput();
+        if (segs.size() != 1)
+            throw Refusal(where_ + ": a value of more than one segment");
+        std::vector<uint64_t> w(segs[0].size());
+        if (!w.empty())
+            std::memcpy(w.data(), segs[0].begin(), w.size() * sizeof w[0]);
+        return w;
+    }
+
+    // static inline const uint64_t *<name>(void) giving @w.
+    static std::string words_function(const std::string &name, const std::vector<uint64_t> &w)
+    {
+        std::ostringstream o;
+        o << "static inline const uint64_t *" << name << "(void)\n{\n"
+          << "    static const uint64_t w[] = {";
+        for (size_t i = 0; i < w.size(); i++)
+            o << (i % 4 == 0 ? "\n        " : " ") << hex(w[i], "ull") << ",";
+        o << "\n    };\n    return w;\n}\n";
+        return o.str();
+    }
+
+    // A struct or list field's default value (capnp: what the reader gives for a null pointer):
+    // its words, a getter that starts @dm over them when the field is null, and
+    // <S>_set_<f>_default, which writes a copy of it (what capnp's builder getter does to a null
+    // field). *@dm_param is the getter's extra parameter, *@get_null its null case; both stay
+    // empty when the field has no default.
+    void pointer_default(capnp::schema::Field::Slot::Reader slot, const std::string &c,
+                         const std::string &fname, const std::string &B,
+                         const std::string &set_disc, std::string *dm_param,
+                         std::string *get_null)
+    {
+        Value::Reader d = slot.getDefaultValue();
+        bool set = (d.isStruct() && d.hasStruct()) || (d.isList() && d.hasList()) ||
+                   (d.isAnyPointer() && d.hasAnyPointer());
+        dm_param->clear();
+        get_null->clear();
+        if (!slot.getHadExplicitDefault() || !set)
+            return;
+        std::vector<uint64_t> w = message_words(d);
+        std::string dc = c + "_" + fname + "_default";
+        claim(dc + "_words");
+        claim(dc + "_WORDS");
+        funcs_ << "/* " << fname << "'s default value: a message of " << w.size()
+               << " words (those capnp eval --flat writes). */\n"
+               << "#define " << dc << "_WORDS " << w.size() << "u\n" << words_function(dc + "_words", w)
+               << "/* Set " << fname << " to a copy of its default (capnp's builder getter on a "
+               << "null field). */\n"
+               << "static inline void " << c << "_set_" << fname << "_default(" << B
+               << " b)\n{\n" << set_disc << "    sb_codec_reader_t m;\n"
+               << "    sb_codec_reader_init(&m, " << dc << "_words(), " << dc << "_WORDS);\n"
+               << "    sb_codec_any_copy(sb_codec_init_any(b.s, " << slot.getOffset()
+               << "), sb_codec_read_root_any(&m));\n}\n";
+        *dm_param = ", sb_codec_reader_t *dm";
+        *get_null = "    /* Null: the default, from its own words, read with @dm (keep it as long as "
+                    "the value).\n     * A pointer that is set but refused reads as empty and "
+                    "records why in r's reader. */\n"
+                    "    if (!sb_codec_has_ptr(r.s, " + std::to_string(slot.getOffset()) +
+                    ")) {\n        sb_codec_reader_init(dm, " + dc + "_words(), " + dc +
+                    "_WORDS);\n";
     }
 
     Prim prim(Type::Reader t, const std::string &where)
@@ -1153,13 +1238,18 @@ private:
                 break;
             }
             case Type::STRUCT: {
-                refuse_pointer_default(slot, where);
                 uint64_t sid = t.getStruct().getTypeId();
                 check_brand(t.getStruct().getBrand(), where);
                 std::string sc = struct_cname(t);
                 auto ss = node(sid).getStruct();
+                std::string dm, get_null;
+                pointer_default(slot, c, fname, B, set_disc, &dm, &get_null);
+                if (!get_null.empty())
+                    get_null += "        " + sc + "_reader_t d;\n        sb_codec_read_root(dm, "
+                                "&d.s);\n        return d;\n    }\n";
                 f << has << pre << sc << "_reader_t " << c << "_get_" << fname << "(" << R
-                  << " r)\n{\n    " << sc << "_reader_t s = {sb_codec_get_struct(r.s, " << off
+                  << " r" << dm << ")\n{\n" << get_null << "    " << sc
+                  << "_reader_t s = {sb_codec_get_struct(r.s, " << off
                   << ")};\n    return s;\n}\n"
                   << pre << sc << "_builder_t " << c << "_init_" << fname << "(" << B
                   << " b)\n{\n" << set_disc << "    " << sc
@@ -1169,10 +1259,15 @@ private:
                 break;
             }
             case Type::LIST: {
-                refuse_pointer_default(slot, where);
                 Type::Reader et = t.getList().getElementType();
                 std::string elem, init;
-                f << "/* Elements: " << elements(et, &elem, &init) << ". */\n";
+                std::string doc = elements(et, &elem, &init);
+                std::string dm, get_null;
+                pointer_default(slot, c, fname, B, set_disc, &dm, &get_null);
+                if (!get_null.empty())
+                    get_null += "        return sb_codec_any_as_list(sb_codec_read_root_any(dm), " +
+                                elem + ");\n    }\n";
+                f << "/* Elements: " << doc << ". */\n";
                 if (init.empty()) {
                     init = "sb_codec_init_list(b.s, " + std::to_string(off) + ", " + elem +
                            ", count)";
@@ -1181,7 +1276,8 @@ private:
                     init.replace(init.find("(l, i"), 5, "(b.s, " + std::to_string(off));
                 }
                 f << has << pre << "sb_codec_list_t " << c << "_get_" << fname << "(" << R
-                  << " r)\n{\n    return sb_codec_get_list(r.s, " << off << ", " << elem
+                  << " r" << dm << ")\n{\n" << get_null << "    return sb_codec_get_list(r.s, "
+                  << off << ", " << elem
                   << ");\n}\n"
                   << pre << "sb_codec_list_builder_t " << c << "_init_" << fname << "(" << B
                   << " b, uint32_t count)\n{\n" << set_disc << "    return " << init
@@ -1343,10 +1439,15 @@ private:
         }
         for (auto &p : ptrs) {
             std::string an = accessor_name(p.f);
-            std::string get = p.gc + "_get_" + an + "(" + p.r + ")";
+            Value::Reader dv = p.f.getSlot().getDefaultValue();
+            bool has_default = p.f.getSlot().getHadExplicitDefault() &&
+                               ((dv.isStruct() && dv.hasStruct()) || (dv.isList() && dv.hasList()));
+            std::string get = p.gc + "_get_" + an + "(" + p.r + (has_default ? ", &dm" : "") + ")";
             Type::Reader t = resolve(p.f.getSlot().getType());
             o << "    if (" << (p.cond.empty() ? "" : p.cond + " && ") << p.gc << "_has_" << an
               << "(" << p.r << ")) {\n";
+            if (has_default) // set, so its default is not read
+                o << "        sb_codec_reader_t dm;\n";
             switch (t.which()) {
             case Type::TEXT:
                 o << "        sb_codec_text_t v = " << get << ";\n        " << p.gc << "_set_"
@@ -1500,10 +1601,8 @@ private:
                                        const std::string &where)
     {
         Value::Reader d = slot.getDefaultValue();
-        bool set = (d.isStruct() && d.hasStruct()) || (d.isList() && d.hasList());
-        if (slot.getHadExplicitDefault() && set)
-            throw Refusal(where + ": default values of struct and list fields are not "
-                                  "supported");
+        if (slot.getHadExplicitDefault() && d.isAnyPointer() && d.hasAnyPointer())
+            throw Refusal(where + ": default values of AnyPointer fields are not supported");
     }
 
     // A brand (Map(Text, Person)) names the generic type's one generated form, whose parameters
