@@ -704,7 +704,7 @@ private:
                 h << "    if (" << a.name << "_out)\n        *" << a.name << "_out = " << rc
                   << "_get_" << a.name << "(sb_r);\n";
             h << "    /* A reply that does not decode is the server's fault, not ours. */\n"
-              << "    return sb_codec_reader_status(&sb_x.reader) == SB_CODEC_OK ? SB_OK : "
+              << "    return sb_codec_reader_status(sb_x.reply.msg) == SB_CODEC_OK ? SB_OK : "
                  "SB_ERR_BAD_REPLY;\n}\n";
 
             // The handler the application writes.

@@ -116,7 +116,7 @@ sb_status_t sb_client_app_call(sb_client_t *c, sb_app_exchange_t *x, seL4_Word l
         caps = 1;
     }
     x->info = seL4_Call(c->cfg.endpoint, seL4_MessageInfo_new(label, 0, caps, words));
-    return reply_status(c, x->info, seL4_MsgMaxLength, &x->reader, &x->reply);
+    return reply_status(c, x->info, seL4_MsgMaxLength, &c->app_reply, &x->reply);
 }
 
 /* A ping's reply other than an empty PingReply: out of line, so that the null call does not

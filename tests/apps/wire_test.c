@@ -9,9 +9,40 @@
 #include <string.h>
 
 #include "capnp_tool.h"
+#include "generic_test.capnp.h"
 #include "probe.h"
 
 static const char *schema;
+
+/* ---- Store(T).swap (generic_test.capnp), whose T is an sb_codec_any_t: the handler answers
+ * with the previous value from a message of its own, or (key "echo") with the request's own
+ * value, which the skeleton must refuse: the reply is encoded over the request. ---- */
+
+static uint64_t store_words[16];
+static sb_codec_reader_t store_msg;
+
+sb_status_t generic_test_Store_swap_impl(sb_app_call_t *call, sb_codec_any_t value,
+                                         sb_codec_text_t key, sb_codec_any_t *previous_out,
+                                         uint32_t *count_out)
+{
+    (void)call;
+    sb_codec_builder_t b;
+    generic_test_TextSwapResults_reader_t r;
+    if (key.len == 4 && memcmp(key.str, "echo", 4) == 0) {
+        *previous_out = value;
+        return SB_OK;
+    }
+    /* The value is read as the type the application expects, and checked as that here. */
+    sb_codec_text_t v = sb_codec_any_as_text(value);
+    *count_out = v.len;
+    sb_codec_builder_init(&b, store_words, 16);
+    generic_test_TextSwapResults_builder_t old = generic_test_TextSwapResults_init_root(&b);
+    generic_test_TextSwapResults_set_previous(old, "old", 3);
+    sb_codec_reader_init(&store_msg, store_words, b.used);
+    generic_test_TextSwapResults_read_root(&store_msg, &r);
+    *previous_out = sb_codec_get_any(r.s, 0);
+    return sb_codec_reader_status(value.s.msg) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_MESSAGE;
+}
 
 /* ---- The spy: records one request, answers with the words it is given. ---- */
 
@@ -99,8 +130,8 @@ static void expect_skeleton(const sb_interface_t *iface, unsigned m, const char 
 
 int main(int argc, char **argv)
 {
-    if (argc != 3 || tool_init(argv[1]) != 0) {
-        fprintf(stderr, "usage: apps_wire_test <capnp> <apps_test.capnp>\n");
+    if (argc != 4 || tool_init(argv[1]) != 0) {
+        fprintf(stderr, "usage: apps_wire_test <capnp> <apps_test.capnp> <generic_test.capnp>\n");
         return 1;
     }
     schema = argv[2];
@@ -196,6 +227,69 @@ int main(int argc, char **argv)
     expect_skeleton(&apps_test_Counter_interface, 0, "Empty", "()", "WaitResults",
                     "(value = 7)");
     /* Probe.wait defers (it needs a server): tests/apps/calls_test.c covers it. */
+
+    /* A generic interface: its parameter, AnyPointer, set from another message as any type
+     * (compared with the same layouts with T bound), read back as the type expected. */
+    printf("generic interface Store(T):\n");
+    schema = argv[3];
+    {
+        uint64_t words[16];
+        sb_codec_builder_t b;
+        sb_codec_reader_t m;
+        generic_test_TextSwapParams_reader_t held;
+        sb_codec_any_t previous;
+        uint32_t count = 0;
+        sb_codec_builder_init(&b, words, 16);
+        generic_test_TextSwapParams_set_value(generic_test_TextSwapParams_init_root(&b), "new", 3);
+        sb_codec_reader_init(&m, words, b.used);
+        CHECK(generic_test_TextSwapParams_read_root(&m, &held) == SB_CODEC_OK, "held");
+        answer_with("TextSwapResults", "(previous = \"old\", count = 2)");
+        st = generic_test_Store_swap(&c, sb_codec_get_any(held.s, 0), "k", 1, &previous, &count);
+        sb_codec_text_t t = sb_codec_any_as_text(previous);
+        CHECK(st == SB_OK && count == 2 && t.len == 3 && memcmp(t.str, "old", 3) == 0,
+              "swap: %s", sb_status_name(st));
+        expect_request("Store.swap", generic_test_Store_swap_LABEL, 0, "TextSwapParams",
+                       "(value = \"new\", key = \"k\")");
+        /* A list this time, and a null value (a zeroed sb_codec_any_t). */
+        sb_codec_builder_init(&b, words, 16);
+        sb_codec_list_builder_t l = sb_codec_init_list(
+            generic_test_TextSwapParams_init_root(&b).s, 0, SB_CODEC_ELEM_TWO_BYTES, 3);
+        for (uint32_t i = 0; i < 3; i++)
+            sb_codec_list_set_u16(l, i, (uint16_t)(i + 1));
+        sb_codec_reader_init(&m, words, b.used);
+        CHECK(generic_test_TextSwapParams_read_root(&m, &held) == SB_CODEC_OK, "held list");
+        answer_with("ListSwapResults", "(previous = [65535], count = 1)");
+        st = generic_test_Store_swap(&c, sb_codec_get_any(held.s, 0), "l", 1, &previous, &count);
+        sb_codec_list_t pl = sb_codec_any_as_list(previous, SB_CODEC_ELEM_TWO_BYTES);
+        CHECK(st == SB_OK && pl.count == 1 && sb_codec_list_get_u16(pl, 0) == 65535,
+              "swap list: %s", sb_status_name(st));
+        expect_request("Store.swap", generic_test_Store_swap_LABEL, 0, "ListSwapParams",
+                       "(value = [1, 2, 3], key = \"l\")");
+        sb_codec_any_t none = {0};
+        answer_with("TextSwapResults", "()");
+        st = generic_test_Store_swap(&c, none, NULL, 0, &previous, &count);
+        CHECK(st == SB_OK && sb_codec_any_is_null(previous), "swap null: %s", sb_status_name(st));
+        expect_request("Store.swap", generic_test_Store_swap_LABEL, 0, "TextSwapParams", "()");
+    }
+    expect_skeleton(&generic_test_Store_interface, 0, "TextSwapParams",
+                    "(value = \"seL4\", key = \"k\")", "TextSwapResults",
+                    "(previous = \"old\", count = 4)");
+    /* The request's own value as the result, in the IPC buffer as on a server: refused. */
+    {
+        uint64_t *req = (uint64_t *)seL4_GetIPCBuffer()->msg, out[seL4_MsgMaxLength];
+        long np = tool_encode(schema, "TextSwapParams", "(value = \"seL4\", key = \"echo\")", req,
+                              seL4_MsgMaxLength);
+        sb_codec_reader_t reader;
+        sb_codec_struct_t root;
+        sb_codec_builder_t b;
+        sb_app_call_t call = {.session = 1};
+        sb_codec_reader_init(&reader, req, np > 0 ? (size_t)np : 0);
+        CHECK(sb_codec_read_root(&reader, &root) == SB_CODEC_OK, "echo root");
+        sb_codec_builder_init(&b, out, seL4_MsgMaxLength);
+        st = generic_test_Store_interface.methods[0].fn(&call, root, &b);
+        CHECK(st == SB_ERR_RESULT_IN_REQUEST, "swap echo: %s", sb_status_name(st));
+        printf("  %-16s the request's own value as the result: %s\n", "swap", sb_status_name(st));
+    }
 
     /* The generator's sizes agree with what was sent. */
     CHECK(apps_test_Probe_add_REQUEST_WORDS == 3 && apps_test_Probe_add_REPLY_WORDS == 2 &&

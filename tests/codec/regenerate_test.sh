@@ -19,6 +19,7 @@ cd "$src"
 # An application schema: stubs in the header, the server skeleton beside it; the generator's
 # per-method sizes on stderr are shown here.
 "$capnp" compile -o"$plugin:$out/apps" tests/apps/apps_test.capnp
+"$capnp" compile -o"$plugin:$out/apps" tests/apps/generic_test.capnp
 mkdir -p "$out/readme" && "$capnp" compile -I schemas -o"$plugin:$out/readme" tests/apps/readme/tally.capnp
 mkdir -p "$out/kv" && "$capnp" compile -I schemas -o"$plugin:$out/kv" examples/kv/kv.capnp
 status=0
@@ -33,6 +34,8 @@ for f in geometry shapes drawing; do
 done
 diff -u tests/apps/gen/apps_test.capnp.h "$out/apps/apps_test.capnp.h" || status=1
 diff -u tests/apps/gen/apps_test.capnp.server.c "$out/apps/apps_test.capnp.server.c" || status=1
+diff -u tests/apps/gen/generic_test.capnp.h "$out/apps/generic_test.capnp.h" || status=1
+diff -u tests/apps/gen/generic_test.capnp.server.c "$out/apps/generic_test.capnp.server.c" || status=1
 diff -u tests/apps/readme/gen/tally.capnp.h "$out/readme/tally.capnp.h" || status=1
 diff -u tests/apps/readme/gen/tally.capnp.server.c "$out/readme/tally.capnp.server.c" || status=1
 diff -u examples/kv/gen/kv.capnp.h "$out/kv/kv.capnp.h" || status=1

@@ -158,8 +158,7 @@ uint32_t sb_app_deferred_count(const sb_server_t *s);
 
 typedef struct sb_app_exchange {
     sb_codec_builder_t request;
-    sb_codec_reader_t reader;
-    sb_codec_struct_t reply; /* the results' root when the call returns SB_OK */
+    sb_codec_struct_t reply; /* the results' root (read with the client's app_reply) on SB_OK */
     seL4_MessageInfo_t info;
 } sb_app_exchange_t;
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <sel4bridge/bundle.h>
+#include <sel4bridge/codec/read.h>
 #include <sel4bridge/data.h>
 #include <sel4bridge/queue.h>
 #include <sel4bridge/session.h>
@@ -62,6 +63,9 @@ typedef struct sb_client {
     uint32_t in_flight; /* submitted and not yet reaped; never above the ring depth */
     uint64_t kicks;     /* kicks sent (Phase 2 sends fewer than requests when the server is busy) */
     void *frames[SB_BUNDLE_MAX];
+    /* The last application call's reply, as read in place: a stub's list and AnyPointer results
+     * read through it, so it outlives the stub (until this client's next call). */
+    sb_codec_reader_t app_reply;
 } sb_client_t;
 
 /* Check @cfg and start a client (no session yet). SB_ERR_CONFIG names a bad value. */

@@ -519,7 +519,7 @@ static inline sb_status_t kv_Kv_get(sb_client_t *sb_c, uint64_t key, kv_Outcome_
     if (value_out)
         *value_out = kv_Kv_get_Results_get_value(sb_r);
     /* A reply that does not decode is the server's fault, not ours. */
-    return sb_codec_reader_status(&sb_x.reader) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
+    return sb_codec_reader_status(sb_x.reply.msg) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
 }
 /* The application's handler (server side). Params point into the request:
  * read them before any kernel invocation. Results start zeroed. */
@@ -563,7 +563,7 @@ static inline sb_status_t kv_Kv_put(sb_client_t *sb_c, uint64_t key, uint64_t va
     if (outcome_out)
         *outcome_out = kv_Kv_put_Results_get_outcome(sb_r);
     /* A reply that does not decode is the server's fault, not ours. */
-    return sb_codec_reader_status(&sb_x.reader) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
+    return sb_codec_reader_status(sb_x.reply.msg) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
 }
 /* The application's handler (server side). Params point into the request:
  * read them before any kernel invocation. Results start zeroed. */
@@ -602,7 +602,7 @@ static inline sb_status_t kv_Kv_delete(sb_client_t *sb_c, uint64_t key, kv_Outco
     if (outcome_out)
         *outcome_out = kv_Kv_delete_Results_get_outcome(sb_r);
     /* A reply that does not decode is the server's fault, not ours. */
-    return sb_codec_reader_status(&sb_x.reader) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
+    return sb_codec_reader_status(sb_x.reply.msg) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
 }
 /* The application's handler (server side). Params point into the request:
  * read them before any kernel invocation. Results start zeroed. */
@@ -650,7 +650,7 @@ static inline sb_status_t kv_Kv_scan(sb_client_t *sb_c, uint64_t start, uint32_t
     if (more_out)
         *more_out = kv_Kv_scan_Results_get_more(sb_r);
     /* A reply that does not decode is the server's fault, not ours. */
-    return sb_codec_reader_status(&sb_x.reader) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
+    return sb_codec_reader_status(sb_x.reply.msg) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
 }
 /* The application's handler (server side). Params point into the request:
  * read them before any kernel invocation. Results start zeroed. */
@@ -706,7 +706,7 @@ static inline sb_status_t kv_Kv_stats(sb_client_t *sb_c, uint32_t *keys_out, uin
     if (quotaBytes_out)
         *quotaBytes_out = kv_Kv_stats_Results_get_quotaBytes(sb_r);
     /* A reply that does not decode is the server's fault, not ours. */
-    return sb_codec_reader_status(&sb_x.reader) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
+    return sb_codec_reader_status(sb_x.reply.msg) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
 }
 /* The application's handler (server side). Params point into the request:
  * read them before any kernel invocation. Results start zeroed. */

@@ -749,7 +749,7 @@ static inline sb_status_t apps_test_Probe_add(sb_client_t *sb_c, uint64_t a, uin
     if (sum_out)
         *sum_out = apps_test_AddResults_get_sum(sb_r);
     /* A reply that does not decode is the server's fault, not ours. */
-    return sb_codec_reader_status(&sb_x.reader) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
+    return sb_codec_reader_status(sb_x.reply.msg) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
 }
 /* The application's handler (server side). Params point into the request:
  * read them before any kernel invocation. Results start zeroed. */
@@ -786,7 +786,7 @@ static inline sb_status_t apps_test_Probe_nothing(sb_client_t *sb_c)
     if (sb_st != SB_OK)
         return sb_st;
     /* A reply that does not decode is the server's fault, not ours. */
-    return sb_codec_reader_status(&sb_x.reader) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
+    return sb_codec_reader_status(sb_x.reply.msg) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
 }
 /* The application's handler (server side). Params point into the request:
  * read them before any kernel invocation. Results start zeroed. */
@@ -895,7 +895,7 @@ static inline sb_status_t apps_test_Probe_echo(sb_client_t *sb_c, bool flag, int
     if (reals_out)
         *reals_out = apps_test_AllKinds_get_reals(sb_r);
     /* A reply that does not decode is the server's fault, not ours. */
-    return sb_codec_reader_status(&sb_x.reader) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
+    return sb_codec_reader_status(sb_x.reply.msg) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
 }
 /* The application's handler (server side). Params point into the request:
  * read them before any kernel invocation. Results start zeroed. */
@@ -970,7 +970,7 @@ static inline sb_status_t apps_test_Probe_wait(sb_client_t *sb_c, uint32_t ticke
     if (value_out)
         *value_out = apps_test_WaitResults_get_value(sb_r);
     /* A reply that does not decode is the server's fault, not ours. */
-    return sb_codec_reader_status(&sb_x.reader) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
+    return sb_codec_reader_status(sb_x.reply.msg) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
 }
 /* The application's handler (server side). Params point into the request:
  * read them before any kernel invocation. Results start zeroed. */
@@ -1011,7 +1011,7 @@ static inline sb_status_t apps_test_Probe_post(sb_client_t *sb_c, uint32_t ticke
     if (woken_out)
         *woken_out = apps_test_PostResults_get_woken(sb_r);
     /* A reply that does not decode is the server's fault, not ours. */
-    return sb_codec_reader_status(&sb_x.reader) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
+    return sb_codec_reader_status(sb_x.reply.msg) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
 }
 /* The application's handler (server side). Params point into the request:
  * read them before any kernel invocation. Results start zeroed. */
@@ -1055,7 +1055,7 @@ static inline sb_status_t apps_test_Probe_keep(sb_client_t *sb_c, seL4_CPtr cap,
     if (badge_out)
         *badge_out = apps_test_KeepResults_get_badge(sb_r);
     /* A reply that does not decode is the server's fault, not ours. */
-    return sb_codec_reader_status(&sb_x.reader) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
+    return sb_codec_reader_status(sb_x.reply.msg) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
 }
 /* The application's handler (server side). Params point into the request:
  * read them before any kernel invocation. Results start zeroed. */
@@ -1103,7 +1103,7 @@ static inline sb_status_t apps_test_Probe_session(sb_client_t *sb_c, uint32_t *s
     if (revokes_out)
         *revokes_out = apps_test_SessionResults_get_revokes(sb_r);
     /* A reply that does not decode is the server's fault, not ours. */
-    return sb_codec_reader_status(&sb_x.reader) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
+    return sb_codec_reader_status(sb_x.reply.msg) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
 }
 /* The application's handler (server side). Params point into the request:
  * read them before any kernel invocation. Results start zeroed. */
@@ -1152,7 +1152,7 @@ static inline sb_status_t apps_test_Counter_next(sb_client_t *sb_c, uint64_t *va
     if (value_out)
         *value_out = apps_test_Counter_next_Results_get_value(sb_r);
     /* A reply that does not decode is the server's fault, not ours. */
-    return sb_codec_reader_status(&sb_x.reader) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
+    return sb_codec_reader_status(sb_x.reply.msg) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
 }
 /* The application's handler (server side). Params point into the request:
  * read them before any kernel invocation. Results start zeroed. */

@@ -109,7 +109,7 @@ static inline sb_status_t tally_Tally_add(sb_client_t *sb_c, uint64_t amount, ui
     if (total_out)
         *total_out = tally_Tally_add_Results_get_total(sb_r);
     /* A reply that does not decode is the server's fault, not ours. */
-    return sb_codec_reader_status(&sb_x.reader) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
+    return sb_codec_reader_status(sb_x.reply.msg) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
 }
 /* The application's handler (server side). Params point into the request:
  * read them before any kernel invocation. Results start zeroed. */
