@@ -1,8 +1,10 @@
 /*
  * libFuzzer target for the codec's reader: any bytes, read as the widest test struct (every
  * field kind, lists of structs, unions, groups), as a recursive struct, as lists of pointers and
- * AnyPointers (pointers.capnp; each AnyPointer also copied whole into a builder), and as every
- * bridge message. The reader must never read outside the message (ASan), never trip UBSan, and every
+ * AnyPointers (pointers.capnp; each AnyPointer also copied whole into a builder), as every kind
+ * of brand (inside lists, bound to lists, to AnyPointer, to other brands), as struct and list
+ * fields with defaults (defaults.capnp: a null field reads its default's own words, whose reader
+ * must never fail), and as every bridge message. The reader must never read outside the message (ASan), never trip UBSan, and every
  * text or data it hands out must lie inside the message, text NUL-terminated.
  */
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 
 #include "bridge.capnp.h"
 #include "codec_test.capnp.h"
+#include "defaults.capnp.h"
 #include "pointers.capnp.h"
 
 #define MAX_WORDS 512
@@ -232,7 +235,128 @@ static void pointer_lists(sb_codec_reader_t *msg)
         any(pointers_Box_get_value(g));
         text(pointers_Box_Text_get_value(pointers_Lists_get_textBox(r)), "");
     }
-    any(pointers_Box_get_value(pointers_Lists_get_listBox(r)));
+    {
+        pointers_Box_reader_t g = {pointers_Lists_get_listBox(r).s};
+        any(pointers_Box_get_value(g));
+        l = pointers_Box_List_UInt16_get_value(pointers_Lists_get_listBox(r));
+        for (i = 0; i < sb_codec_list_len(l) && i < 64; i++)
+            sink += sb_codec_list_get_u16(l, i);
+    }
+    (void)sink;
+}
+
+/* pointers.capnp's Brands: each brand's concrete type, through lists of them. */
+static void brands(sb_codec_reader_t *msg)
+{
+    pointers_Brands_reader_t r;
+    sb_codec_list_t l, row;
+    uint32_t i, j;
+    volatile uint64_t sink = 0;
+
+    if (pointers_Brands_read_root(msg, &r) != SB_CODEC_OK)
+        return;
+    l = pointers_Brands_get_boxes(r);
+    for (i = 0; i < sb_codec_list_len(l) && i < 64; i++) {
+        pointers_Box_Item_reader_t b = pointers_Box_Item_list_get(l, i);
+        text(pointers_Item_get_tag(pointers_Box_Item_get_value(b)), "");
+        text(pointers_Box_Item_get_label(b), "");
+    }
+    l = pointers_Brands_get_maps(r);
+    for (i = 0; i < sb_codec_list_len(l) && i < 64; i++) {
+        pointers_Pair_Text_Item_reader_t p = pointers_Pair_Text_Item_list_get(l, i);
+        text(pointers_Pair_Text_Item_get_key(p), "");
+        sink += pointers_Item_get_id(pointers_Pair_Text_Item_get_value(p));
+    }
+    text(pointers_Box_Text_get_value(pointers_Box_Box_Text_get_value(pointers_Brands_get_nestedBox(r))),
+         "");
+    any(pointers_Box_AnyPointer_get_value(pointers_Brands_get_anyBox(r)));
+    l = pointers_Bag_Text_get_items(pointers_Brands_get_textBag(r));
+    for (i = 0; i < sb_codec_list_len(l) && i < 64; i++)
+        text(pointers_Box_Text_get_value(pointers_Box_Text_list_get(l, i)), "");
+    l = pointers_Bag_List_Text_get_items(pointers_Brands_get_listBag(r));
+    for (i = 0; i < sb_codec_list_len(l) && i < 16; i++)
+        texts(pointers_Box_List_Text_get_value(pointers_Box_List_Text_list_get(l, i)));
+    l = pointers_Bag_Data_get_items(pointers_Box_Bag_Data_get_value(pointers_Brands_get_bagBox(r)));
+    for (i = 0; i < sb_codec_list_len(l) && i < 64; i++)
+        data(pointers_Box_Data_get_value(pointers_Box_Data_list_get(l, i)));
+    l = pointers_Brands_get_lists(r);
+    for (i = 0; i < sb_codec_list_len(l) && i < 16; i++) {
+        row = sb_codec_list_get_list(l, i, SB_CODEC_ELEM_INLINE_COMPOSITE);
+        for (j = 0; j < sb_codec_list_len(row) && j < 16; j++)
+            text(pointers_Pair_Text_Item_get_key(pointers_Pair_Text_Item_list_get(row, j)), "");
+    }
+    (void)sink;
+}
+
+/* Text read from a default's words @w (@n words) or from the message. */
+static void text_in(sb_codec_text_t t, const uint64_t *w, size_t n)
+{
+    const uint8_t *p = (const uint8_t *)t.str;
+    if (t.len == 0 && t.str == NULL)
+        return;
+    if (p >= (const uint8_t *)w && p + t.len < (const uint8_t *)(w + n)) {
+        if (t.str[t.len] != 0)
+            abort();
+        return;
+    }
+    text(t, "");
+}
+
+/* A default's reader: started over the schema's own words when the field was null, which never
+ * fail; left as it was (an empty reader) when the field was set. */
+static void default_ok(sb_codec_reader_t *dm)
+{
+    if (sb_codec_reader_status(dm) != SB_CODEC_OK)
+        abort();
+    sb_codec_reader_init(dm, NULL, 0);
+}
+
+/* defaults.capnp's Defaults: struct, list, List(Text), List(List) defaults. */
+static void defaults(sb_codec_reader_t *msg)
+{
+    defaults_Defaults_reader_t r;
+    sb_codec_reader_t dm;
+    sb_codec_list_t l;
+    uint32_t i;
+    volatile uint64_t sink = 0;
+
+    if (defaults_Defaults_read_root(msg, &r) != SB_CODEC_OK)
+        return;
+    sb_codec_reader_init(&dm, NULL, 0);
+    {
+        defaults_Inner_reader_t in = defaults_Defaults_get_inner(r, &dm);
+        text_in(defaults_Inner_get_t(in), defaults_Defaults_inner_default_words(),
+                defaults_Defaults_inner_default_WORDS);
+        l = defaults_Inner_get_l(in);
+        for (i = 0; i < sb_codec_list_len(l) && i < 64; i++)
+            sink += sb_codec_list_get_u16(l, i);
+        default_ok(&dm);
+    }
+    l = defaults_Defaults_get_names(r, &dm);
+    for (i = 0; i < sb_codec_list_len(l) && i < 64; i++)
+        text_in(sb_codec_list_get_text(l, i), defaults_Defaults_names_default_words(),
+                defaults_Defaults_names_default_WORDS);
+    default_ok(&dm);
+    l = defaults_Defaults_get_matrix(r, &dm);
+    for (i = 0; i < sb_codec_list_len(l) && i < 16; i++)
+        sink += sb_codec_list_len(sb_codec_list_get_list(l, i, SB_CODEC_ELEM_BYTE));
+    default_ok(&dm);
+    l = defaults_Defaults_get_inners(r, &dm);
+    for (i = 0; i < sb_codec_list_len(l) && i < 64; i++)
+        text_in(defaults_Inner_get_t(defaults_Inner_list_get(l, i)),
+                defaults_Defaults_inners_default_words(), defaults_Defaults_inners_default_WORDS);
+    default_ok(&dm);
+    text_in(defaults_Box_Text_get_value(defaults_Defaults_get_box(r, &dm)),
+            defaults_Defaults_box_default_words(), defaults_Defaults_box_default_WORDS);
+    default_ok(&dm);
+    l = defaults_Defaults_group_get_deep(defaults_Defaults_get_group(r), &dm);
+    for (i = 0; i < sb_codec_list_len(l) && i < 16; i++) {
+        sb_codec_list_t row = sb_codec_list_get_list(l, i, SB_CODEC_ELEM_POINTER);
+        for (uint32_t j = 0; j < sb_codec_list_len(row) && j < 16; j++)
+            text_in(sb_codec_list_get_text(row, j), defaults_Defaults_group_deep_default_words(),
+                    defaults_Defaults_group_deep_default_WORDS);
+    }
+    default_ok(&dm);
     (void)sink;
 }
 
@@ -273,6 +397,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size)
     any_lists(&msg);
     sb_codec_reader_init(&msg, w, n);
     pointer_lists(&msg);
+    sb_codec_reader_init(&msg, w, n);
+    brands(&msg);
+    sb_codec_reader_init(&msg, w, n);
+    defaults(&msg);
     sb_codec_reader_init(&msg, w, n);
     /* Limits beyond the largest: the nesting limit stops at 0xffff. */
     sb_codec_reader_set_limits(&msg, UINT64_MAX, UINT32_MAX);

@@ -20,6 +20,10 @@ seed $T Outer '(nested = (value = 1), next = (next = (next = (items = [(value = 
 P=tests/codec/pointers.capnp
 seed $P Lists '(names = ["seL4", "", "bridge"], blobs = [0x"010203", ""], matrix = [[-7, 9], []], nested = [["a", "bc"]], items = [[(id = 1, tag = "x"), (id = 2)]], deep = [[[true, false, true]]], anys = [(value = "v")])'
 seed $P Lists '(textBox = (value = "text", label = "t"), itemBox = (value = (id = 77, tag = "item")), listBox = (value = [5, 6]), dataBox = (value = 0x"ff00"), pairs = [(key = "k", value = ["v", "w"])])'
+seed $P Brands '(boxes = [(value = (id = 1, tag = "a"), label = "b0"), ()], maps = [(key = "k", value = (id = 2))], nestedBox = (value = (value = "inner", label = "il"), label = "ol"), textBag = (items = [(value = "t0"), (label = "l1")]), listBag = (items = [(value = ["x", "y"])]), bagBox = (value = (items = [(value = 0x"01")])), lists = [[(key = "p", value = (id = 3))], []])'
+D=tests/codec/defaults.capnp
+seed $D Defaults '()'
+seed $D Defaults '(inner = (a = 6, t = "six"), names = ["n"], matrix = [[1]], inners = [(t = "i")], box = (value = "b"), group = (deep = [["d"]]))'
 seed $B OpenSessionReply '(session = 7, bundleCaps = 6, cnodeSizeBits = 4, frameSizeBits = 12, firstFrameSlot = 2, frameCount = 4, requestRingFrame = 0, completionRingFrame = 2, kickSlot = 0, completionSlot = 1, ringDepth = 64, phase = signalWhenAsked)'
 seed $B Error '(status = badMessage, op = capCall, detail = 3)'
 seed $B PingRequest '()'

@@ -1259,7 +1259,7 @@ private:
                 break;
             }
             case Type::LIST: {
-                Type::Reader et = t.getList().getElementType();
+                Type::Reader et = resolve(t.getList().getElementType());
                 std::string elem, init;
                 std::string doc = elements(et, &elem, &init);
                 std::string dm, get_null;
@@ -1372,7 +1372,7 @@ private:
         switch (et.which()) {
         case Type::VOID: return "";
         case Type::STRUCT: {
-            std::string tc = cname(et.getStruct().getTypeId());
+            std::string tc = struct_cname(et);
             return loop + "\n" + ind + "    " + tc + "_copy(" + tc + "_list_get(" + l + ", " + i +
                    "), " + tc + "_list_at(" + lb + ", " + i + "));\n";
         }
@@ -1390,7 +1390,7 @@ private:
             return loop + "\n" + ind + "    sb_codec_any_copy(sb_codec_list_any_at(" + lb + ", " +
                    i + "), sb_codec_list_get_any(" + l + ", " + i + "));\n";
         case Type::LIST: {
-            Type::Reader inner = et.getList().getElementType();
+            Type::Reader inner = resolve(et.getList().getElementType());
             std::string ie, ii;
             elements(inner, &ie, &ii);
             std::string l2 = "l" + std::to_string(depth + 1), b2 = "b" + std::to_string(depth + 1);
@@ -1467,7 +1467,7 @@ private:
                 o << "        sb_codec_list_t l0 = " << get << ";\n"
                   << "        sb_codec_list_builder_t b0 = " << p.gc << "_init_" << an << "("
                   << p.b << ", l0.count);\n"
-                  << copy_elems(t.getList().getElementType(), "l0", "b0", 0, "        ")
+                  << copy_elems(resolve(t.getList().getElementType()), "l0", "b0", 0, "        ")
                   << "        (void)b0;\n";
                 break;
             case Type::ANY_POINTER:
@@ -1533,7 +1533,7 @@ private:
             *init = "sb_codec_list_init_struct_list(l, i, count, " +
                     std::to_string(ss.getDataWordCount()) + ", " +
                     std::to_string(ss.getPointerCount()) + ")";
-            return cname(sid) + "_list_get / _list_at";
+            return struct_cname(et) + "_list_get / _list_at";
         }
         case Type::TEXT:
             *elem = "SB_CODEC_ELEM_POINTER";
@@ -1547,7 +1547,7 @@ private:
             return "sb_codec_list_get_any / sb_codec_list_any_at (each" + any_doc(et) + ")";
         case Type::LIST: {
             std::string ie, ii;
-            std::string inner = elements(et.getList().getElementType(), &ie, &ii);
+            std::string inner = elements(resolve(et.getList().getElementType()), &ie, &ii);
             *elem = "SB_CODEC_ELEM_POINTER";
             return "lists, sb_codec_list_get_list(l, i, " + ie + ") / " +
                    (ii.empty() ? "sb_codec_list_init_list(l, i, " + ie + ", count)" : ii) +
@@ -1641,11 +1641,27 @@ private:
         case Type::ENUM:
         case Type::STRUCT: {
             uint64_t id = t.isEnum() ? t.getEnum().getTypeId() : t.getStruct().getTypeId();
-            if (t.isStruct() && (t.getStruct().getBrand().getScopes().size() > 0 ||
-                                 node(id).getIsGeneric()))
+            if (t.isStruct() && node(id).getIsGeneric()) {
+                // A brand of a generic: its own instance (Box(Box(Text)) -> Box_Box_Text).
+                std::string c = struct_cname(t);
+                return c == cname(id) ? "" : c.substr(prefix_.size());
+            }
+            if (t.isStruct() && t.getStruct().getBrand().getScopes().size() > 0)
                 return "";
             auto it = names_.find(id);
             return it == names_.end() ? "" : it->second;
+        }
+        case Type::LIST: {
+            // A list of a type that has a name (Box(List(UInt16)) -> Box_List_UInt16).
+            std::string e = bound_name(resolve(t.getList().getElementType()));
+            return e.empty() ? "" : "List_" + e;
+        }
+        case Type::ANY_POINTER: {
+            // Bound to AnyPointer itself (not to a parameter): the parameter's own reading.
+            auto a = t.getAnyPointer();
+            if (a.isUnconstrained() && a.getUnconstrained().isAnyKind())
+                return "AnyPointer";
+            return "";
         }
         default: return "";
         }
@@ -1677,10 +1693,12 @@ private:
         for (auto b : scopes[0].getBind()) {
             if (!b.isType())
                 return base;
-            std::string bn = bound_name(b.getType());
+            // Inside an instance, a binding to the outer generic's parameter is its bound type.
+            Type::Reader bt = resolve(b.getType());
+            std::string bn = bound_name(bt);
             if (bn.empty())
                 return base;
-            in.binds.push_back(b.getType());
+            in.binds.push_back(bt);
             in.p += "_" + bn;
         }
         if (!instance_names_.count(in.p)) {

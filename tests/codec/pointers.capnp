@@ -1,5 +1,5 @@
 # Lists of pointers, AnyPointer and generics, each alone and combined, for codec_pointers_test
-# (capnp 0.9.2 does not accept List(AnyPointer); AnyPointer in a list is the generic's, anys).
+# (capnp 0.9.2 does not accept List(AnyPointer), nor List(T) of a parameter T).
 # Not part of the wire contract.
 @0xb3c4d5e6f7a81920;
 
@@ -37,4 +37,23 @@ struct Lists {
   itemBox @12 :Box(Item);
   listBox @13 :Box(List(UInt16));
   dataBox @14 :Box(Data);
+}
+
+# A generic whose parameter is inside a list's element type (List(T) itself, a list of
+# AnyPointer, capnp 0.9.2 refuses: "'List(AnyPointer)' is not supported.").
+struct Bag(T) {
+  items @0 :List(Box(T));
+}
+
+# Brands inside lists, bound to lists, to AnyPointer and to other brands: each generated as a
+# concrete type (Box(Box(Text)) -> Box_Box_Text), the generic type still a view of the same struct.
+struct Brands {
+  boxes @0 :List(Box(Item));
+  maps @1 :List(Pair(Text, Item));
+  nestedBox @2 :Box(Box(Text));
+  anyBox @3 :Box(AnyPointer);
+  textBag @4 :Bag(Text);
+  listBag @5 :Bag(List(Text));
+  bagBox @6 :Box(Bag(Data));
+  lists @7 :List(List(Pair(Text, Item)));
 }

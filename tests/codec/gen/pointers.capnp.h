@@ -47,6 +47,14 @@ typedef struct { sb_codec_struct_builder_t s; } pointers_Box_Data_builder_t;
 /* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
 #define pointers_Box_Data_ROOT_WORDS 3
 
+/* struct Box as Box_List_UInt16: 0 data word(s), 2 pointer(s) */
+typedef struct { sb_codec_struct_t s; } pointers_Box_List_UInt16_reader_t;
+typedef struct { sb_codec_struct_builder_t s; } pointers_Box_List_UInt16_builder_t;
+#define pointers_Box_List_UInt16_DATA_WORDS 0
+#define pointers_Box_List_UInt16_POINTERS 2
+/* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
+#define pointers_Box_List_UInt16_ROOT_WORDS 3
+
 /* struct Box as Box_Item: 0 data word(s), 2 pointer(s) */
 typedef struct { sb_codec_struct_t s; } pointers_Box_Item_reader_t;
 typedef struct { sb_codec_struct_builder_t s; } pointers_Box_Item_builder_t;
@@ -55,6 +63,14 @@ typedef struct { sb_codec_struct_builder_t s; } pointers_Box_Item_builder_t;
 /* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
 #define pointers_Box_Item_ROOT_WORDS 3
 
+/* struct Pair as Pair_Text_List_Text: 0 data word(s), 2 pointer(s) */
+typedef struct { sb_codec_struct_t s; } pointers_Pair_Text_List_Text_reader_t;
+typedef struct { sb_codec_struct_builder_t s; } pointers_Pair_Text_List_Text_builder_t;
+#define pointers_Pair_Text_List_Text_DATA_WORDS 0
+#define pointers_Pair_Text_List_Text_POINTERS 2
+/* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
+#define pointers_Pair_Text_List_Text_ROOT_WORDS 3
+
 /* struct Box as Box_Text: 0 data word(s), 2 pointer(s) */
 typedef struct { sb_codec_struct_t s; } pointers_Box_Text_reader_t;
 typedef struct { sb_codec_struct_builder_t s; } pointers_Box_Text_builder_t;
@@ -62,6 +78,86 @@ typedef struct { sb_codec_struct_builder_t s; } pointers_Box_Text_builder_t;
 #define pointers_Box_Text_POINTERS 2
 /* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
 #define pointers_Box_Text_ROOT_WORDS 3
+
+/* struct Bag: 0 data word(s), 1 pointer(s) */
+typedef struct { sb_codec_struct_t s; } pointers_Bag_reader_t;
+typedef struct { sb_codec_struct_builder_t s; } pointers_Bag_builder_t;
+#define pointers_Bag_DATA_WORDS 0
+#define pointers_Bag_POINTERS 1
+/* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
+#define pointers_Bag_ROOT_WORDS 2
+
+/* struct Brands: 0 data word(s), 8 pointer(s) */
+typedef struct { sb_codec_struct_t s; } pointers_Brands_reader_t;
+typedef struct { sb_codec_struct_builder_t s; } pointers_Brands_builder_t;
+#define pointers_Brands_DATA_WORDS 0
+#define pointers_Brands_POINTERS 8
+/* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
+#define pointers_Brands_ROOT_WORDS 9
+
+/* struct Box as Box_Bag_Data: 0 data word(s), 2 pointer(s) */
+typedef struct { sb_codec_struct_t s; } pointers_Box_Bag_Data_reader_t;
+typedef struct { sb_codec_struct_builder_t s; } pointers_Box_Bag_Data_builder_t;
+#define pointers_Box_Bag_Data_DATA_WORDS 0
+#define pointers_Box_Bag_Data_POINTERS 2
+/* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
+#define pointers_Box_Bag_Data_ROOT_WORDS 3
+
+/* struct Bag as Bag_Data: 0 data word(s), 1 pointer(s) */
+typedef struct { sb_codec_struct_t s; } pointers_Bag_Data_reader_t;
+typedef struct { sb_codec_struct_builder_t s; } pointers_Bag_Data_builder_t;
+#define pointers_Bag_Data_DATA_WORDS 0
+#define pointers_Bag_Data_POINTERS 1
+/* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
+#define pointers_Bag_Data_ROOT_WORDS 2
+
+/* struct Bag as Bag_List_Text: 0 data word(s), 1 pointer(s) */
+typedef struct { sb_codec_struct_t s; } pointers_Bag_List_Text_reader_t;
+typedef struct { sb_codec_struct_builder_t s; } pointers_Bag_List_Text_builder_t;
+#define pointers_Bag_List_Text_DATA_WORDS 0
+#define pointers_Bag_List_Text_POINTERS 1
+/* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
+#define pointers_Bag_List_Text_ROOT_WORDS 2
+
+/* struct Box as Box_List_Text: 0 data word(s), 2 pointer(s) */
+typedef struct { sb_codec_struct_t s; } pointers_Box_List_Text_reader_t;
+typedef struct { sb_codec_struct_builder_t s; } pointers_Box_List_Text_builder_t;
+#define pointers_Box_List_Text_DATA_WORDS 0
+#define pointers_Box_List_Text_POINTERS 2
+/* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
+#define pointers_Box_List_Text_ROOT_WORDS 3
+
+/* struct Bag as Bag_Text: 0 data word(s), 1 pointer(s) */
+typedef struct { sb_codec_struct_t s; } pointers_Bag_Text_reader_t;
+typedef struct { sb_codec_struct_builder_t s; } pointers_Bag_Text_builder_t;
+#define pointers_Bag_Text_DATA_WORDS 0
+#define pointers_Bag_Text_POINTERS 1
+/* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
+#define pointers_Bag_Text_ROOT_WORDS 2
+
+/* struct Box as Box_AnyPointer: 0 data word(s), 2 pointer(s) */
+typedef struct { sb_codec_struct_t s; } pointers_Box_AnyPointer_reader_t;
+typedef struct { sb_codec_struct_builder_t s; } pointers_Box_AnyPointer_builder_t;
+#define pointers_Box_AnyPointer_DATA_WORDS 0
+#define pointers_Box_AnyPointer_POINTERS 2
+/* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
+#define pointers_Box_AnyPointer_ROOT_WORDS 3
+
+/* struct Box as Box_Box_Text: 0 data word(s), 2 pointer(s) */
+typedef struct { sb_codec_struct_t s; } pointers_Box_Box_Text_reader_t;
+typedef struct { sb_codec_struct_builder_t s; } pointers_Box_Box_Text_builder_t;
+#define pointers_Box_Box_Text_DATA_WORDS 0
+#define pointers_Box_Box_Text_POINTERS 2
+/* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
+#define pointers_Box_Box_Text_ROOT_WORDS 3
+
+/* struct Pair as Pair_Text_Item: 0 data word(s), 2 pointer(s) */
+typedef struct { sb_codec_struct_t s; } pointers_Pair_Text_Item_reader_t;
+typedef struct { sb_codec_struct_builder_t s; } pointers_Pair_Text_Item_builder_t;
+#define pointers_Pair_Text_Item_DATA_WORDS 0
+#define pointers_Pair_Text_Item_POINTERS 2
+/* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
+#define pointers_Pair_Text_Item_ROOT_WORDS 3
 
 /* ---- Item ---- */
 static inline sb_codec_status_t pointers_Item_read_root(sb_codec_reader_t *msg, pointers_Item_reader_t *out)
@@ -328,7 +424,7 @@ static inline sb_codec_any_builder_t pointers_Lists_init_anything(pointers_Lists
 {
     return sb_codec_init_any(b.s, 6);
 }
-/* Elements: pointers_Box_list_get / _list_at. */
+/* Elements: pointers_Box_Text_list_get / _list_at. */
 static inline bool pointers_Lists_has_anys(pointers_Lists_reader_t r)
 {
     return sb_codec_has_ptr(r.s, 7);
@@ -355,7 +451,7 @@ static inline pointers_Box_Text_builder_t pointers_Lists_init_textBox(pointers_L
     pointers_Box_Text_builder_t s = {sb_codec_init_struct(b.s, 8, 0, 2)};
     return s;
 }
-/* Elements: pointers_Pair_list_get / _list_at. */
+/* Elements: pointers_Pair_Text_List_Text_list_get / _list_at. */
 static inline bool pointers_Lists_has_pairs(pointers_Lists_reader_t r)
 {
     return sb_codec_has_ptr(r.s, 9);
@@ -405,14 +501,14 @@ static inline bool pointers_Lists_has_listBox(pointers_Lists_reader_t r)
 {
     return sb_codec_has_ptr(r.s, 12);
 }
-static inline pointers_Box_reader_t pointers_Lists_get_listBox(pointers_Lists_reader_t r)
+static inline pointers_Box_List_UInt16_reader_t pointers_Lists_get_listBox(pointers_Lists_reader_t r)
 {
-    pointers_Box_reader_t s = {sb_codec_get_struct(r.s, 12)};
+    pointers_Box_List_UInt16_reader_t s = {sb_codec_get_struct(r.s, 12)};
     return s;
 }
-static inline pointers_Box_builder_t pointers_Lists_init_listBox(pointers_Lists_builder_t b)
+static inline pointers_Box_List_UInt16_builder_t pointers_Lists_init_listBox(pointers_Lists_builder_t b)
 {
-    pointers_Box_builder_t s = {sb_codec_init_struct(b.s, 12, 0, 2)};
+    pointers_Box_List_UInt16_builder_t s = {sb_codec_init_struct(b.s, 12, 0, 2)};
     return s;
 }
 static inline bool pointers_Lists_has_dataBox(pointers_Lists_reader_t r)
@@ -477,6 +573,53 @@ static inline void pointers_Box_Data_set_label(pointers_Box_Data_builder_t b, co
 }
 
 /* ---- Box ---- */
+static inline sb_codec_status_t pointers_Box_List_UInt16_read_root(sb_codec_reader_t *msg, pointers_Box_List_UInt16_reader_t *out)
+{
+    return sb_codec_read_root(msg, &out->s);
+}
+static inline pointers_Box_List_UInt16_builder_t pointers_Box_List_UInt16_init_root(sb_codec_builder_t *msg)
+{
+    pointers_Box_List_UInt16_builder_t b = {sb_codec_init_root(msg, 0, 2)};
+    return b;
+}
+/* The i-th element of a List(Box). */
+static inline pointers_Box_List_UInt16_reader_t pointers_Box_List_UInt16_list_get(sb_codec_list_t l, uint32_t i)
+{
+    pointers_Box_List_UInt16_reader_t r = {sb_codec_list_get_struct(l, i)};
+    return r;
+}
+static inline pointers_Box_List_UInt16_builder_t pointers_Box_List_UInt16_list_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    pointers_Box_List_UInt16_builder_t b = {sb_codec_list_struct_at(l, i)};
+    return b;
+}
+/* Elements: sb_codec_list_get_u16 / sb_codec_list_set_u16 (uint16_t). */
+static inline bool pointers_Box_List_UInt16_has_value(pointers_Box_List_UInt16_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 0);
+}
+static inline sb_codec_list_t pointers_Box_List_UInt16_get_value(pointers_Box_List_UInt16_reader_t r)
+{
+    return sb_codec_get_list(r.s, 0, SB_CODEC_ELEM_TWO_BYTES);
+}
+static inline sb_codec_list_builder_t pointers_Box_List_UInt16_init_value(pointers_Box_List_UInt16_builder_t b, uint32_t count)
+{
+    return sb_codec_init_list(b.s, 0, SB_CODEC_ELEM_TWO_BYTES, count);
+}
+static inline bool pointers_Box_List_UInt16_has_label(pointers_Box_List_UInt16_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 1);
+}
+static inline sb_codec_text_t pointers_Box_List_UInt16_get_label(pointers_Box_List_UInt16_reader_t r)
+{
+    return sb_codec_get_text(r.s, 1, NULL, 0);
+}
+static inline void pointers_Box_List_UInt16_set_label(pointers_Box_List_UInt16_builder_t b, const char *str, size_t len)
+{
+    sb_codec_set_text(b.s, 1, str, len);
+}
+
+/* ---- Box ---- */
 static inline sb_codec_status_t pointers_Box_Item_read_root(sb_codec_reader_t *msg, pointers_Box_Item_reader_t *out)
 {
     return sb_codec_read_root(msg, &out->s);
@@ -524,6 +667,53 @@ static inline void pointers_Box_Item_set_label(pointers_Box_Item_builder_t b, co
     sb_codec_set_text(b.s, 1, str, len);
 }
 
+/* ---- Pair ---- */
+static inline sb_codec_status_t pointers_Pair_Text_List_Text_read_root(sb_codec_reader_t *msg, pointers_Pair_Text_List_Text_reader_t *out)
+{
+    return sb_codec_read_root(msg, &out->s);
+}
+static inline pointers_Pair_Text_List_Text_builder_t pointers_Pair_Text_List_Text_init_root(sb_codec_builder_t *msg)
+{
+    pointers_Pair_Text_List_Text_builder_t b = {sb_codec_init_root(msg, 0, 2)};
+    return b;
+}
+/* The i-th element of a List(Pair). */
+static inline pointers_Pair_Text_List_Text_reader_t pointers_Pair_Text_List_Text_list_get(sb_codec_list_t l, uint32_t i)
+{
+    pointers_Pair_Text_List_Text_reader_t r = {sb_codec_list_get_struct(l, i)};
+    return r;
+}
+static inline pointers_Pair_Text_List_Text_builder_t pointers_Pair_Text_List_Text_list_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    pointers_Pair_Text_List_Text_builder_t b = {sb_codec_list_struct_at(l, i)};
+    return b;
+}
+static inline bool pointers_Pair_Text_List_Text_has_key(pointers_Pair_Text_List_Text_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 0);
+}
+static inline sb_codec_text_t pointers_Pair_Text_List_Text_get_key(pointers_Pair_Text_List_Text_reader_t r)
+{
+    return sb_codec_get_text(r.s, 0, NULL, 0);
+}
+static inline void pointers_Pair_Text_List_Text_set_key(pointers_Pair_Text_List_Text_builder_t b, const char *str, size_t len)
+{
+    sb_codec_set_text(b.s, 0, str, len);
+}
+/* Elements: sb_codec_list_get_text / sb_codec_list_set_text. */
+static inline bool pointers_Pair_Text_List_Text_has_value(pointers_Pair_Text_List_Text_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 1);
+}
+static inline sb_codec_list_t pointers_Pair_Text_List_Text_get_value(pointers_Pair_Text_List_Text_reader_t r)
+{
+    return sb_codec_get_list(r.s, 1, SB_CODEC_ELEM_POINTER);
+}
+static inline sb_codec_list_builder_t pointers_Pair_Text_List_Text_init_value(pointers_Pair_Text_List_Text_builder_t b, uint32_t count)
+{
+    return sb_codec_init_list(b.s, 1, SB_CODEC_ELEM_POINTER, count);
+}
+
 /* ---- Box ---- */
 static inline sb_codec_status_t pointers_Box_Text_read_root(sb_codec_reader_t *msg, pointers_Box_Text_reader_t *out)
 {
@@ -568,5 +758,516 @@ static inline sb_codec_text_t pointers_Box_Text_get_label(pointers_Box_Text_read
 static inline void pointers_Box_Text_set_label(pointers_Box_Text_builder_t b, const char *str, size_t len)
 {
     sb_codec_set_text(b.s, 1, str, len);
+}
+
+/* ---- Bag ---- */
+static inline sb_codec_status_t pointers_Bag_read_root(sb_codec_reader_t *msg, pointers_Bag_reader_t *out)
+{
+    return sb_codec_read_root(msg, &out->s);
+}
+static inline pointers_Bag_builder_t pointers_Bag_init_root(sb_codec_builder_t *msg)
+{
+    pointers_Bag_builder_t b = {sb_codec_init_root(msg, 0, 1)};
+    return b;
+}
+/* The i-th element of a List(Bag). */
+static inline pointers_Bag_reader_t pointers_Bag_list_get(sb_codec_list_t l, uint32_t i)
+{
+    pointers_Bag_reader_t r = {sb_codec_list_get_struct(l, i)};
+    return r;
+}
+static inline pointers_Bag_builder_t pointers_Bag_list_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    pointers_Bag_builder_t b = {sb_codec_list_struct_at(l, i)};
+    return b;
+}
+/* Elements: pointers_Box_list_get / _list_at. */
+static inline bool pointers_Bag_has_items(pointers_Bag_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 0);
+}
+static inline sb_codec_list_t pointers_Bag_get_items(pointers_Bag_reader_t r)
+{
+    return sb_codec_get_list(r.s, 0, SB_CODEC_ELEM_INLINE_COMPOSITE);
+}
+static inline sb_codec_list_builder_t pointers_Bag_init_items(pointers_Bag_builder_t b, uint32_t count)
+{
+    return sb_codec_init_struct_list(b.s, 0, count, 0, 2);
+}
+
+/* ---- Brands ---- */
+static inline sb_codec_status_t pointers_Brands_read_root(sb_codec_reader_t *msg, pointers_Brands_reader_t *out)
+{
+    return sb_codec_read_root(msg, &out->s);
+}
+static inline pointers_Brands_builder_t pointers_Brands_init_root(sb_codec_builder_t *msg)
+{
+    pointers_Brands_builder_t b = {sb_codec_init_root(msg, 0, 8)};
+    return b;
+}
+/* The i-th element of a List(Brands). */
+static inline pointers_Brands_reader_t pointers_Brands_list_get(sb_codec_list_t l, uint32_t i)
+{
+    pointers_Brands_reader_t r = {sb_codec_list_get_struct(l, i)};
+    return r;
+}
+static inline pointers_Brands_builder_t pointers_Brands_list_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    pointers_Brands_builder_t b = {sb_codec_list_struct_at(l, i)};
+    return b;
+}
+/* Elements: pointers_Box_Item_list_get / _list_at. */
+static inline bool pointers_Brands_has_boxes(pointers_Brands_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 0);
+}
+static inline sb_codec_list_t pointers_Brands_get_boxes(pointers_Brands_reader_t r)
+{
+    return sb_codec_get_list(r.s, 0, SB_CODEC_ELEM_INLINE_COMPOSITE);
+}
+static inline sb_codec_list_builder_t pointers_Brands_init_boxes(pointers_Brands_builder_t b, uint32_t count)
+{
+    return sb_codec_init_struct_list(b.s, 0, count, 0, 2);
+}
+/* Elements: pointers_Pair_Text_Item_list_get / _list_at. */
+static inline bool pointers_Brands_has_maps(pointers_Brands_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 1);
+}
+static inline sb_codec_list_t pointers_Brands_get_maps(pointers_Brands_reader_t r)
+{
+    return sb_codec_get_list(r.s, 1, SB_CODEC_ELEM_INLINE_COMPOSITE);
+}
+static inline sb_codec_list_builder_t pointers_Brands_init_maps(pointers_Brands_builder_t b, uint32_t count)
+{
+    return sb_codec_init_struct_list(b.s, 1, count, 0, 2);
+}
+static inline bool pointers_Brands_has_nestedBox(pointers_Brands_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 2);
+}
+static inline pointers_Box_Box_Text_reader_t pointers_Brands_get_nestedBox(pointers_Brands_reader_t r)
+{
+    pointers_Box_Box_Text_reader_t s = {sb_codec_get_struct(r.s, 2)};
+    return s;
+}
+static inline pointers_Box_Box_Text_builder_t pointers_Brands_init_nestedBox(pointers_Brands_builder_t b)
+{
+    pointers_Box_Box_Text_builder_t s = {sb_codec_init_struct(b.s, 2, 0, 2)};
+    return s;
+}
+static inline bool pointers_Brands_has_anyBox(pointers_Brands_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 3);
+}
+static inline pointers_Box_AnyPointer_reader_t pointers_Brands_get_anyBox(pointers_Brands_reader_t r)
+{
+    pointers_Box_AnyPointer_reader_t s = {sb_codec_get_struct(r.s, 3)};
+    return s;
+}
+static inline pointers_Box_AnyPointer_builder_t pointers_Brands_init_anyBox(pointers_Brands_builder_t b)
+{
+    pointers_Box_AnyPointer_builder_t s = {sb_codec_init_struct(b.s, 3, 0, 2)};
+    return s;
+}
+static inline bool pointers_Brands_has_textBag(pointers_Brands_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 4);
+}
+static inline pointers_Bag_Text_reader_t pointers_Brands_get_textBag(pointers_Brands_reader_t r)
+{
+    pointers_Bag_Text_reader_t s = {sb_codec_get_struct(r.s, 4)};
+    return s;
+}
+static inline pointers_Bag_Text_builder_t pointers_Brands_init_textBag(pointers_Brands_builder_t b)
+{
+    pointers_Bag_Text_builder_t s = {sb_codec_init_struct(b.s, 4, 0, 1)};
+    return s;
+}
+static inline bool pointers_Brands_has_listBag(pointers_Brands_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 5);
+}
+static inline pointers_Bag_List_Text_reader_t pointers_Brands_get_listBag(pointers_Brands_reader_t r)
+{
+    pointers_Bag_List_Text_reader_t s = {sb_codec_get_struct(r.s, 5)};
+    return s;
+}
+static inline pointers_Bag_List_Text_builder_t pointers_Brands_init_listBag(pointers_Brands_builder_t b)
+{
+    pointers_Bag_List_Text_builder_t s = {sb_codec_init_struct(b.s, 5, 0, 1)};
+    return s;
+}
+static inline bool pointers_Brands_has_bagBox(pointers_Brands_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 6);
+}
+static inline pointers_Box_Bag_Data_reader_t pointers_Brands_get_bagBox(pointers_Brands_reader_t r)
+{
+    pointers_Box_Bag_Data_reader_t s = {sb_codec_get_struct(r.s, 6)};
+    return s;
+}
+static inline pointers_Box_Bag_Data_builder_t pointers_Brands_init_bagBox(pointers_Brands_builder_t b)
+{
+    pointers_Box_Bag_Data_builder_t s = {sb_codec_init_struct(b.s, 6, 0, 2)};
+    return s;
+}
+/* Elements: lists, sb_codec_list_get_list(l, i, SB_CODEC_ELEM_INLINE_COMPOSITE) / sb_codec_list_init_struct_list(l, i, count, 0, 2),
+ * whose elements: pointers_Pair_Text_Item_list_get / _list_at. */
+static inline bool pointers_Brands_has_lists(pointers_Brands_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 7);
+}
+static inline sb_codec_list_t pointers_Brands_get_lists(pointers_Brands_reader_t r)
+{
+    return sb_codec_get_list(r.s, 7, SB_CODEC_ELEM_POINTER);
+}
+static inline sb_codec_list_builder_t pointers_Brands_init_lists(pointers_Brands_builder_t b, uint32_t count)
+{
+    return sb_codec_init_list(b.s, 7, SB_CODEC_ELEM_POINTER, count);
+}
+
+/* ---- Box ---- */
+static inline sb_codec_status_t pointers_Box_Bag_Data_read_root(sb_codec_reader_t *msg, pointers_Box_Bag_Data_reader_t *out)
+{
+    return sb_codec_read_root(msg, &out->s);
+}
+static inline pointers_Box_Bag_Data_builder_t pointers_Box_Bag_Data_init_root(sb_codec_builder_t *msg)
+{
+    pointers_Box_Bag_Data_builder_t b = {sb_codec_init_root(msg, 0, 2)};
+    return b;
+}
+/* The i-th element of a List(Box). */
+static inline pointers_Box_Bag_Data_reader_t pointers_Box_Bag_Data_list_get(sb_codec_list_t l, uint32_t i)
+{
+    pointers_Box_Bag_Data_reader_t r = {sb_codec_list_get_struct(l, i)};
+    return r;
+}
+static inline pointers_Box_Bag_Data_builder_t pointers_Box_Bag_Data_list_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    pointers_Box_Bag_Data_builder_t b = {sb_codec_list_struct_at(l, i)};
+    return b;
+}
+static inline bool pointers_Box_Bag_Data_has_value(pointers_Box_Bag_Data_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 0);
+}
+static inline pointers_Bag_Data_reader_t pointers_Box_Bag_Data_get_value(pointers_Box_Bag_Data_reader_t r)
+{
+    pointers_Bag_Data_reader_t s = {sb_codec_get_struct(r.s, 0)};
+    return s;
+}
+static inline pointers_Bag_Data_builder_t pointers_Box_Bag_Data_init_value(pointers_Box_Bag_Data_builder_t b)
+{
+    pointers_Bag_Data_builder_t s = {sb_codec_init_struct(b.s, 0, 0, 1)};
+    return s;
+}
+static inline bool pointers_Box_Bag_Data_has_label(pointers_Box_Bag_Data_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 1);
+}
+static inline sb_codec_text_t pointers_Box_Bag_Data_get_label(pointers_Box_Bag_Data_reader_t r)
+{
+    return sb_codec_get_text(r.s, 1, NULL, 0);
+}
+static inline void pointers_Box_Bag_Data_set_label(pointers_Box_Bag_Data_builder_t b, const char *str, size_t len)
+{
+    sb_codec_set_text(b.s, 1, str, len);
+}
+
+/* ---- Bag ---- */
+static inline sb_codec_status_t pointers_Bag_Data_read_root(sb_codec_reader_t *msg, pointers_Bag_Data_reader_t *out)
+{
+    return sb_codec_read_root(msg, &out->s);
+}
+static inline pointers_Bag_Data_builder_t pointers_Bag_Data_init_root(sb_codec_builder_t *msg)
+{
+    pointers_Bag_Data_builder_t b = {sb_codec_init_root(msg, 0, 1)};
+    return b;
+}
+/* The i-th element of a List(Bag). */
+static inline pointers_Bag_Data_reader_t pointers_Bag_Data_list_get(sb_codec_list_t l, uint32_t i)
+{
+    pointers_Bag_Data_reader_t r = {sb_codec_list_get_struct(l, i)};
+    return r;
+}
+static inline pointers_Bag_Data_builder_t pointers_Bag_Data_list_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    pointers_Bag_Data_builder_t b = {sb_codec_list_struct_at(l, i)};
+    return b;
+}
+/* Elements: pointers_Box_Data_list_get / _list_at. */
+static inline bool pointers_Bag_Data_has_items(pointers_Bag_Data_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 0);
+}
+static inline sb_codec_list_t pointers_Bag_Data_get_items(pointers_Bag_Data_reader_t r)
+{
+    return sb_codec_get_list(r.s, 0, SB_CODEC_ELEM_INLINE_COMPOSITE);
+}
+static inline sb_codec_list_builder_t pointers_Bag_Data_init_items(pointers_Bag_Data_builder_t b, uint32_t count)
+{
+    return sb_codec_init_struct_list(b.s, 0, count, 0, 2);
+}
+
+/* ---- Bag ---- */
+static inline sb_codec_status_t pointers_Bag_List_Text_read_root(sb_codec_reader_t *msg, pointers_Bag_List_Text_reader_t *out)
+{
+    return sb_codec_read_root(msg, &out->s);
+}
+static inline pointers_Bag_List_Text_builder_t pointers_Bag_List_Text_init_root(sb_codec_builder_t *msg)
+{
+    pointers_Bag_List_Text_builder_t b = {sb_codec_init_root(msg, 0, 1)};
+    return b;
+}
+/* The i-th element of a List(Bag). */
+static inline pointers_Bag_List_Text_reader_t pointers_Bag_List_Text_list_get(sb_codec_list_t l, uint32_t i)
+{
+    pointers_Bag_List_Text_reader_t r = {sb_codec_list_get_struct(l, i)};
+    return r;
+}
+static inline pointers_Bag_List_Text_builder_t pointers_Bag_List_Text_list_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    pointers_Bag_List_Text_builder_t b = {sb_codec_list_struct_at(l, i)};
+    return b;
+}
+/* Elements: pointers_Box_List_Text_list_get / _list_at. */
+static inline bool pointers_Bag_List_Text_has_items(pointers_Bag_List_Text_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 0);
+}
+static inline sb_codec_list_t pointers_Bag_List_Text_get_items(pointers_Bag_List_Text_reader_t r)
+{
+    return sb_codec_get_list(r.s, 0, SB_CODEC_ELEM_INLINE_COMPOSITE);
+}
+static inline sb_codec_list_builder_t pointers_Bag_List_Text_init_items(pointers_Bag_List_Text_builder_t b, uint32_t count)
+{
+    return sb_codec_init_struct_list(b.s, 0, count, 0, 2);
+}
+
+/* ---- Box ---- */
+static inline sb_codec_status_t pointers_Box_List_Text_read_root(sb_codec_reader_t *msg, pointers_Box_List_Text_reader_t *out)
+{
+    return sb_codec_read_root(msg, &out->s);
+}
+static inline pointers_Box_List_Text_builder_t pointers_Box_List_Text_init_root(sb_codec_builder_t *msg)
+{
+    pointers_Box_List_Text_builder_t b = {sb_codec_init_root(msg, 0, 2)};
+    return b;
+}
+/* The i-th element of a List(Box). */
+static inline pointers_Box_List_Text_reader_t pointers_Box_List_Text_list_get(sb_codec_list_t l, uint32_t i)
+{
+    pointers_Box_List_Text_reader_t r = {sb_codec_list_get_struct(l, i)};
+    return r;
+}
+static inline pointers_Box_List_Text_builder_t pointers_Box_List_Text_list_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    pointers_Box_List_Text_builder_t b = {sb_codec_list_struct_at(l, i)};
+    return b;
+}
+/* Elements: sb_codec_list_get_text / sb_codec_list_set_text. */
+static inline bool pointers_Box_List_Text_has_value(pointers_Box_List_Text_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 0);
+}
+static inline sb_codec_list_t pointers_Box_List_Text_get_value(pointers_Box_List_Text_reader_t r)
+{
+    return sb_codec_get_list(r.s, 0, SB_CODEC_ELEM_POINTER);
+}
+static inline sb_codec_list_builder_t pointers_Box_List_Text_init_value(pointers_Box_List_Text_builder_t b, uint32_t count)
+{
+    return sb_codec_init_list(b.s, 0, SB_CODEC_ELEM_POINTER, count);
+}
+static inline bool pointers_Box_List_Text_has_label(pointers_Box_List_Text_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 1);
+}
+static inline sb_codec_text_t pointers_Box_List_Text_get_label(pointers_Box_List_Text_reader_t r)
+{
+    return sb_codec_get_text(r.s, 1, NULL, 0);
+}
+static inline void pointers_Box_List_Text_set_label(pointers_Box_List_Text_builder_t b, const char *str, size_t len)
+{
+    sb_codec_set_text(b.s, 1, str, len);
+}
+
+/* ---- Bag ---- */
+static inline sb_codec_status_t pointers_Bag_Text_read_root(sb_codec_reader_t *msg, pointers_Bag_Text_reader_t *out)
+{
+    return sb_codec_read_root(msg, &out->s);
+}
+static inline pointers_Bag_Text_builder_t pointers_Bag_Text_init_root(sb_codec_builder_t *msg)
+{
+    pointers_Bag_Text_builder_t b = {sb_codec_init_root(msg, 0, 1)};
+    return b;
+}
+/* The i-th element of a List(Bag). */
+static inline pointers_Bag_Text_reader_t pointers_Bag_Text_list_get(sb_codec_list_t l, uint32_t i)
+{
+    pointers_Bag_Text_reader_t r = {sb_codec_list_get_struct(l, i)};
+    return r;
+}
+static inline pointers_Bag_Text_builder_t pointers_Bag_Text_list_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    pointers_Bag_Text_builder_t b = {sb_codec_list_struct_at(l, i)};
+    return b;
+}
+/* Elements: pointers_Box_Text_list_get / _list_at. */
+static inline bool pointers_Bag_Text_has_items(pointers_Bag_Text_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 0);
+}
+static inline sb_codec_list_t pointers_Bag_Text_get_items(pointers_Bag_Text_reader_t r)
+{
+    return sb_codec_get_list(r.s, 0, SB_CODEC_ELEM_INLINE_COMPOSITE);
+}
+static inline sb_codec_list_builder_t pointers_Bag_Text_init_items(pointers_Bag_Text_builder_t b, uint32_t count)
+{
+    return sb_codec_init_struct_list(b.s, 0, count, 0, 2);
+}
+
+/* ---- Box ---- */
+static inline sb_codec_status_t pointers_Box_AnyPointer_read_root(sb_codec_reader_t *msg, pointers_Box_AnyPointer_reader_t *out)
+{
+    return sb_codec_read_root(msg, &out->s);
+}
+static inline pointers_Box_AnyPointer_builder_t pointers_Box_AnyPointer_init_root(sb_codec_builder_t *msg)
+{
+    pointers_Box_AnyPointer_builder_t b = {sb_codec_init_root(msg, 0, 2)};
+    return b;
+}
+/* The i-th element of a List(Box). */
+static inline pointers_Box_AnyPointer_reader_t pointers_Box_AnyPointer_list_get(sb_codec_list_t l, uint32_t i)
+{
+    pointers_Box_AnyPointer_reader_t r = {sb_codec_list_get_struct(l, i)};
+    return r;
+}
+static inline pointers_Box_AnyPointer_builder_t pointers_Box_AnyPointer_list_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    pointers_Box_AnyPointer_builder_t b = {sb_codec_list_struct_at(l, i)};
+    return b;
+}
+/* value (AnyPointer): read it as the type you expect with sb_codec_any_as_*,
+ * set it with sb_codec_any_init_* / _set_*. */
+static inline bool pointers_Box_AnyPointer_has_value(pointers_Box_AnyPointer_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 0);
+}
+static inline sb_codec_any_t pointers_Box_AnyPointer_get_value(pointers_Box_AnyPointer_reader_t r)
+{
+    return sb_codec_get_any(r.s, 0);
+}
+static inline sb_codec_any_builder_t pointers_Box_AnyPointer_init_value(pointers_Box_AnyPointer_builder_t b)
+{
+    return sb_codec_init_any(b.s, 0);
+}
+static inline bool pointers_Box_AnyPointer_has_label(pointers_Box_AnyPointer_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 1);
+}
+static inline sb_codec_text_t pointers_Box_AnyPointer_get_label(pointers_Box_AnyPointer_reader_t r)
+{
+    return sb_codec_get_text(r.s, 1, NULL, 0);
+}
+static inline void pointers_Box_AnyPointer_set_label(pointers_Box_AnyPointer_builder_t b, const char *str, size_t len)
+{
+    sb_codec_set_text(b.s, 1, str, len);
+}
+
+/* ---- Box ---- */
+static inline sb_codec_status_t pointers_Box_Box_Text_read_root(sb_codec_reader_t *msg, pointers_Box_Box_Text_reader_t *out)
+{
+    return sb_codec_read_root(msg, &out->s);
+}
+static inline pointers_Box_Box_Text_builder_t pointers_Box_Box_Text_init_root(sb_codec_builder_t *msg)
+{
+    pointers_Box_Box_Text_builder_t b = {sb_codec_init_root(msg, 0, 2)};
+    return b;
+}
+/* The i-th element of a List(Box). */
+static inline pointers_Box_Box_Text_reader_t pointers_Box_Box_Text_list_get(sb_codec_list_t l, uint32_t i)
+{
+    pointers_Box_Box_Text_reader_t r = {sb_codec_list_get_struct(l, i)};
+    return r;
+}
+static inline pointers_Box_Box_Text_builder_t pointers_Box_Box_Text_list_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    pointers_Box_Box_Text_builder_t b = {sb_codec_list_struct_at(l, i)};
+    return b;
+}
+static inline bool pointers_Box_Box_Text_has_value(pointers_Box_Box_Text_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 0);
+}
+static inline pointers_Box_Text_reader_t pointers_Box_Box_Text_get_value(pointers_Box_Box_Text_reader_t r)
+{
+    pointers_Box_Text_reader_t s = {sb_codec_get_struct(r.s, 0)};
+    return s;
+}
+static inline pointers_Box_Text_builder_t pointers_Box_Box_Text_init_value(pointers_Box_Box_Text_builder_t b)
+{
+    pointers_Box_Text_builder_t s = {sb_codec_init_struct(b.s, 0, 0, 2)};
+    return s;
+}
+static inline bool pointers_Box_Box_Text_has_label(pointers_Box_Box_Text_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 1);
+}
+static inline sb_codec_text_t pointers_Box_Box_Text_get_label(pointers_Box_Box_Text_reader_t r)
+{
+    return sb_codec_get_text(r.s, 1, NULL, 0);
+}
+static inline void pointers_Box_Box_Text_set_label(pointers_Box_Box_Text_builder_t b, const char *str, size_t len)
+{
+    sb_codec_set_text(b.s, 1, str, len);
+}
+
+/* ---- Pair ---- */
+static inline sb_codec_status_t pointers_Pair_Text_Item_read_root(sb_codec_reader_t *msg, pointers_Pair_Text_Item_reader_t *out)
+{
+    return sb_codec_read_root(msg, &out->s);
+}
+static inline pointers_Pair_Text_Item_builder_t pointers_Pair_Text_Item_init_root(sb_codec_builder_t *msg)
+{
+    pointers_Pair_Text_Item_builder_t b = {sb_codec_init_root(msg, 0, 2)};
+    return b;
+}
+/* The i-th element of a List(Pair). */
+static inline pointers_Pair_Text_Item_reader_t pointers_Pair_Text_Item_list_get(sb_codec_list_t l, uint32_t i)
+{
+    pointers_Pair_Text_Item_reader_t r = {sb_codec_list_get_struct(l, i)};
+    return r;
+}
+static inline pointers_Pair_Text_Item_builder_t pointers_Pair_Text_Item_list_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    pointers_Pair_Text_Item_builder_t b = {sb_codec_list_struct_at(l, i)};
+    return b;
+}
+static inline bool pointers_Pair_Text_Item_has_key(pointers_Pair_Text_Item_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 0);
+}
+static inline sb_codec_text_t pointers_Pair_Text_Item_get_key(pointers_Pair_Text_Item_reader_t r)
+{
+    return sb_codec_get_text(r.s, 0, NULL, 0);
+}
+static inline void pointers_Pair_Text_Item_set_key(pointers_Pair_Text_Item_builder_t b, const char *str, size_t len)
+{
+    sb_codec_set_text(b.s, 0, str, len);
+}
+static inline bool pointers_Pair_Text_Item_has_value(pointers_Pair_Text_Item_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 1);
+}
+static inline pointers_Item_reader_t pointers_Pair_Text_Item_get_value(pointers_Pair_Text_Item_reader_t r)
+{
+    pointers_Item_reader_t s = {sb_codec_get_struct(r.s, 1)};
+    return s;
+}
+static inline pointers_Item_builder_t pointers_Pair_Text_Item_init_value(pointers_Pair_Text_Item_builder_t b)
+{
+    pointers_Item_builder_t s = {sb_codec_init_struct(b.s, 1, 1, 1)};
+    return s;
 }
 
