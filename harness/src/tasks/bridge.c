@@ -10,6 +10,7 @@
  *   call       sb_client_ping: encode, seL4_Call, decode, dispatch, reply, decode (vs raw_call)
  *   cap_call   sb_client_cap_call with a notification cap; the server empties its slot
  *   grant      sb_client_open with k caps: the bundle received, its frames mapped, rings ready
+ *              (vs raw_grant: the same system calls with no bridge code)
  *   notify     from the server's request handler returning (the completion is then posted and
  *              signalled) to the client holding the completion (woken and dequeued)
  *   kick       submit a null request (enqueue + kick as the phase says), the server wakes,
@@ -448,9 +449,3 @@ static int setup_call_root_vspace(bench_run_t *r)
 const bench_impl_t bench_bridge_call_root_vspace = {
     "bridge_call", "sb_client_ping, server and client in the root's VSpace (as the kv task's)",
     setup_call_root_vspace, measure, teardown, NULL};
-
-/* Bundles below SB_BUNDLE_MIN caps do not exist in the bridge: said so, not measured. */
-#define SMALLEST "the bridge's smallest bundle is SB_BUNDLE_MIN = 4 caps (two ring frames, two " \
-                 "notifications); see k = 4"
-const bench_impl_t bench_bridge_grant_small = {"bridge_grant", NULL, NULL, NULL, NULL, SMALLEST};
-const bench_impl_t bench_bridge_revoke_small = {"bridge_revoke", NULL, NULL, NULL, NULL, SMALLEST};

@@ -10,7 +10,7 @@
  *              client decodes the reply                       (vs raw_call)
  *   cap_call   the same carrying one cap, the server empties its receive slot (vs raw_cap_call)
  *   grant      open a session and receive a bundle of params->k caps, frames mapped and ready
- *                                                             (vs k raw cap transfers)
+ *                                                             (vs raw_grant)
  *   notify     completion path: server posts a completion and signals, to the client's return
  *              from seL4_Wait (the waiter records the time)  (vs raw_signal_wait)
  *   kick       enqueue, kick, server wakes, dequeues, processes a null request, posts the
@@ -18,7 +18,7 @@
  *              signals only when the peer asked; batched: params->b requests per kick, one
  *              sample = one batch                              (vs raw_pingpong)
  *   revoke     revoke a bundle of params->k caps, then check (untimed) that nothing of it is
- *              usable, counting violations in run->correct     (vs raw_revoke)
+ *              usable, counting violations in run->correct     (vs raw_bundle_revoke)
  * Count every request that gets no answer in run->correct->lost, every duplicate in duplicated.
  */
 #include <stddef.h>
@@ -38,8 +38,6 @@ const bench_impl_t bench_bridge_kick_phase2 = {"bridge_kick_phase2", NULL, NULL,
 const bench_impl_t bench_bridge_kick_batched = {"bridge_kick_batched", NULL, NULL, NULL, NULL,
                                                 NOT_YET};
 const bench_impl_t bench_bridge_revoke = {"bridge_revoke", NULL, NULL, NULL, NULL, NOT_YET};
-const bench_impl_t bench_bridge_grant_small = {"bridge_grant", NULL, NULL, NULL, NULL, NOT_YET};
-const bench_impl_t bench_bridge_revoke_small = {"bridge_revoke", NULL, NULL, NULL, NULL, NOT_YET};
 /* The key-value store needs the bridge too (kv.c); its memcpy baseline is in kv.c as well. */
 const bench_impl_t bench_kv_get_small = {"kv_get", NULL, NULL, NULL, NULL, NOT_YET};
 const bench_impl_t bench_kv_put_small = {"kv_put", NULL, NULL, NULL, NULL, NOT_YET};

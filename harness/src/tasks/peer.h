@@ -22,7 +22,7 @@
 /* Where a peer finds the i-th cap it was given, in its own CSpace. */
 #define BENCH_PEER_CAP(i) ((seL4_CPtr)(PLAT_FIRST_FREE_SLOT + (i)))
 #define BENCH_PEER_MAX_CAPS 4u
-/* Radix of a peer's CSpace: room for the revoke task's 64 copies past the given caps. */
+/* Radix of a peer's CSpace: room for a bundle of 64 caps copied out past the given caps. */
 #define BENCH_PEER_CNODE_BITS 8u
 /* Default priority of both peers; a waiter that must preempt its signaller gets one more. */
 #define BENCH_PEER_PRIO 100u

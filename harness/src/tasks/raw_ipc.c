@@ -1,7 +1,6 @@
 /*
- * Raw baselines on an endpoint: the seL4_Call / seL4_ReplyRecv round trip (call), the same with
- * one cap in the extraCap that the server deletes from its receive slot each time (cap_call), and
- * k such calls back to back (grant's baseline: as many raw cap transfers as the bundle has caps).
+ * Raw baselines on an endpoint: the seL4_Call / seL4_ReplyRecv round trip (call), and the same
+ * with one cap in the extraCap that the server deletes from its receive slot each time (cap_call).
  * Each call carries a sequence number that the server returns plus one, so a lost or mixed-up
  * reply is counted, not just timed.
  */
@@ -20,7 +19,6 @@ static struct {
     BENCH_STATE bench_run_t run;
     bench_correctness_t correct;
     bool with_cap;
-    uint32_t calls_per_sample;
     seL4_CPtr ep, carried; /* root slots */
     bench_pair_t pair;
     /* Written by the server thread only; read after it was joined. */
@@ -64,15 +62,13 @@ static void client(void *arg)
     uint32_t wrong = 0;
     for (uint32_t i = 0; i < r->warmup + r->n; i++) {
         uint64_t start = plat_cycles();
-        for (uint32_t j = 0; j < s.calls_per_sample; j++) {
-            seL4_SetMR(0, seq);
-            if (extra) {
-                seL4_SetCap(0, BENCH_PEER_CAP(CAP_CARRIED));
-            }
-            seL4_Call(BENCH_PEER_CAP(CAP_EP), seL4_MessageInfo_new(0, 0, extra, 1));
-            wrong += seL4_GetMR(0) != seq + 1u;
-            seq++;
+        seL4_SetMR(0, seq);
+        if (extra) {
+            seL4_SetCap(0, BENCH_PEER_CAP(CAP_CARRIED));
         }
+        seL4_Call(BENCH_PEER_CAP(CAP_EP), seL4_MessageInfo_new(0, 0, extra, 1));
+        wrong += seL4_GetMR(0) != seq + 1u;
+        seq++;
         uint64_t end = plat_cycles();
         bench_record(r, i, start, end);
     }
@@ -81,12 +77,11 @@ static void client(void *arg)
     seL4_Call(BENCH_PEER_CAP(CAP_EP), seL4_MessageInfo_new(LABEL_STOP, 0, 0, 0));
 }
 
-static int setup(bench_run_t *r, bool with_cap, uint32_t calls)
+static int setup(bench_run_t *r, bool with_cap)
 {
     memset(&s, 0, sizeof(s));
     bench_run_copy(&s.run, &s.correct, r);
     s.with_cap = with_cap;
-    s.calls_per_sample = calls ? calls : 1u;
     if (bench_obj_new(r, seL4_EndpointObject, &s.ep) != 0 ||
         (with_cap && bench_obj_new(r, seL4_NotificationObject, &s.carried) != 0)) {
         return -1;
@@ -99,9 +94,8 @@ static int setup(bench_run_t *r, bool with_cap, uint32_t calls)
     return bench_pair_create(r, &s.pair, peers, &s, sizeof(s));
 }
 
-static int setup_call(bench_run_t *r) { return setup(r, false, 1); }
-static int setup_cap_call(bench_run_t *r) { return setup(r, true, 1); }
-static int setup_transfers(bench_run_t *r) { return setup(r, true, r->params->k); }
+static int setup_call(bench_run_t *r) { return setup(r, false); }
+static int setup_cap_call(bench_run_t *r) { return setup(r, true); }
 
 static int measure(bench_run_t *r)
 {
@@ -130,8 +124,4 @@ const bench_impl_t bench_raw_cap_call = {
     "round trip carrying one notification cap in the extraCap; the server deletes it from its "
     "receive slot before replying",
     setup_cap_call, measure, teardown, NULL,
-};
-const bench_impl_t bench_raw_cap_transfers = {
-    "raw_cap_transfers", "k raw cap calls back to back: one sample is k cap transfers",
-    setup_transfers, measure, teardown, NULL,
 };

@@ -3,26 +3,25 @@
 
 #include "task.h"
 
-/* Raw baselines (raw_ipc.c, raw_notify.c, raw_revoke.c). */
+/* Raw baselines (raw_ipc.c, raw_notify.c). */
 extern const bench_impl_t bench_raw_call;
 extern const bench_impl_t bench_raw_cap_call;
-extern const bench_impl_t bench_raw_cap_transfers;
 extern const bench_impl_t bench_raw_signal_wait;
 extern const bench_impl_t bench_raw_pingpong;
-extern const bench_impl_t bench_raw_revoke;
+/* The same kernel work as the bridge's grant and revoke, made with raw calls (raw_bundle.c). */
+extern const bench_impl_t bench_raw_grant;
+extern const bench_impl_t bench_raw_bundle_revoke;
 
 /* Through the bridge (bridge.c; bridge_stub.c in a build without the bridge library). */
 extern const bench_impl_t bench_bridge_call;
 extern const bench_impl_t bench_bridge_call_root_vspace; /* kv rows' baseline (bridge.c) */
 extern const bench_impl_t bench_bridge_cap_call;
 extern const bench_impl_t bench_bridge_grant;
-extern const bench_impl_t bench_bridge_grant_small; /* k below the bridge's smallest bundle */
 extern const bench_impl_t bench_bridge_notify;
 extern const bench_impl_t bench_bridge_kick_phase1;
 extern const bench_impl_t bench_bridge_kick_phase2;
 extern const bench_impl_t bench_bridge_kick_batched;
 extern const bench_impl_t bench_bridge_revoke;
-extern const bench_impl_t bench_bridge_revoke_small;
 
 /* The key-value store of examples/kv on the bridge, and the memcpy its throughput is set beside
  * (kv.c). */
