@@ -81,7 +81,9 @@ server-eva)
     # Eva must raise no alarm and leave no libc or builtin precondition unproved; the reader's
     # own contracts are WP's (codec-reader), Eva only checks the code that runs.
     # `dispatch` and `sb_app_settle` keep their paths apart (-eva-slevel-function): the answer
-    # an op fills and the reply slot a handle names are only known on the path that set them.
+    # an op fills and the reply slot a handle names are only known on the path that set them;
+    # `sb_server_init` too, so that each session's ring frames stay its own (the queue's
+    # preconditions are then decided at every call, not taken as given).
     # Text, Data and lists are read by their WP-proved contracts (-eva-use-spec): Eva's non-relational
     # domains cannot follow the bounds check of their pointer's read.
     r=$root
@@ -91,7 +93,7 @@ server-eva)
         "$here/server_eva.c" "$src"/server*.c "$src/data.c" \
         "$r/codec/src/read.c" "$r/codec/src/build.c" "$r/tests/apps/gen/apps_test.capnp.server.c" \
         -warn-special-float none -no-warn-invalid-bool \
-        -eva -eva-precision 2 -eva-slevel 10 -eva-auto-loop-unroll 200 -eva-split-return full -eva-ilevel 70 -eva-slevel-function sb_app_settle:100,dispatch:200 \
+        -eva -eva-precision 2 -eva-slevel 10 -eva-auto-loop-unroll 200 -eva-split-return full -eva-ilevel 70 -eva-slevel-function sb_app_settle:100,dispatch:200,sb_server_init:300 \
         -eva-use-spec sb_codec_get_text,sb_codec_get_data,sb_codec_get_list \
         -eva-initialized-locals -eva-print-callstacks >"$log" 2>&1 || { cat "$log"; exit 1; }
     sed -n '/ANALYSIS SUMMARY/,$p' "$log"

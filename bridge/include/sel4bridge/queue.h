@@ -121,7 +121,9 @@ typedef struct sb_queue_consumer {
 /*
  * ACSL vocabulary of the contracts below (comments to a compiler; Frama-C WP proves every
  * function of this file against its contract: proofs/frama-c).
- *   sb_depth_ok(d)       d is a depth sb_queue_depth_valid() accepts.
+ *   sb_depth_ok(d)       d is a depth sb_queue_depth_valid() accepts (a set membership, which
+ *                        Eva decides for a handle it reaches through any session's pointer;
+ *                        the same disjunction spelt with ||, it could not).
  *   sb_dist(from, to)    entries from index @from up to index @to, counted modulo 2^32, as the
  *                        code counts them; an honest peer keeps it within [0, depth].
  *   sb_entry_zero(e)     every field of @e is 0.
@@ -132,7 +134,7 @@ typedef struct sb_queue_consumer {
  */
 /*@
   predicate sb_depth_ok(integer d) =
-    d == 1 || d == 2 || d == 4 || d == 8 || d == 16 || d == 32 || d == 64;
+    d \in {1, 2, 4, 8, 16, 32, 64};
 
   logic integer sb_dist(integer from, integer to) = (uint32_t)(to - from);
 
