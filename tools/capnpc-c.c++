@@ -112,6 +112,8 @@ std::string c_comment(const std::string &doc, const std::string &indent = "")
         return "";
     for (size_t at; (at = text.find("*/")) != std::string::npos;)
         text.replace(at, 2, "* /"); // a doc comment must not end the C comment
+    for (size_t at; (at = text.find("/*")) != std::string::npos;)
+        text.replace(at, 2, "/ *"); // nor open one inside it (gcc -Wcomment)
     std::string out = indent + "/*";
     size_t start = 0;
     bool one_line = text.find('\n') == std::string::npos && indent.size() + text.size() < 94;
@@ -174,6 +176,7 @@ public:
                             &copy_protos_, &copy_})
                 s->str("");
             copy_roots_.clear();
+            generated_.clear();
             instance_names_.clear();
             idents_.clear();
             pending_.clear();
@@ -232,6 +235,24 @@ public:
         return o.str();
     }
 
+    // "N declarations generated (S structs, E enums, I interfaces, C constants), R refused".
+    std::string summary() const
+    {
+        static const char *const kinds[] = {"struct", "enum", "interface", "constant"};
+        unsigned total = 0;
+        std::string parts;
+        for (const char *k : kinds) {
+            auto it = generated_.find(k);
+            unsigned n = it == generated_.end() ? 0 : it->second;
+            total += n;
+            parts += (parts.empty() ? "" : ", ") + std::to_string(n) + " " + k + (n == 1 ? "" : "s");
+        }
+        auto a = generated_.find("annotation");
+        return std::to_string(total) + " declarations generated (" + parts + "), " +
+               std::to_string(refusal_order_.size()) + " refused, " +
+               std::to_string(a == generated_.end() ? 0 : a->second) + " annotations (no code)";
+    }
+
     // Per method: "<Iface>.<method>: request N words, reply M words[, fastpath]".
     std::string sizes() const { return sizes_.str(); }
 
@@ -244,6 +265,7 @@ private:
     std::string header_;
     bool running_ = false;
     std::map<std::string, std::string> imports_; // header included -> the schema it is from
+    std::map<std::string, unsigned> generated_;  // declarations generated, by kind
 
     // The doc comment of a node, or of its @member-th field/enumerant.
     std::string doc(uint64_t id, int member = -1)
@@ -333,6 +355,8 @@ private:
     {
         for (size_t at; (at = t.find("*/")) != std::string::npos;)
             t.replace(at, 2, "* /");
+        for (size_t at; (at = t.find("/*")) != std::string::npos;)
+            t.replace(at, 2, "/ *");
         return t;
     }
 
@@ -371,7 +395,9 @@ private:
                 continue;
             Node::Reader c = node(nn.getId());
             std::string p = names_[nn.getId()];
-            if (!refused_.count(nn.getId()) && c.which() != Node::ANNOTATION)
+            if (c.which() == Node::ANNOTATION)
+                generated_["annotation"]++; // nothing to generate: it travels in no message
+            else if (!refused_.count(nn.getId()))
                 emit_declaration(c, p);
             collect(c);
         }
@@ -410,6 +436,8 @@ private:
                 throw Refusal(where_ + ": unsupported declaration");
             }
             emit_instances();
+            generated_[c.isStruct() ? "struct" : c.isEnum() ? "enum"
+                       : c.isInterface() ? "interface" : "constant"]++;
         } catch (const Refusal &e) {
             size_t i = 0;
             for (auto *s : streams) {
@@ -768,7 +796,10 @@ private:
             sv << "/* " << local_name(n) << "." << mname << ": " << sz.substr(sz.find(':') + 2) << " */\n"
                << "static sb_status_t " << mc << "_skeleton(sb_app_call_t *call, sb_codec_struct_t params,\n"
                << "    sb_codec_builder_t *reply)\n{\n";
-            if (!params.empty())
+            bool reads_params = false; // a cap parameter is not read from the message
+            for (auto &a : params)
+                reads_params |= a.kind != Kind::Cap;
+            if (reads_params)
                 sv << "    " << pc << "_reader_t sb_p = {params};\n";
             for (auto &a : params) {
                 switch (a.kind) {
@@ -828,8 +859,10 @@ private:
                   << mc << "_skeleton, \"" << mname << "\"},\n";
             ordinal++;
         }
-        sv << "static const sb_method_t " << c << "_methods[] = {\n" << table.str() << "};\n"
-           << "const sb_interface_t " << c << "_interface = {\n"
+        // An interface without methods has no table (an empty one would be unused).
+        if (ordinal)
+            sv << "static const sb_method_t " << c << "_methods[] = {\n" << table.str() << "};\n";
+        sv << "const sb_interface_t " << c << "_interface = {\n"
            << "    \"" << local_name(n) << "\", " << c << "_ID, " << c << "_CODE, " << ordinal
            << ", " << (ordinal ? c + "_methods" : std::string("NULL")) << ",\n};\n\n";
     }
@@ -914,8 +947,11 @@ private:
                     << words_function(c + "_words", w);
             return;
         }
+        case Value::VOID:
+            consts_ << "/* " << local_name(n) << ": Void, a constant with no value to carry. */\n";
+            return;
         default:
-            throw Refusal(where_ + ": interface and void constants are not supported");
+            throw Refusal(where_ + ": interface constants are not supported");
         }
         consts_ << "#define " << c << " " << val << "\n";
     }
@@ -1357,6 +1393,8 @@ private:
             Type::Reader t = resolve(fld.getSlot().getType());
             if (t.isVoid())
                 continue;
+            if (t.isInterface())
+                continue; // a method's cap parameter: in the extraCap, never in the message
             (is_prim(t) ? data : ptrs).push_back({fc, r, b, gc, fld});
         }
     }
@@ -1777,6 +1815,9 @@ int main(int argc, char **argv)
     // CAPNPC_C_COPY=1 also writes <file>.capnp.copy.h, for the schema checks.
     const char *copy_env = std::getenv("CAPNPC_C_COPY");
     bool copy = copy_env && std::strcmp(copy_env, "1") == 0;
+    // CAPNPC_C_SUMMARY=1 prints, per requested file, the declarations generated and refused.
+    const char *summary_env = std::getenv("CAPNPC_C_SUMMARY");
+    bool summary = summary_env && std::strcmp(summary_env, "1") == 0;
     for (int i = 1; i < argc; i++) {
         if (std::strncmp(argv[i], "--refused=", 10) != 0 ||
             !parse_refused(argv[i] + 10, &refused_as)) {
@@ -1820,6 +1861,8 @@ int main(int argc, char **argv)
                 std::fprintf(stderr, "capnpc-c: %s: refused %s\n", kind, r.c_str());
                 refusals++;
             }
+            if (summary)
+                std::fprintf(stderr, "capnpc-c: %s: %s\n", file.c_str(), g.summary().c_str());
         } catch (const Refusal &e) {
             std::fprintf(stderr, "capnpc-c: error: %s\n", e.what());
             return 1;

@@ -137,7 +137,10 @@ void fill_field(capnp::DynamicStruct::Builder b, capnp::StructSchema::Field f, i
             fill(b.init(f).as<capnp::DynamicStruct>(), depth + 1);
         return;
     case Type::LIST:
-        if (below(4) != 0)
+        // A list of AnyPointer (a brand's List(T)) or of capabilities has no value in the text
+        // format either (and the dynamic API cannot build or print one).
+        if (below(4) != 0 && !t.asList().getElementType().isAnyPointer() &&
+            !t.asList().getElementType().isInterface())
             fill_list(b.init(f, depth < kMaxDepth ? static_cast<uint>(below(4)) : 0)
                           .as<capnp::DynamicList>(),
                       t.asList().getElementType(), depth + 1);
@@ -151,8 +154,12 @@ void fill(capnp::DynamicStruct::Builder b, int depth)
     auto s = b.getSchema();
     for (auto f : s.getNonUnionFields())
         fill_field(b, f, depth);
-    auto u = s.getUnionFields();
-    if (u.size() > 0)
+    // A union member: not a capability, which the text format cannot print even when null.
+    std::vector<capnp::StructSchema::Field> u;
+    for (auto f : s.getUnionFields())
+        if (f.getProto().isGroup() || !f.getType().isInterface())
+            u.push_back(f);
+    if (!u.empty())
         fill_field(b, u[below(u.size())], depth);
 }
 
@@ -169,7 +176,8 @@ void fill_list(capnp::DynamicList::Builder l, capnp::Type et, int depth)
             l.set(i, v);
         } else if (et.which() == Type::STRUCT) {
             fill(l[i].as<capnp::DynamicStruct>(), depth);
-        } else if (et.which() == Type::LIST) {
+        } else if (et.which() == Type::LIST && !et.asList().getElementType().isAnyPointer() &&
+                   !et.asList().getElementType().isInterface()) {
             fill_list(l.init(i, depth < kMaxDepth ? static_cast<uint>(below(3)) : 0)
                           .as<capnp::DynamicList>(),
                       et.asList().getElementType(), depth + 1);

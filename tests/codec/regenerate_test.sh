@@ -13,6 +13,7 @@ cd "$src"
 "$capnp" compile -o"$plugin:$out/test" tests/codec/pointers.capnp
 "$capnp" compile -o"$plugin:$out/test" tests/codec/consts.capnp
 "$capnp" compile -o"$plugin:$out/test" tests/codec/defaults.capnp
+"$capnp" compile -o"$plugin:$out/test" tests/codec/edges.capnp
 # Imports: each file generated once; a header includes those of the files it uses types of.
 "$capnp" compile -o"$plugin:$out/test" tests/codec/imports/geometry.capnp \
   tests/codec/imports/shapes.capnp tests/codec/imports/drawing.capnp
@@ -29,6 +30,8 @@ diff -u tests/codec/gen/names.capnp.h "$out/test/names.capnp.h" || status=1
 diff -u tests/codec/gen/pointers.capnp.h "$out/test/pointers.capnp.h" || status=1
 diff -u tests/codec/gen/consts.capnp.h "$out/test/consts.capnp.h" || status=1
 diff -u tests/codec/gen/defaults.capnp.h "$out/test/defaults.capnp.h" || status=1
+diff -u tests/codec/gen/edges.capnp.h "$out/test/edges.capnp.h" || status=1
+diff -u tests/codec/gen/edges.capnp.server.c "$out/test/edges.capnp.server.c" || status=1
 for f in geometry shapes drawing; do
   diff -u tests/codec/gen/$f.capnp.h "$out/test/$f.capnp.h" || status=1
 done
