@@ -1687,7 +1687,9 @@ private:
             if (t.isStruct() && t.getStruct().getBrand().getScopes().size() > 0)
                 return "";
             auto it = names_.find(id);
-            return it == names_.end() ? "" : it->second;
+            // An imported type is named with its file's prefix (Box(G.Point) -> Box_geometry_Point),
+            // so that it cannot meet a type of this file of the same name.
+            return it == names_.end() ? cname(id) : it->second;
         }
         case Type::LIST: {
             // A list of a type that has a name (Box(List(UInt16)) -> Box_List_UInt16).
@@ -1724,10 +1726,20 @@ private:
         uint64_t sid = t.getStruct().getTypeId();
         std::string base = cname(sid);
         auto scopes = t.getStruct().getBrand().getScopes();
-        if (scopes.size() != 1 || scopes[0].getScopeId() != sid || !scopes[0].isBind() ||
-            !names_.count(sid))
+        if (scopes.size() != 1 || scopes[0].getScopeId() != sid || !scopes[0].isBind())
             return base;
-        Instance in{sid, {}, names_[sid]};
+        // A generic of an imported file too: its instance is generated here, with our prefix.
+        std::string p = names_.count(sid) ? names_[sid] : base.substr(base.find('_') + 1);
+        if (!names_.count(sid)) {
+            uint64_t f = sid;
+            while (f != 0 && !node(f).isFile())
+                f = node(f).getScopeId();
+            Generator &g = files_.get(f);
+            p = g.names_.count(sid) ? g.names_[sid] : "";
+            if (p.empty())
+                return base;
+        }
+        Instance in{sid, {}, p};
         for (auto b : scopes[0].getBind()) {
             if (!b.isType())
                 return base;

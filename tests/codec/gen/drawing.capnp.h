@@ -9,13 +9,29 @@
 #include "geometry.capnp.h" /* generated from tests/codec/imports/geometry.capnp */
 #include "shapes.capnp.h" /* generated from tests/codec/imports/shapes.capnp */
 
-/* struct Drawing: 1 data word(s), 2 pointer(s) */
+/* struct Drawing: 1 data word(s), 4 pointer(s) */
 typedef struct { sb_codec_struct_t s; } drawing_Drawing_reader_t;
 typedef struct { sb_codec_struct_builder_t s; } drawing_Drawing_builder_t;
 #define drawing_Drawing_DATA_WORDS 1
-#define drawing_Drawing_POINTERS 2
+#define drawing_Drawing_POINTERS 4
 /* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
-#define drawing_Drawing_ROOT_WORDS 4
+#define drawing_Drawing_ROOT_WORDS 6
+
+/* struct Tagged as Tagged_geometry_Point: 0 data word(s), 2 pointer(s) */
+typedef struct { sb_codec_struct_t s; } drawing_Tagged_geometry_Point_reader_t;
+typedef struct { sb_codec_struct_builder_t s; } drawing_Tagged_geometry_Point_builder_t;
+#define drawing_Tagged_geometry_Point_DATA_WORDS 0
+#define drawing_Tagged_geometry_Point_POINTERS 2
+/* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
+#define drawing_Tagged_geometry_Point_ROOT_WORDS 3
+
+/* struct Tagged as Tagged_Text: 0 data word(s), 2 pointer(s) */
+typedef struct { sb_codec_struct_t s; } drawing_Tagged_Text_reader_t;
+typedef struct { sb_codec_struct_builder_t s; } drawing_Tagged_Text_builder_t;
+#define drawing_Tagged_Text_DATA_WORDS 0
+#define drawing_Tagged_Text_POINTERS 2
+/* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
+#define drawing_Tagged_Text_ROOT_WORDS 3
 
 /* ---- Drawing ---- */
 static inline sb_codec_status_t drawing_Drawing_read_root(sb_codec_reader_t *msg, drawing_Drawing_reader_t *out)
@@ -24,7 +40,7 @@ static inline sb_codec_status_t drawing_Drawing_read_root(sb_codec_reader_t *msg
 }
 static inline drawing_Drawing_builder_t drawing_Drawing_init_root(sb_codec_builder_t *msg)
 {
-    drawing_Drawing_builder_t b = {sb_codec_init_root(msg, 1, 2)};
+    drawing_Drawing_builder_t b = {sb_codec_init_root(msg, 1, 4)};
     return b;
 }
 /* The i-th element of a List(Drawing). */
@@ -72,5 +88,130 @@ static inline shapes_Shape_Label_builder_t drawing_Drawing_init_title(drawing_Dr
 {
     shapes_Shape_Label_builder_t s = {sb_codec_init_struct(b.s, 1, 0, 2)};
     return s;
+}
+static inline bool drawing_Drawing_has_tagged(drawing_Drawing_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 2);
+}
+static inline drawing_Tagged_Text_reader_t drawing_Drawing_get_tagged(drawing_Drawing_reader_t r)
+{
+    drawing_Tagged_Text_reader_t s = {sb_codec_get_struct(r.s, 2)};
+    return s;
+}
+static inline drawing_Tagged_Text_builder_t drawing_Drawing_init_tagged(drawing_Drawing_builder_t b)
+{
+    drawing_Tagged_Text_builder_t s = {sb_codec_init_struct(b.s, 2, 0, 2)};
+    return s;
+}
+/* Elements: drawing_Tagged_geometry_Point_list_get / _list_at. */
+static inline bool drawing_Drawing_has_taggedPoints(drawing_Drawing_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 3);
+}
+static inline sb_codec_list_t drawing_Drawing_get_taggedPoints(drawing_Drawing_reader_t r)
+{
+    return sb_codec_get_list(r.s, 3, SB_CODEC_ELEM_INLINE_COMPOSITE);
+}
+static inline sb_codec_list_builder_t drawing_Drawing_init_taggedPoints(drawing_Drawing_builder_t b, uint32_t count)
+{
+    return sb_codec_init_struct_list(b.s, 3, count, 0, 2);
+}
+
+/* ---- Tagged ---- */
+static inline sb_codec_status_t drawing_Tagged_geometry_Point_read_root(sb_codec_reader_t *msg, drawing_Tagged_geometry_Point_reader_t *out)
+{
+    return sb_codec_read_root(msg, &out->s);
+}
+static inline drawing_Tagged_geometry_Point_builder_t drawing_Tagged_geometry_Point_init_root(sb_codec_builder_t *msg)
+{
+    drawing_Tagged_geometry_Point_builder_t b = {sb_codec_init_root(msg, 0, 2)};
+    return b;
+}
+/* The i-th element of a List(Tagged). */
+static inline drawing_Tagged_geometry_Point_reader_t drawing_Tagged_geometry_Point_list_get(sb_codec_list_t l, uint32_t i)
+{
+    drawing_Tagged_geometry_Point_reader_t r = {sb_codec_list_get_struct(l, i)};
+    return r;
+}
+static inline drawing_Tagged_geometry_Point_builder_t drawing_Tagged_geometry_Point_list_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    drawing_Tagged_geometry_Point_builder_t b = {sb_codec_list_struct_at(l, i)};
+    return b;
+}
+static inline bool drawing_Tagged_geometry_Point_has_value(drawing_Tagged_geometry_Point_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 0);
+}
+static inline geometry_Point_reader_t drawing_Tagged_geometry_Point_get_value(drawing_Tagged_geometry_Point_reader_t r)
+{
+    geometry_Point_reader_t s = {sb_codec_get_struct(r.s, 0)};
+    return s;
+}
+static inline geometry_Point_builder_t drawing_Tagged_geometry_Point_init_value(drawing_Tagged_geometry_Point_builder_t b)
+{
+    geometry_Point_builder_t s = {sb_codec_init_struct(b.s, 0, 1, 0)};
+    return s;
+}
+/* Elements: lists, sb_codec_list_get_list(l, i, SB_CODEC_ELEM_POINTER) / sb_codec_list_init_list(l, i, SB_CODEC_ELEM_POINTER, count),
+ * whose elements: sb_codec_list_get_text / sb_codec_list_set_text. */
+static inline bool drawing_Tagged_geometry_Point_has_tags(drawing_Tagged_geometry_Point_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 1);
+}
+static inline sb_codec_list_t drawing_Tagged_geometry_Point_get_tags(drawing_Tagged_geometry_Point_reader_t r)
+{
+    return sb_codec_get_list(r.s, 1, SB_CODEC_ELEM_POINTER);
+}
+static inline sb_codec_list_builder_t drawing_Tagged_geometry_Point_init_tags(drawing_Tagged_geometry_Point_builder_t b, uint32_t count)
+{
+    return sb_codec_init_list(b.s, 1, SB_CODEC_ELEM_POINTER, count);
+}
+
+/* ---- Tagged ---- */
+static inline sb_codec_status_t drawing_Tagged_Text_read_root(sb_codec_reader_t *msg, drawing_Tagged_Text_reader_t *out)
+{
+    return sb_codec_read_root(msg, &out->s);
+}
+static inline drawing_Tagged_Text_builder_t drawing_Tagged_Text_init_root(sb_codec_builder_t *msg)
+{
+    drawing_Tagged_Text_builder_t b = {sb_codec_init_root(msg, 0, 2)};
+    return b;
+}
+/* The i-th element of a List(Tagged). */
+static inline drawing_Tagged_Text_reader_t drawing_Tagged_Text_list_get(sb_codec_list_t l, uint32_t i)
+{
+    drawing_Tagged_Text_reader_t r = {sb_codec_list_get_struct(l, i)};
+    return r;
+}
+static inline drawing_Tagged_Text_builder_t drawing_Tagged_Text_list_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    drawing_Tagged_Text_builder_t b = {sb_codec_list_struct_at(l, i)};
+    return b;
+}
+static inline bool drawing_Tagged_Text_has_value(drawing_Tagged_Text_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 0);
+}
+static inline sb_codec_text_t drawing_Tagged_Text_get_value(drawing_Tagged_Text_reader_t r)
+{
+    return sb_codec_get_text(r.s, 0, NULL, 0);
+}
+static inline void drawing_Tagged_Text_set_value(drawing_Tagged_Text_builder_t b, const char *str, size_t len)
+{
+    sb_codec_set_text(b.s, 0, str, len);
+}
+/* Elements: lists, sb_codec_list_get_list(l, i, SB_CODEC_ELEM_POINTER) / sb_codec_list_init_list(l, i, SB_CODEC_ELEM_POINTER, count),
+ * whose elements: sb_codec_list_get_text / sb_codec_list_set_text. */
+static inline bool drawing_Tagged_Text_has_tags(drawing_Tagged_Text_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 1);
+}
+static inline sb_codec_list_t drawing_Tagged_Text_get_tags(drawing_Tagged_Text_reader_t r)
+{
+    return sb_codec_get_list(r.s, 1, SB_CODEC_ELEM_POINTER);
+}
+static inline sb_codec_list_builder_t drawing_Tagged_Text_init_tags(drawing_Tagged_Text_builder_t b, uint32_t count)
+{
+    return sb_codec_init_list(b.s, 1, SB_CODEC_ELEM_POINTER, count);
 }
 

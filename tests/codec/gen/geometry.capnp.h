@@ -23,6 +23,14 @@ typedef struct { sb_codec_struct_builder_t s; } geometry_Point_builder_t;
 /* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
 #define geometry_Point_ROOT_WORDS 2
 
+/* struct Tagged: 0 data word(s), 2 pointer(s) */
+typedef struct { sb_codec_struct_t s; } geometry_Tagged_reader_t;
+typedef struct { sb_codec_struct_builder_t s; } geometry_Tagged_builder_t;
+#define geometry_Tagged_DATA_WORDS 0
+#define geometry_Tagged_POINTERS 2
+/* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
+#define geometry_Tagged_ROOT_WORDS 3
+
 /* ---- Point ---- */
 static inline sb_codec_status_t geometry_Point_read_root(sb_codec_reader_t *msg, geometry_Point_reader_t *out)
 {
@@ -59,5 +67,55 @@ static inline int32_t geometry_Point_get_y(geometry_Point_reader_t r)
 static inline void geometry_Point_set_y(geometry_Point_builder_t b, int32_t v)
 {
     sb_codec_set_u32(b.s, 1, (uint32_t)v, (uint32_t)0x0u);
+}
+
+/* ---- Tagged ---- */
+static inline sb_codec_status_t geometry_Tagged_read_root(sb_codec_reader_t *msg, geometry_Tagged_reader_t *out)
+{
+    return sb_codec_read_root(msg, &out->s);
+}
+static inline geometry_Tagged_builder_t geometry_Tagged_init_root(sb_codec_builder_t *msg)
+{
+    geometry_Tagged_builder_t b = {sb_codec_init_root(msg, 0, 2)};
+    return b;
+}
+/* The i-th element of a List(Tagged). */
+static inline geometry_Tagged_reader_t geometry_Tagged_list_get(sb_codec_list_t l, uint32_t i)
+{
+    geometry_Tagged_reader_t r = {sb_codec_list_get_struct(l, i)};
+    return r;
+}
+static inline geometry_Tagged_builder_t geometry_Tagged_list_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    geometry_Tagged_builder_t b = {sb_codec_list_struct_at(l, i)};
+    return b;
+}
+/* value (generic parameter T, read as AnyPointer): read it as the type you expect with sb_codec_any_as_*,
+ * set it with sb_codec_any_init_* / _set_*. */
+static inline bool geometry_Tagged_has_value(geometry_Tagged_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 0);
+}
+static inline sb_codec_any_t geometry_Tagged_get_value(geometry_Tagged_reader_t r)
+{
+    return sb_codec_get_any(r.s, 0);
+}
+static inline sb_codec_any_builder_t geometry_Tagged_init_value(geometry_Tagged_builder_t b)
+{
+    return sb_codec_init_any(b.s, 0);
+}
+/* Elements: lists, sb_codec_list_get_list(l, i, SB_CODEC_ELEM_POINTER) / sb_codec_list_init_list(l, i, SB_CODEC_ELEM_POINTER, count),
+ * whose elements: sb_codec_list_get_text / sb_codec_list_set_text. */
+static inline bool geometry_Tagged_has_tags(geometry_Tagged_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 1);
+}
+static inline sb_codec_list_t geometry_Tagged_get_tags(geometry_Tagged_reader_t r)
+{
+    return sb_codec_get_list(r.s, 1, SB_CODEC_ELEM_POINTER);
+}
+static inline sb_codec_list_builder_t geometry_Tagged_init_tags(geometry_Tagged_builder_t b, uint32_t count)
+{
+    return sb_codec_init_list(b.s, 1, SB_CODEC_ELEM_POINTER, count);
 }
 

@@ -7,4 +7,6 @@ struct Drawing {
   shapes @0 :List(S.Shape);
   background @1 :G.Color;
   title @2 :S.Shape.Label;
+  tagged @3 :G.Tagged(Text);
+  taggedPoints @4 :List(G.Tagged(G.Point));
 }

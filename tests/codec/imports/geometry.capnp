@@ -14,3 +14,9 @@ struct Point {
 }
 
 const origin :Int32 = -1;
+
+# A generic imported by drawing.capnp, which binds it: each brand is a concrete type there.
+struct Tagged(T) {
+  value @0 :T;
+  tags @1 :List(List(Text));
+}
