@@ -578,6 +578,23 @@ bool sb_server_handle(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge,
 
 /* ---- Receiving. ---- */
 
+/* seL4_Recv on the endpoint, where a kick wakes us through the bound notification: a signal
+ * carries no message, so the message registers are copied into the IPC buffer only for a call
+ * (true). */
+static inline __attribute__((always_inline)) bool recv(sb_server_t *s, seL4_MessageInfo_t *info,
+                                                       seL4_Word *badge)
+{
+    seL4_Word mr[4];
+    *info = seL4_RecvWithMRs(s->cfg.endpoint, badge, &mr[0], &mr[1], &mr[2], &mr[3]);
+    if (!(*badge & SB_BADGE_CALL)) {
+        return false;
+    }
+    for (int i = 0; i < 4; i++) {
+        seL4_SetMR(i, mr[i]);
+    }
+    return true;
+}
+
 /* Pending work from an earlier message comes before blocking: kicks whose budget ran out, and
  * signals collected while a revoke cleared a kick bit (the callers call this only when some is
  * left). NBRecv first, so calls still get in. */
@@ -602,8 +619,9 @@ sb_status_t sb_server_serve_once(sb_server_t *s)
         if (!serve_pending(s, &info, &badge)) {
             return SB_OK;
         }
-    } else {
-        info = seL4_Recv(s->cfg.endpoint, &badge);
+    } else if (!recv(s, &info, &badge)) {
+        serve_signal(s, badge);
+        return SB_OK;
     }
     seL4_MessageInfo_t reply;
     if (handle(s, info, badge, &reply)) {
@@ -630,8 +648,9 @@ sb_status_t sb_server_run(sb_server_t *s)
         } else if (replying) {
             /* The fast case: answer the last caller and wait for the next message at once. */
             info = seL4_ReplyRecv(s->cfg.endpoint, reply, &badge);
-        } else {
-            info = seL4_Recv(s->cfg.endpoint, &badge);
+        } else if (!recv(s, &info, &badge)) {
+            serve_signal(s, badge); /* the bound notification: nothing to answer */
+            continue;
         }
         replying = handle(s, info, badge, &reply);
     }

@@ -239,8 +239,9 @@ static inline sb_status_t sb_client_wait(sb_client_t *c)
             return SB_OK;
         }
     }
+    /* seL4_Wait, but a notification carries no message: nothing is copied to the IPC buffer. */
     seL4_Word word = 0;
-    seL4_Wait(c->completion, &word);
+    (void)seL4_RecvWithMRs(c->completion, &word, NULL, NULL, NULL, NULL);
     /* Look at the word before the ring: after a revoke the ring's frame is no longer mapped. */
     if (word & SB_SIGNAL_REVOKED) {
         sb_client_forget_bundle(c, true);

@@ -27,4 +27,21 @@ LIBSEL4_INLINE_FUNC seL4_MessageInfo_t seL4_Poll(seL4_CPtr src, seL4_Word *sende
     return seL4_NBRecv(src, sender);
 }
 
+/* libsel4's seL4_RecvWithMRs: the first four message registers into the words given (NULL: not
+ * wanted) instead of into the IPC buffer. Here they travel through the IPC buffer, so they are
+ * read from it. */
+LIBSEL4_INLINE_FUNC seL4_MessageInfo_t seL4_RecvWithMRs(seL4_CPtr src, seL4_Word *sender,
+                                                        seL4_Word *mr0, seL4_Word *mr1,
+                                                        seL4_Word *mr2, seL4_Word *mr3)
+{
+    seL4_MessageInfo_t info = seL4_Recv(src, sender);
+    seL4_Word *mr[4] = {mr0, mr1, mr2, mr3};
+    for (int i = 0; i < 4; i++) {
+        if (mr[i]) {
+            *mr[i] = seL4_GetMR(i);
+        }
+    }
+    return info;
+}
+
 void seL4_DebugPutChar(char c);
