@@ -1,6 +1,7 @@
 # Which architecture an seL4 install is, from its own configuration (libsel4's gen_config.h),
 # read before project() so that the compiler can follow it. Sets SB_SEL4_ARCH (x86_64, aarch64,
-# riscv64), SB_SEL4_PLATFORM (seL4's platform name) and SB_SEL4_GEN_CONFIG (the header's text).
+# riscv64), SB_SEL4_PLATFORM (seL4's platform name), SB_SEL4_NODES (its cores,
+# KernelMaxNumNodes) and SB_SEL4_GEN_CONFIG (the header's text).
 # For an architecture other than the host's it picks Debian's cross compiler
 # (<arch>-linux-gnu-gcc, scripts/deps/sel4.txt) unless a toolchain or compiler was given.
 set(_gen_config ${SEL4_PREFIX}/libsel4/include/kernel/gen_config.h)
@@ -14,6 +15,11 @@ string(REGEX MATCH "#define CONFIG_SEL4_ARCH +([a-z0-9_]+)" _m "${SB_SEL4_GEN_CO
 set(SB_SEL4_ARCH ${CMAKE_MATCH_1})
 string(REGEX MATCH "#define CONFIG_PLAT +([a-z0-9_-]+)" _m "${SB_SEL4_GEN_CONFIG}")
 set(SB_SEL4_PLATFORM ${CMAKE_MATCH_1})
+string(REGEX MATCH "#define CONFIG_MAX_NUM_NODES +([0-9]+)" _m "${SB_SEL4_GEN_CONFIG}")
+set(SB_SEL4_NODES ${CMAKE_MATCH_1})
+if(NOT SB_SEL4_NODES)
+  set(SB_SEL4_NODES 1)
+endif()
 # The architectures and platforms the root task is written for (README: the kernel table).
 set(_supported "x86_64:pc99;aarch64:qemu-arm-virt;riscv64:qemu-riscv-virt")
 if(NOT ";${_supported};" MATCHES ";${SB_SEL4_ARCH}:${SB_SEL4_PLATFORM};")

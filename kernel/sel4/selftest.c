@@ -292,6 +292,49 @@ static void test_components(seL4_CPtr ep)
     plat_printf("components: IPC, a granted frame, a shared page, 6 VM faults reported\n");
 }
 
+#if CONFIG_MAX_NUM_NODES > 1
+static _Atomic seL4_Word core_flag;
+
+/* Says it runs, then waits (spinning, no kernel call) for the root's answer. */
+static void core_spinner(void *arg)
+{
+    (void)arg;
+    __atomic_store_n(&core_flag, 1, __ATOMIC_RELEASE);
+    while (__atomic_load_n(&core_flag, __ATOMIC_ACQUIRE) != 2) {
+    }
+}
+
+/*
+ * More than one core: a thread placed on core 1 runs while the root (at seL4_MaxPrio, on core 0)
+ * spins without a kernel call, which on one core would starve it for good (a failure here is the
+ * run's time bound); its return and its fault (a thread of the root's VSpace without a fault
+ * endpoint: the platform's fault handler on such a kernel) each end plat_thread_join.
+ */
+static void test_cores(void)
+{
+    plat_thread_t *t = NULL;
+    plat_thread_attr_t attr = {.name = "on core 1", .cnode_bits = 8, .priority = 100, .core = 1};
+    CHECK(plat_thread_create(&t, &attr, core_spinner, NULL) == 0);
+    CHECK(plat_thread_start(t) == seL4_NoError);
+    while (__atomic_load_n(&core_flag, __ATOMIC_ACQUIRE) != 1) {
+    }
+    __atomic_store_n(&core_flag, 2, __ATOMIC_RELEASE);
+    CHECK(plat_thread_join(t) == 0);
+    plat_thread_destroy(t);
+
+    attr.name = "faults on core 1";
+    CHECK(plat_thread_create(&t, &attr, vm_faulter, (void *)0x7000000000UL) == 0);
+    CHECK(plat_thread_start(t) == seL4_NoError);
+    CHECK(plat_thread_join(t) == -1);
+    plat_fault_t f;
+    CHECK(plat_thread_fault(t, &f) == 1 && f.label == seL4_Fault_VMFault &&
+          f.addr == 0x7000000000UL);
+    plat_thread_destroy(t);
+    plat_printf("cores: %d; a thread on core 1 ran beside the spinning root; its return and "
+                "its fault ended the join\n", CONFIG_MAX_NUM_NODES);
+}
+#endif
+
 int main(void)
 {
     plat_init();
@@ -313,6 +356,9 @@ int main(void)
     test_shared_frame();
     test_faults(ep);
     test_components(ep);
+#if CONFIG_MAX_NUM_NODES > 1
+    test_cores();
+#endif
     /* Components are made and torn down over and over. */
     for (int i = 0; i < 20; i++) {
         expect_fault("reads root data", comp_reader, &root_only, false);

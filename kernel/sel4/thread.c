@@ -9,11 +9,20 @@
  * Joining: a thread that returns sets its 'returned' flag and signals the root's join
  * notification. A thread that faults goes to its fault endpoint if it was given one, and is
  * otherwise stopped by seL4 (no handler); either way it never returns, and join learns that
- * from an idle sentinel: a thread at priority 0 (reserved by the platform) that join arms before
- * it waits. The sentinel can only run when every other thread is blocked; nothing outside the
- * threads (no interrupt, no timer) can wake any of them then, so the joined thread will never
- * return, and join says -1. Join waits on notifications only, so the root's reply cap (which a
- * receive on an endpoint would delete) survives it, and it keeps the root's message registers.
+ * from an idle sentinel: a thread at priority 0 (reserved by the platform) on core 0 that join
+ * arms before it waits. The sentinel can only run when every other thread of its core is
+ * blocked; when every live thread is on that core, nothing outside the threads (no interrupt, no
+ * timer) can wake any of them then, so the joined thread will never return, and join says -1.
+ * Join waits on notifications only, so the root's reply cap (which a receive on an endpoint would
+ * delete) survives it, and it keeps the root's message registers.
+ *
+ * More than one core (KernelMaxNumNodes > 1, a thread placed with plat_thread_attr_t.core): each
+ * core schedules on its own, so core 0's sentinel running says nothing of a thread running on
+ * core 1. While such a thread is live (started, neither returned nor stopped by a fault the
+ * platform saw), join does not arm the sentinel and learns the end of a thread only from the
+ * thread itself: its return, or its fault, which on such a kernel every thread without a fault
+ * endpoint of its own reports to the platform's fault handler. A thread blocked for good is then
+ * not detected: the join waits (the run's time bound ends it), it never answers wrongly.
  *
  * Components (PLAT_AS_SEPARATE) run in a VSpace of their own (component.c): they cannot write the
  * root's 'returned' flag, so a returning component says so in its IPC buffer's userData word,
@@ -45,6 +54,7 @@ struct plat_thread {
     seL4_CPtr stack[RT_STACK_PAGES];
     atomic_int returned;       /* set by the thread when fn has returned */
     bool separate;             /* a component: a VSpace of its own */
+    seL4_Word core;            /* the core it runs on (0 on a one-core kernel) */
     rt_objects_t objects;      /* a component's VSpace objects (from ut) */
     atomic_int faulted;        /* set by the fault handler once fault is written */
     plat_fault_t fault;
@@ -58,6 +68,10 @@ static seL4_CPtr idle_arm;  /* signalled by join for the sentinel */
 static plat_thread_t *sentinel;
 static plat_thread_t *fault_handler;
 static seL4_CPtr fault_handler_ep; /* root slot */
+static bool making_own;            /* creating the sentinel or the fault handler */
+
+/* The cores the kernel runs; a thread's core is taken modulo this. */
+#define NODES ((seL4_Word)CONFIG_MAX_NUM_NODES)
 
 /* A returned component's IPC buffer userData ("sel4 ret"). */
 #define RETURNED_MARK 0x73656c3420726574UL
@@ -127,8 +141,9 @@ static void fault_handler_fn(void *arg)
             f.ip = seL4_GetMR(seL4_UnknownSyscall_FaultIP);
         }
         t->fault = f;
-        plat_printf("sel4bridge: component '%s' stopped: %s at 0x%lx (ip 0x%lx, %s)\n", t->name,
-                    fault_name(label), (unsigned long)f.addr, (unsigned long)f.ip,
+        plat_printf("sel4bridge: %s '%s' stopped: %s at 0x%lx (ip 0x%lx, %s)\n",
+                    t->separate ? "component" : "thread", t->name, fault_name(label),
+                    (unsigned long)f.addr, (unsigned long)f.ip,
                     label != seL4_Fault_VMFault ? "-"
                     : fetch                     ? "instruction fetch"
                     : f.write                   ? "write"
@@ -152,7 +167,10 @@ static seL4_Error ensure_fault_handler(void)
     plat_thread_attr_t attr = {.name = "fault handler", .cnode_bits = 6,
                                .priority = seL4_MaxPrio - 1};
     plat_thread_t *h;
-    if (plat_thread_create(&h, &attr, fault_handler_fn, NULL) != 0) {
+    making_own = true;
+    int made = plat_thread_create(&h, &attr, fault_handler_fn, NULL);
+    making_own = false;
+    if (made != 0) {
         return seL4_NotEnoughMemory;
     }
     err = seL4_CNode_Copy(plat_thread_cnode(h), HANDLER_SLOT_EP, seL4_WordBits,
@@ -180,7 +198,10 @@ void rt_threads_init(void)
     RT_CHECK(plat_obj_alloc(seL4_NotificationObject, 0, &join_ntfn));
     RT_CHECK(plat_obj_alloc(seL4_NotificationObject, 0, &idle_arm));
     plat_thread_attr_t attr = {.name = "idle sentinel", .cnode_bits = 6, .priority = 0};
-    if (plat_thread_create(&sentinel, &attr, idle_sentinel, NULL) != 0) {
+    making_own = true;
+    int made = plat_thread_create(&sentinel, &attr, idle_sentinel, NULL);
+    making_own = false;
+    if (made != 0) {
         rt_panic("cannot create the idle sentinel", 0);
     }
     RT_CHECK(seL4_CNode_Copy(plat_thread_cnode(sentinel), SENTINEL_SLOT_ARM, seL4_WordBits,
@@ -318,6 +339,14 @@ static seL4_Error copy_in(plat_thread_t *t, seL4_Word dst, seL4_CPtr src, seL4_W
                            seL4_WordBits, seL4_AllRights);
 }
 
+/* Whether @t's faults go to the platform's fault handler: a component's, and on more than one
+ * core every thread's (join cannot learn of a fault from the sentinel there), unless it has a
+ * fault endpoint of its own or is one of the platform's own threads. */
+static bool to_fault_handler(const plat_thread_t *t, const plat_thread_attr_t *attr)
+{
+    return attr->fault_ep == seL4_CapNull && !making_own && (t->separate || NODES > 1);
+}
+
 static seL4_Error make_objects(plat_thread_t *t, const plat_thread_attr_t *attr)
 {
     seL4_Error err = ensure_frames(t);
@@ -359,7 +388,7 @@ static seL4_Error make_objects(plat_thread_t *t, const plat_thread_attr_t *attr)
         t->objects.ut = t->ut;
         err = rt_component_vspace(&t->objects, pages, n, component_window(t), &t->vspace);
     }
-    if (err == seL4_NoError && t->separate && attr->fault_ep == seL4_CapNull) {
+    if (err == seL4_NoError && to_fault_handler(t, attr)) {
         err = ensure_fault_handler();
     }
     return err;
@@ -383,7 +412,7 @@ static seL4_Error fill_cspace(plat_thread_t *t, const plat_thread_attr_t *attr)
     }
     if (err == seL4_NoError && attr->fault_ep != seL4_CapNull) {
         err = copy_in(t, RT_SLOT_FAULT, attr->fault_ep, 0);
-    } else if (err == seL4_NoError && t->separate) {
+    } else if (err == seL4_NoError && to_fault_handler(t, attr)) {
         err = copy_in(t, RT_SLOT_FAULT, fault_handler_ep, t->index + 1);
     }
     return err;
@@ -399,6 +428,11 @@ static seL4_Error configure(plat_thread_t *t, const plat_thread_attr_t *attr)
         err = seL4_TCB_SetSchedParams(t->tcb, seL4_CapInitThreadTCB, attr->priority,
                                       attr->priority);
     }
+#if CONFIG_MAX_NUM_NODES > 1
+    if (err == seL4_NoError && t->core != 0) {
+        err = seL4_TCB_SetAffinity(t->tcb, t->core);
+    }
+#endif
     if (err != seL4_NoError) {
         return err;
     }
@@ -443,6 +477,7 @@ int plat_thread_create(plat_thread_t **out, const plat_thread_attr_t *attr, plat
     }
     t->state = T_CREATED;
     t->separate = attr->address_space == PLAT_AS_SEPARATE;
+    t->core = attr->core % NODES;
     t->vspace = seL4_CapNull;
     t->objects.n = 0;
     atomic_store_explicit(&t->returned, 0, memory_order_relaxed);
@@ -490,6 +525,20 @@ seL4_Error plat_thread_start(plat_thread_t *t)
     return err;
 }
 
+/* A thread that may still run on a core other than the root's (0): its state there is beyond
+ * what core 0's sentinel can see. */
+static bool live_elsewhere(void)
+{
+    for (unsigned i = 0; i < RT_MAX_THREADS; i++) {
+        plat_thread_t *t = &threads[i];
+        if (t->state == T_RUNNING && t->core != 0 && !has_returned(t) &&
+            !atomic_load_explicit(&t->faulted, memory_order_acquire)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 int plat_thread_join(plat_thread_t *t)
 {
     if (t->state == T_RUNNING) {
@@ -497,18 +546,23 @@ int plat_thread_join(plat_thread_t *t)
         for (int i = 0; i < 4; i++) {
             mr[i] = seL4_GetMR(i); /* libsel4's Wait and Poll store MR0..3 */
         }
-        seL4_Signal(idle_arm);
-        bool idle = false;
+        /* Armed only while no thread is live on another core; none can become live during the
+         * join (only the root starts threads), so once armed the sentinel's answer holds. */
+        bool armed = false, idle = false;
         while (!idle && !has_returned(t) &&
                !atomic_load_explicit(&t->faulted, memory_order_acquire)) {
+            if (!armed && !live_elsewhere()) {
+                seL4_Signal(idle_arm);
+                armed = true;
+            }
             seL4_Word badge = 0;
             seL4_Wait(join_ntfn, &badge);
-            idle = (badge & JOIN_IDLE) != 0;
+            idle = armed && (badge & JOIN_IDLE) != 0;
         }
         if (has_returned(t)) {
             t->state = T_RETURNED;
         }
-        if (!idle) {
+        if (armed && !idle) {
             /* Disarm: the sentinel cannot have run, the root was never blocked for good. */
             seL4_Poll(idle_arm, NULL);
         }

@@ -85,6 +85,9 @@ typedef struct {
                                0 for none. It is copied into the thread's CSpace and becomes its
                                fault endpoint, as seL4_TCB_SetSpace would set it. */
     plat_address_space_t address_space; /* PLAT_AS_SHARED unless set */
+    seL4_Word core;         /* seL4: the core it runs on (seL4_TCB_SetAffinity), modulo the
+                               kernel's cores (KernelMaxNumNodes), so 0 on one core; the root
+                               task is on core 0. The host model lets Linux place its threads. */
 } plat_thread_attr_t;
 
 /*
@@ -111,7 +114,9 @@ seL4_CPtr plat_thread_tcb(plat_thread_t *t);
 seL4_CPtr plat_thread_cnode(plat_thread_t *t);
 /* Let it run (seL4_TCB_Resume). */
 seL4_Error plat_thread_start(plat_thread_t *t);
-/* Wait until fn has returned. Returns 0, or -1 if the thread faulted instead and never returned. */
+/* Wait until fn has returned. Returns 0, or -1 if the thread faulted instead and never returned.
+ * On seL4 with threads on more than one core, a thread blocked for good is not detected while a
+ * thread runs on a core other than 0: the join waits (kernel/sel4/thread.c says why). */
 int plat_thread_join(plat_thread_t *t);
 /*
  * A fault of a component (PLAT_AS_SEPARATE) made without a fault endpoint goes to the

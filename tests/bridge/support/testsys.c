@@ -210,9 +210,11 @@ int ts_client_create(ts_server_t *s, ts_client_t *c, uint32_t session, seL4_CapR
             return -1;
         }
     }
+    /* On a kernel of more than one core each request and its answer cross cores (on one core,
+     * core 1 is core 0: plat_thread_attr_t.core is taken modulo the cores). */
     plat_thread_attr_t attr = {.name = "client", .cnode_bits = TS_CLIENT_CNODE_BITS,
                                .priority = 100, .fault_ep = minted_fault_ep,
-                               .address_space = ts_address_space};
+                               .address_space = ts_address_space, .core = TS_CLIENT_CORE};
     int r = plat_thread_create(&c->thread, &attr, client_main, c);
     if (r == 0) {
         r = share_common(c->thread, c, sizeof *c);

@@ -34,6 +34,8 @@
 
 #define TS_SERVER_CNODE_BITS 11
 #define TS_CLIENT_CNODE_BITS 8
+/* The core every client runs on (plat_thread_attr_t.core; the server and the root: core 0). */
+#define TS_CLIENT_CORE 1
 #define TS_STOP_BIT ((seL4_Word)1 << 40) /* an application signal bit: stop the serve loop */
 /* Application signal bits asking the server thread to revoke session n (1..21) at once. */
 #define TS_REVOKE_BIT(n) ((seL4_Word)1 << (41 + (n)))
