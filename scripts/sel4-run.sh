@@ -148,7 +148,8 @@ echo "sel4-run: $("$qemu_bin" --version | head -1); mode $mode; image $image" >&
 
 started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 set +e
-timeout --foreground -k 10 "$timeout_s" "${qemu[@]}" </dev/null | tr -d '\r' | tee "$log"
+# Line-buffered: the console and the log show a long run's progress as it is printed.
+timeout --foreground -k 10 "$timeout_s" "${qemu[@]}" </dev/null | stdbuf -oL tr -d '\r' | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
 # The image's exit (isa-debug-exit; riscv64: the test finisher; aarch64: semihosting's exit,

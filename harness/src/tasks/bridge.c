@@ -336,7 +336,7 @@ static int setup_in(bench_run_t *r, variant_t v, plat_address_space_t as)
     }
     plat_thread_attr_t sattr = {.name = "bench-bridge-server", .cnode_bits = SERVER_CNODE_BITS,
                                 .priority = BENCH_PEER_PRIO,
-                                .address_space = as};
+                                .address_space = as, .core = bench_peer_core};
     /* As in raw_notify, the waiter of the notify task is one priority above the thread that
      * signals it, so the signal switches to it at once; the other tasks run both at one level,
      * as their baselines do. */

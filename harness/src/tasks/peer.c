@@ -4,6 +4,7 @@
 #include <string.h>
 
 plat_address_space_t bench_address_space = PLAT_AS_SHARED;
+seL4_Word bench_peer_core = 0;
 
 int bench_obj_new(bench_run_t *run, seL4_Word type, seL4_CPtr *slot)
 {
@@ -80,6 +81,7 @@ int bench_pair_create(bench_run_t *run, bench_pair_t *pair, const bench_peer_t p
             .priority = p->priority,
             .fault_ep = 0,
             .address_space = bench_address_space,
+            .core = i == BENCH_ROLE_SERVER ? bench_peer_core : 0,
         };
         if (plat_thread_create(&pair->thread[i], &attr, p->fn, p->arg) != 0) {
             pair->thread[i] = NULL;

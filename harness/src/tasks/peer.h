@@ -46,6 +46,10 @@ typedef struct {
 
 /* Where measured threads run; set once by the front end before any case (default: shared). */
 extern plat_address_space_t bench_address_space;
+/* The core of each timing thread's peer (the server, the waiter; bridge and baseline alike): the
+ * timing thread stays on core 0 with the root. 0 (default): both on one core. seL4 only
+ * (plat_thread_attr_t.core). */
+extern seL4_Word bench_peer_core;
 
 /* A task's state, shared with its components: starts on a page and fills whole pages (its size
  * is a multiple of its alignment), so sharing it shares nothing else of the root's. */
