@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs Frama-C on the queue (`run.sh wp-contracts`, `wp-harness`, `eva`) or on the codec's reader
-# (`codec-reader`, `codec-accessors`, and `codec-broken`, the negative control), and Eva on the
-# server's dispatch of one message (`server-eva`, and `server-eva-broken`, its negative control).
+# (`codec-reader`, `codec-accessors`, and `codec-broken`, the negative control), Eva on the
+# server's dispatch of one call (`server-eva`, and `server-eva-broken`, its negative control) and
+# on one drain of a ring from the bound notification (`server-ring-eva`, `server-ring-eva-broken`).
 # Fails unless every WP goal is proved (and says how many per function), or unless Eva raises no
 # alarm; codec-broken fails unless WP finds the bounds check that it removes missing. Works on a
 # fresh Debian machine: Why3 learns the provers in a private HOME each run.
@@ -9,7 +10,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 include=$root/bridge/include
-what=${1:?usage: run.sh wp-contracts|wp-harness|eva|codec-reader|codec-accessors|codec-broken|server-eva|server-eva-broken}
+what=${1:?usage: run.sh wp-contracts|wp-harness|eva|codec-reader|codec-accessors|codec-broken|server-eva|server-eva-broken|server-ring-eva|server-ring-eva-broken}
 timeout=${SB_WP_TIMEOUT:-300} # seconds per goal: at a load average of 20 on 2 cores, goals of
 # composite_list and primitive_list that take seconds alone ran past 60 s (only the negative
 # controls have goals that cannot be proved, and they set their own short timeout)
@@ -87,9 +88,10 @@ server-eva)
     # Text, Data and lists are read by their WP-proved contracts (-eva-use-spec): Eva's non-relational
     # domains cannot follow the bounds check of their pointer's read.
     r=$root
-    src=${SB_EVA_SOURCES:-$r/bridge/src} # the negative control's copy
+    src=${SB_EVA_SOURCES:-$r/bridge/src} # the negative controls' copies
+    inc=${SB_EVA_INCLUDE:-$r/bridge/include}
     nice -n 10 frama-c -c11 -machdep gcc_x86_64 \
-        -cpp-extra-args="-I$r/kernel/sim/include -I$r/kernel/include -I$r/bridge/include -I$src -I$r/codec/include -I$r/codec/gen -I$r/tests/apps/gen ${SB_EVA_DEFINES:-}" \
+        -cpp-extra-args="-I$r/kernel/sim/include -I$r/kernel/include -I$inc -I$src -I$r/codec/include -I$r/codec/gen -I$r/tests/apps/gen ${SB_EVA_DEFINES:-}" \
         "$here/server_eva.c" "$src"/server*.c "$src/data.c" \
         "$r/codec/src/read.c" "$r/codec/src/build.c" "$r/tests/apps/gen/apps_test.capnp.server.c" \
         -warn-special-float none -no-warn-invalid-bool \
@@ -138,6 +140,35 @@ server-eva-broken)
     echo "server-eva-broken: Eva raises an alarm on the broken badge check, as it must"
     exit 0
     ;;
+server-ring-eva)
+    # The notification path: the bound notification's word with one kick bit of any session and
+    # any application bits, so one drain of that session's request ring, whose indices and
+    # entries the client wrote (any values), posting to its completion ring (server_eva.c).
+    SB_EVA_DEFINES="${SB_EVA_DEFINES:-} -DSB_EVA_NOTIFICATION" "$0" server-eva
+    exit $?
+    ;;
+server-ring-eva-broken)
+    # Negative control: the queue with the request slot's index no longer taken modulo the
+    # depth (the server's own head, free-running from any start index), so that the drain reads
+    # past the ring. Eva must raise an alarm, or server-ring-eva would not be checking the drain.
+    mkdir -p "$work/bridge"
+    cp -r "$root/bridge/include" "$work/bridge/include"
+    h=$work/bridge/include/sel4bridge/queue.h
+    sed -i 's/^    \*entry = c->ring->entries\[c->head % c->depth\];/    *entry = c->ring->entries[c->head];/' "$h"
+    if cmp -s "$h" "$root/bridge/include/sel4bridge/queue.h"; then
+        echo "server-ring-eva-broken: the slot index to break was not found in queue.h" >&2
+        exit 1
+    fi
+    if SB_EVA_INCLUDE="$work/bridge/include" "$0" server-ring-eva >"$work/eva.out" 2>&1 ||
+        ! grep -q '^eva: alarms raised' "$work/eva.out"; then
+        cat "$work/eva.out"
+        echo "server-ring-eva-broken: Eva found nothing wrong with a slot read past the ring" >&2
+        exit 1
+    fi
+    grep -B1 'out of bounds index' "$work/eva.out" | head -4 || true
+    echo "server-ring-eva-broken: Eva raises an alarm on the slot read past the ring, as it must"
+    exit 0
+    ;;
 codec-broken)
     # Negative control: the reader with the size left out of the struct pointer's bounds check
     # (a target just inside the message passes whatever its size). WP must fail to prove that
@@ -162,7 +193,7 @@ codec-broken)
     exit 1
     ;;
 *)
-    echo "usage: run.sh wp-contracts|wp-harness|eva|codec-reader|codec-accessors|codec-broken|server-eva|server-eva-broken" >&2
+    echo "usage: run.sh wp-contracts|wp-harness|eva|codec-reader|codec-accessors|codec-broken|server-eva|server-eva-broken|server-ring-eva|server-ring-eva-broken" >&2
     exit 2
     ;;
 esac

@@ -40,10 +40,11 @@
  *    below SB_DEFERRED: a deferred ring request relies on the session's pending bits numbering
  *    `held`, which Eva's non-relational domains cannot keep (sb_server_complete, the
  *    application's call, is outside the dispatch).
- *  Not covered here: the notification path (a badge without SB_BADGE_CALL: the kick bits'
- *  drain loop, where Eva loses the bound on the session id from __builtin_ctzll; the drain
- *  itself is covered through op_kick), and reads of a local before its first write (Eva's
- *  -eva-initialized-locals: the reply encoder reads the answer fields of the op that filled
+ *  The notification path is run.sh server-ring-eva (SB_EVA_NOTIFICATION): the message is the
+ *  bound notification's word with one kick bit, of any session, so one drain from the serve
+ *  loop (a word with several kick bits drains several sessions in turn: not analysed, Eva's
+ *  bits & (bits - 1) keeps no bound on the bits left). Not covered here: reads of a local
+ *  before its first write (Eva's -eva-initialized-locals: the reply encoder reads the answer fields of the op that filled
  *  them, a correlation lost where dispatch returns; with it, Bool traps are not checked
  *  either). Text and Data bytes are not read here (their bounds are WP's, proofs/frama-c).
  */
@@ -354,8 +355,18 @@ static void any_message(void)
     Frama_C_make_unknown((char *)data_frame, sizeof data_frame);
     Frama_C_make_unknown((char *)&ipc_buffer, sizeof ipc_buffer);
     seL4_MessageInfo_t info = {{any_u64()}};
-    seL4_Word badge = any_u64() | SB_BADGE_CALL; /* a call: see the header */
     seL4_MessageInfo_t reply;
+    seL4_Word badge;
+#ifdef SB_EVA_NOTIFICATION
+    /* The bound notification: seL4 sets the badge to the notification word; here one kick bit,
+     * of any of the 32 (a session open or not), and any application bits: one drain. One state
+     * per bit (split): Eva's bits & (bits - 1) would forget that one bit was set. */
+    uint32_t kicked = Frama_C_unsigned_int_interval(0, 31);
+    badge = (any_u64() & SB_APP_SIGNAL_BITS) | (seL4_Word)1 << kicked;
+    /*@ split kicked; */
+#else
+    badge = any_u64() | SB_BADGE_CALL; /* a call: see the header */
+#endif
     /*@ ghost sb_codec_word_reads = 0; */
     (void)sb_server_handle(&server, info, badge, &reply);
     /* The work of decoding one message (read.h's ghost count of word reads): the root and the
