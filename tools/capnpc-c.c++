@@ -488,13 +488,16 @@ private:
     }
 
     // How a method's param or result field travels through a stub and a handler.
-    enum class Kind { Prim, Text, Data, List, Any, Cap };
+    enum class Kind { Prim, Text, Data, List, Any, Struct, Cap };
     struct Arg {
         std::string name;
         Kind kind;
         Prim prim;        // Prim, and List's element
         uint32_t offset;  // pointer index of pointer kinds
+        std::string view; // Any and Struct: the reader type that carries it
     };
+    // An AnyPointer or a struct: a reader of another message, copied in (or of the request).
+    static bool copied(const Arg &a) { return a.kind == Kind::Any || a.kind == Kind::Struct; }
 
     std::vector<Arg> method_args(uint64_t id, bool params, const std::string &where)
     {
@@ -526,6 +529,10 @@ private:
             } else if (t.isAnyPointer() && !(t.getAnyPointer().isUnconstrained() &&
                                              t.getAnyPointer().getUnconstrained().isCapability())) {
                 a.kind = Kind::Any; // a generic parameter of the interface, or AnyPointer
+                a.view = "sb_codec_any_t";
+            } else if (t.isStruct()) {
+                a.kind = Kind::Struct; // its brand's concrete type when there is one
+                a.view = struct_cname(t) + "_reader_t";
             } else if (t.isInterface()) {
                 if (!params)
                     throw Refusal(w + ": a capability result is not supported (a reply's cap "
@@ -537,7 +544,7 @@ private:
             } else {
                 throw Refusal(w + ": only primitive, enum, Text, Data, lists of primitives and "
                                   "one capability are supported in method params/results "
-                                  "(structs, lists of structs are not, yet)");
+                                  "(lists of structs are not, yet)");
             }
             if (f.getSlot().getHadExplicitDefault() && !is_prim(t))
                 throw Refusal(w + ": defaults of pointer params/results are not supported");
@@ -587,6 +594,10 @@ private:
                 // A null source (a zeroed sb_codec_any_t) leaves the field null.
                 o << "    sb_codec_any_copy(" << sc << "_init_" << a->name << "(" << b << "), "
                   << v << ");\n";
+            } else if (a->kind == Kind::Struct) {
+                // So does a zeroed reader (of no message).
+                o << "    sb_codec_set_struct(" << b << ".s, " << a->offset << ", " << v
+                  << ".s);\n";
             } else if (a->kind == Kind::Text || a->kind == Kind::Data) {
                 std::string ptr = views ? v + (a->kind == Kind::Text ? ".str" : ".ptr") : v;
                 std::string len = views ? v + ".len" : v + "_len";
@@ -614,7 +625,8 @@ private:
             case Kind::List:
                 s += ", const " + a.prim.ctype + " *" + a.name + ", uint32_t " + a.name + "_count";
                 break;
-            case Kind::Any: s += ", sb_codec_any_t " + a.name; break;
+            case Kind::Any:
+            case Kind::Struct: s += ", " + a.view + " " + a.name; break;
             case Kind::Cap: s += ", seL4_CPtr " + a.name; break;
             }
         }
@@ -699,10 +711,10 @@ private:
             bool any_arg = false;
             for (auto *as : {&params, &results})
                 for (auto &a : *as)
-                    any_arg |= a.kind == Kind::Any;
+                    any_arg |= copied(a);
             h << "/* One seL4_Call: the params encoded in place, the results decoded in place (Text,\n"
                  " * Data and lists point into the IPC buffer: valid until this thread's next call).\n"
-              << (any_arg ? " * An AnyPointer param is copied from the message its sb_codec_any_t reads (not\n"
+              << (any_arg ? " * An AnyPointer or struct param is copied from the message its reader reads (not\n"
                             " * this thread's IPC buffer; a zeroed one leaves it null).\n" : "")
               << " * Outputs may be NULL. */\n"
               << "static inline sb_status_t " << mc << "(sb_client_t *sb_c" << inputs(params);
@@ -711,7 +723,8 @@ private:
                 case Kind::Prim: h << ", " << a.prim.ctype << " *" << a.name << "_out"; break;
                 case Kind::Text: h << ", sb_codec_text_t *" << a.name << "_out"; break;
                 case Kind::Data: h << ", sb_codec_data_t *" << a.name << "_out"; break;
-                case Kind::Any: h << ", sb_codec_any_t *" << a.name << "_out"; break;
+                case Kind::Any:
+                case Kind::Struct: h << ", " << a.view << " *" << a.name << "_out"; break;
                 default: h << ", sb_codec_list_t *" << a.name << "_out"; break;
                 }
             }
@@ -738,7 +751,7 @@ private:
             // The handler the application writes.
             h << "/* The application's handler (server side). Params point into the request:\n"
                  " * read them before any kernel invocation. Results start zeroed." << (any_arg ?
-                 "\n * An AnyPointer result is copied from the message its sb_codec_any_t reads, which\n"
+                 "\n * An AnyPointer or struct result is copied from the message its reader reads, which\n"
                  " * must not be the request (SB_ERR_RESULT_IN_REQUEST). */\n" : " */\n")
               << "sb_status_t " << mc << "_impl(sb_app_call_t *call";
             std::string impl_args;
@@ -747,7 +760,8 @@ private:
                 case Kind::Prim: h << ", " << a.prim.ctype << " " << a.name; break;
                 case Kind::Text: h << ", sb_codec_text_t " << a.name; break;
                 case Kind::Data: h << ", sb_codec_data_t " << a.name; break;
-                case Kind::Any: h << ", sb_codec_any_t " << a.name; break;
+                case Kind::Any:
+                case Kind::Struct: h << ", " << a.view << " " << a.name; break;
                 case Kind::List: h << ", sb_codec_list_t " << a.name; break;
                 case Kind::Cap: h << ", seL4_CPtr " << a.name; break;
                 }
@@ -758,7 +772,8 @@ private:
                 case Kind::Prim: h << ", " << a.prim.ctype << " *" << a.name << "_out"; break;
                 case Kind::Text: h << ", sb_codec_text_t *" << a.name << "_out"; break;
                 case Kind::Data: h << ", sb_codec_data_t *" << a.name << "_out"; break;
-                case Kind::Any: h << ", sb_codec_any_t *" << a.name << "_out"; break;
+                case Kind::Any:
+                case Kind::Struct: h << ", " << a.view << " *" << a.name << "_out"; break;
                 default: h << ", const " << a.prim.ctype << " **" << a.name << "_out, uint32_t *"
                            << a.name << "_count_out"; break;
                 }
@@ -806,7 +821,8 @@ private:
                 case Kind::Prim: sv << "    " << a.prim.ctype << " sb_in_" << a.name << " = " << pc << "_get_" << a.name << "(sb_p);\n"; break;
                 case Kind::Text: sv << "    sb_codec_text_t sb_in_" << a.name << " = " << pc << "_get_" << a.name << "(sb_p);\n"; break;
                 case Kind::Data: sv << "    sb_codec_data_t sb_in_" << a.name << " = " << pc << "_get_" << a.name << "(sb_p);\n"; break;
-                case Kind::Any: sv << "    sb_codec_any_t sb_in_" << a.name << " = " << pc << "_get_" << a.name << "(sb_p);\n"; break;
+                case Kind::Any:
+                case Kind::Struct: sv << "    " << a.view << " sb_in_" << a.name << " = " << pc << "_get_" << a.name << "(sb_p);\n"; break;
                 case Kind::List: sv << "    sb_codec_list_t sb_in_" << a.name << " = " << pc << "_get_" << a.name << "(sb_p);\n"; break;
                 case Kind::Cap: break;
                 }
@@ -820,7 +836,8 @@ private:
                 case Kind::Prim: sv << "    " << a.prim.ctype << " sb_out_" << a.name << " = 0;\n"; break;
                 case Kind::Text: sv << "    sb_codec_text_t sb_out_" << a.name << " = {0};\n"; break;
                 case Kind::Data: sv << "    sb_codec_data_t sb_out_" << a.name << " = {0};\n"; break;
-                case Kind::Any: sv << "    sb_codec_any_t sb_out_" << a.name << " = {0};\n"; break;
+                case Kind::Any:
+                case Kind::Struct: sv << "    " << a.view << " sb_out_" << a.name << " = {0};\n"; break;
                 default: sv << "    const " << a.prim.ctype << " *sb_out_" << a.name << " = NULL;\n"
                             << "    uint32_t sb_out_" << a.name << "_count = 0;\n"; break;
                 }
@@ -832,12 +849,12 @@ private:
                 std::string v = "sb_out_" + a.name;
                 std::string len = a.kind == Kind::List
                                       ? "(size_t)" + v + "_count * sizeof *" + v
-                                  : a.kind == Kind::Any
+                                  : copied(a)
                                       ? "(" + v + ".s.msg ? (size_t)" + v + ".s.msg->nwords * 8 : 0)"
                                       : v + ".len";
                 std::string ptr = a.kind == Kind::Text ? v + ".str"
                                   : a.kind == Kind::Data ? v + ".ptr"
-                                  : a.kind == Kind::Any ? "(" + v + ".s.msg ? (const void *)" + v +
+                                  : copied(a) ? "(" + v + ".s.msg ? (const void *)" + v +
                                                               ".s.msg->words : NULL)"
                                   : v;
                 if (a.kind != Kind::Prim)

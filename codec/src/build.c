@@ -199,6 +199,13 @@ static void copy_struct(sb_codec_struct_builder_t dst, sb_codec_struct_t src)
         sb_codec_any_copy(sb_codec_init_any(dst, i), sb_codec_get_any(src, i));
 }
 
+void sb_codec_set_struct(sb_codec_struct_builder_t s, uint16_t ptr_index, sb_codec_struct_t src)
+{
+    if (src.msg == NULL)
+        return;
+    copy_struct(sb_codec_init_struct(s, ptr_index, (uint16_t)(src.data_bits / 64), src.nptrs), src);
+}
+
 void sb_codec_any_copy(sb_codec_any_builder_t dst, sb_codec_any_t src)
 {
     uint64_t p;

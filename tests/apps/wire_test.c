@@ -44,6 +44,32 @@ sb_status_t generic_test_Store_swap_impl(sb_app_call_t *call, sb_codec_any_t val
     return sb_codec_reader_status(value.s.msg) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_MESSAGE;
 }
 
+/* Store(T).describe: a struct there and back. The item is rebuilt in a message of the handler's
+ * own with the name's length as its id; note "echo" answers with the request's own item. */
+static uint64_t item_words[16];
+static sb_codec_reader_t item_msg;
+
+sb_status_t generic_test_Store_describe_impl(sb_app_call_t *call, generic_test_Item_reader_t item,
+                                             sb_codec_text_t note, generic_test_Item_reader_t *item_out,
+                                             uint32_t *size_out)
+{
+    (void)call;
+    sb_codec_builder_t b;
+    sb_codec_text_t name = generic_test_Item_get_name(item);
+    if (note.len == 4 && memcmp(note.str, "echo", 4) == 0) {
+        *item_out = item;
+        return SB_OK;
+    }
+    *size_out = name.len;
+    sb_codec_builder_init(&b, item_words, 16);
+    generic_test_Item_builder_t copy = generic_test_Item_init_root(&b);
+    generic_test_Item_set_id(copy, (uint16_t)name.len);
+    generic_test_Item_set_name(copy, name.str, name.len);
+    sb_codec_reader_init(&item_msg, item_words, b.used);
+    generic_test_Item_read_root(&item_msg, item_out);
+    return sb_codec_reader_status(item.s.msg) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_MESSAGE;
+}
+
 /* ---- The spy: records one request, answers with the words it is given. ---- */
 
 static seL4_CPtr spy_ep;
@@ -271,24 +297,66 @@ int main(int argc, char **argv)
         CHECK(st == SB_OK && sb_codec_any_is_null(previous), "swap null: %s", sb_status_name(st));
         expect_request("Store.swap", generic_test_Store_swap_LABEL, 0, "TextSwapParams", "()");
     }
+    /* A struct param and result: copied in from another message, read back from the reply. */
+    {
+        uint64_t words[16];
+        sb_codec_builder_t b;
+        sb_codec_reader_t m;
+        generic_test_Item_reader_t item, got;
+        generic_test_Item_reader_t none = {0};
+        uint32_t size = 0;
+        sb_codec_builder_init(&b, words, 16);
+        generic_test_Item_builder_t ib = generic_test_Item_init_root(&b);
+        generic_test_Item_set_id(ib, 7);
+        generic_test_Item_set_name(ib, "seven", 5);
+        sb_codec_reader_init(&m, words, b.used);
+        CHECK(generic_test_Item_read_root(&m, &item) == SB_CODEC_OK, "item");
+        answer_with("DescribeResults", "(item = (id = 5, name = \"seven\"), size = 5)");
+        st = generic_test_Store_describe(&c, item, "n", 1, &got, &size);
+        sb_codec_text_t t = generic_test_Item_get_name(got);
+        CHECK(st == SB_OK && size == 5 && generic_test_Item_get_id(got) == 5 && t.len == 5 &&
+                  memcmp(t.str, "seven", 5) == 0, "describe: %s", sb_status_name(st));
+        expect_request("Store.describe", generic_test_Store_describe_LABEL, 0, "DescribeParams",
+                       "(item = (id = 7, name = \"seven\"), note = \"n\")");
+        answer_with("DescribeResults", "()");
+        st = generic_test_Store_describe(&c, none, NULL, 0, &got, &size);
+        /* The zeroed reader left the param null; the reply's null item reads as empty. */
+        CHECK(st == SB_OK && generic_test_Item_get_id(got) == 0 && !generic_test_Item_has_name(got),
+              "describe null: %s", sb_status_name(st));
+        expect_request("Store.describe", generic_test_Store_describe_LABEL, 0, "DescribeParams", "()");
+    }
+    expect_skeleton(&generic_test_Store_interface, 1, "DescribeParams",
+                    "(item = (id = 1, name = \"seL4\"), note = \"n\")", "DescribeResults",
+                    "(item = (id = 4, name = \"seL4\"), size = 4)");
     expect_skeleton(&generic_test_Store_interface, 0, "TextSwapParams",
                     "(value = \"seL4\", key = \"k\")", "TextSwapResults",
                     "(previous = \"old\", count = 4)");
-    /* The request's own value as the result, in the IPC buffer as on a server: refused. */
+    /* The request's own value (or item) as the result, in the IPC buffer as on a server:
+     * refused. */
     {
-        uint64_t *req = (uint64_t *)seL4_GetIPCBuffer()->msg, out[seL4_MsgMaxLength];
-        long np = tool_encode(schema, "TextSwapParams", "(value = \"seL4\", key = \"echo\")", req,
-                              seL4_MsgMaxLength);
-        sb_codec_reader_t reader;
-        sb_codec_struct_t root;
-        sb_codec_builder_t b;
-        sb_app_call_t call = {.session = 1};
-        sb_codec_reader_init(&reader, req, np > 0 ? (size_t)np : 0);
-        CHECK(sb_codec_read_root(&reader, &root) == SB_CODEC_OK, "echo root");
-        sb_codec_builder_init(&b, out, seL4_MsgMaxLength);
-        st = generic_test_Store_interface.methods[0].fn(&call, root, &b);
-        CHECK(st == SB_ERR_RESULT_IN_REQUEST, "swap echo: %s", sb_status_name(st));
-        printf("  %-16s the request's own value as the result: %s\n", "swap", sb_status_name(st));
+        static const struct {
+            unsigned method;
+            const char *type, *text;
+        } echo[] = {
+            {0, "TextSwapParams", "(value = \"seL4\", key = \"echo\")"},
+            {1, "DescribeParams", "(item = (id = 1, name = \"seL4\"), note = \"echo\")"},
+        };
+        for (unsigned e = 0; e < 2; e++) {
+            uint64_t *req = (uint64_t *)seL4_GetIPCBuffer()->msg, out[seL4_MsgMaxLength];
+            long np = tool_encode(schema, echo[e].type, echo[e].text, req, seL4_MsgMaxLength);
+            sb_codec_reader_t reader;
+            sb_codec_struct_t root;
+            sb_codec_builder_t b;
+            sb_app_call_t call = {.session = 1};
+            sb_codec_reader_init(&reader, req, np > 0 ? (size_t)np : 0);
+            CHECK(sb_codec_read_root(&reader, &root) == SB_CODEC_OK, "echo root");
+            sb_codec_builder_init(&b, out, seL4_MsgMaxLength);
+            st = generic_test_Store_interface.methods[echo[e].method].fn(&call, root, &b);
+            CHECK(st == SB_ERR_RESULT_IN_REQUEST, "%s echo: %s",
+                  generic_test_Store_interface.methods[echo[e].method].name, sb_status_name(st));
+            printf("  %-16s the request's own value as the result: %s\n",
+                   generic_test_Store_interface.methods[echo[e].method].name, sb_status_name(st));
+        }
     }
 
     /* The generator's sizes agree with what was sent. */

@@ -55,6 +55,30 @@ typedef struct { sb_codec_struct_builder_t s; } generic_test_ListSwapResults_bui
 /* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
 #define generic_test_ListSwapResults_ROOT_WORDS 3
 
+/* struct Item: 1 data word(s), 1 pointer(s) */
+typedef struct { sb_codec_struct_t s; } generic_test_Item_reader_t;
+typedef struct { sb_codec_struct_builder_t s; } generic_test_Item_builder_t;
+#define generic_test_Item_DATA_WORDS 1
+#define generic_test_Item_POINTERS 1
+/* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
+#define generic_test_Item_ROOT_WORDS 3
+
+/* struct DescribeParams: 0 data word(s), 2 pointer(s) */
+typedef struct { sb_codec_struct_t s; } generic_test_DescribeParams_reader_t;
+typedef struct { sb_codec_struct_builder_t s; } generic_test_DescribeParams_builder_t;
+#define generic_test_DescribeParams_DATA_WORDS 0
+#define generic_test_DescribeParams_POINTERS 2
+/* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
+#define generic_test_DescribeParams_ROOT_WORDS 3
+
+/* struct DescribeResults: 1 data word(s), 1 pointer(s) */
+typedef struct { sb_codec_struct_t s; } generic_test_DescribeResults_reader_t;
+typedef struct { sb_codec_struct_builder_t s; } generic_test_DescribeResults_builder_t;
+#define generic_test_DescribeResults_DATA_WORDS 1
+#define generic_test_DescribeResults_POINTERS 1
+/* Words of a message rooted here, root pointer included, not counting objects its pointers reach. */
+#define generic_test_DescribeResults_ROOT_WORDS 3
+
 /* ---- Store.SwapParams ---- */
 static inline sb_codec_status_t generic_test_Store_SwapParams_read_root(sb_codec_reader_t *msg, generic_test_Store_SwapParams_reader_t *out)
 {
@@ -325,6 +349,140 @@ static inline void generic_test_ListSwapResults_set_count(generic_test_ListSwapR
     sb_codec_set_u32(b.s, 0, (uint32_t)v, (uint32_t)0x0u);
 }
 
+/* ---- Item ---- */
+static inline sb_codec_status_t generic_test_Item_read_root(sb_codec_reader_t *msg, generic_test_Item_reader_t *out)
+{
+    return sb_codec_read_root(msg, &out->s);
+}
+static inline generic_test_Item_builder_t generic_test_Item_init_root(sb_codec_builder_t *msg)
+{
+    generic_test_Item_builder_t b = {sb_codec_init_root(msg, 1, 1)};
+    return b;
+}
+/* The i-th element of a List(Item). */
+static inline generic_test_Item_reader_t generic_test_Item_list_get(sb_codec_list_t l, uint32_t i)
+{
+    generic_test_Item_reader_t r = {sb_codec_list_get_struct(l, i)};
+    return r;
+}
+static inline generic_test_Item_builder_t generic_test_Item_list_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    generic_test_Item_builder_t b = {sb_codec_list_struct_at(l, i)};
+    return b;
+}
+static inline uint16_t generic_test_Item_get_id(generic_test_Item_reader_t r)
+{
+    return (uint16_t)sb_codec_get_u16(r.s, 0, (uint16_t)0x0u);
+}
+static inline void generic_test_Item_set_id(generic_test_Item_builder_t b, uint16_t v)
+{
+    sb_codec_set_u16(b.s, 0, (uint16_t)v, (uint16_t)0x0u);
+}
+static inline bool generic_test_Item_has_name(generic_test_Item_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 0);
+}
+static inline sb_codec_text_t generic_test_Item_get_name(generic_test_Item_reader_t r)
+{
+    return sb_codec_get_text(r.s, 0, NULL, 0);
+}
+static inline void generic_test_Item_set_name(generic_test_Item_builder_t b, const char *str, size_t len)
+{
+    sb_codec_set_text(b.s, 0, str, len);
+}
+
+/* ---- DescribeParams ---- */
+static inline sb_codec_status_t generic_test_DescribeParams_read_root(sb_codec_reader_t *msg, generic_test_DescribeParams_reader_t *out)
+{
+    return sb_codec_read_root(msg, &out->s);
+}
+static inline generic_test_DescribeParams_builder_t generic_test_DescribeParams_init_root(sb_codec_builder_t *msg)
+{
+    generic_test_DescribeParams_builder_t b = {sb_codec_init_root(msg, 0, 2)};
+    return b;
+}
+/* The i-th element of a List(DescribeParams). */
+static inline generic_test_DescribeParams_reader_t generic_test_DescribeParams_list_get(sb_codec_list_t l, uint32_t i)
+{
+    generic_test_DescribeParams_reader_t r = {sb_codec_list_get_struct(l, i)};
+    return r;
+}
+static inline generic_test_DescribeParams_builder_t generic_test_DescribeParams_list_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    generic_test_DescribeParams_builder_t b = {sb_codec_list_struct_at(l, i)};
+    return b;
+}
+static inline bool generic_test_DescribeParams_has_item(generic_test_DescribeParams_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 0);
+}
+static inline generic_test_Item_reader_t generic_test_DescribeParams_get_item(generic_test_DescribeParams_reader_t r)
+{
+    generic_test_Item_reader_t s = {sb_codec_get_struct(r.s, 0)};
+    return s;
+}
+static inline generic_test_Item_builder_t generic_test_DescribeParams_init_item(generic_test_DescribeParams_builder_t b)
+{
+    generic_test_Item_builder_t s = {sb_codec_init_struct(b.s, 0, 1, 1)};
+    return s;
+}
+static inline bool generic_test_DescribeParams_has_note(generic_test_DescribeParams_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 1);
+}
+static inline sb_codec_text_t generic_test_DescribeParams_get_note(generic_test_DescribeParams_reader_t r)
+{
+    return sb_codec_get_text(r.s, 1, NULL, 0);
+}
+static inline void generic_test_DescribeParams_set_note(generic_test_DescribeParams_builder_t b, const char *str, size_t len)
+{
+    sb_codec_set_text(b.s, 1, str, len);
+}
+
+/* ---- DescribeResults ---- */
+static inline sb_codec_status_t generic_test_DescribeResults_read_root(sb_codec_reader_t *msg, generic_test_DescribeResults_reader_t *out)
+{
+    return sb_codec_read_root(msg, &out->s);
+}
+static inline generic_test_DescribeResults_builder_t generic_test_DescribeResults_init_root(sb_codec_builder_t *msg)
+{
+    generic_test_DescribeResults_builder_t b = {sb_codec_init_root(msg, 1, 1)};
+    return b;
+}
+/* The i-th element of a List(DescribeResults). */
+static inline generic_test_DescribeResults_reader_t generic_test_DescribeResults_list_get(sb_codec_list_t l, uint32_t i)
+{
+    generic_test_DescribeResults_reader_t r = {sb_codec_list_get_struct(l, i)};
+    return r;
+}
+static inline generic_test_DescribeResults_builder_t generic_test_DescribeResults_list_at(sb_codec_list_builder_t l, uint32_t i)
+{
+    generic_test_DescribeResults_builder_t b = {sb_codec_list_struct_at(l, i)};
+    return b;
+}
+static inline bool generic_test_DescribeResults_has_item(generic_test_DescribeResults_reader_t r)
+{
+    return sb_codec_has_ptr(r.s, 0);
+}
+static inline generic_test_Item_reader_t generic_test_DescribeResults_get_item(generic_test_DescribeResults_reader_t r)
+{
+    generic_test_Item_reader_t s = {sb_codec_get_struct(r.s, 0)};
+    return s;
+}
+static inline generic_test_Item_builder_t generic_test_DescribeResults_init_item(generic_test_DescribeResults_builder_t b)
+{
+    generic_test_Item_builder_t s = {sb_codec_init_struct(b.s, 0, 1, 1)};
+    return s;
+}
+static inline uint32_t generic_test_DescribeResults_get_size(generic_test_DescribeResults_reader_t r)
+{
+    return (uint32_t)sb_codec_get_u32(r.s, 0, (uint32_t)0x0u);
+}
+static inline void generic_test_DescribeResults_set_size(generic_test_DescribeResults_builder_t b, uint32_t v)
+{
+    sb_codec_set_u32(b.s, 0, (uint32_t)v, (uint32_t)0x0u);
+}
+
 /* ==== interface Store ==== */
 #define generic_test_Store_ID 0x847c74a0c697bdceull
 #define generic_test_Store_CODE 0xc697bdceu
@@ -338,7 +496,7 @@ extern const sb_interface_t generic_test_Store_interface; /* generic_test.capnp.
 #define generic_test_Store_swap_FASTPATH 0
 /* One seL4_Call: the params encoded in place, the results decoded in place (Text,
  * Data and lists point into the IPC buffer: valid until this thread's next call).
- * An AnyPointer param is copied from the message its sb_codec_any_t reads (not
+ * An AnyPointer or struct param is copied from the message its reader reads (not
  * this thread's IPC buffer; a zeroed one leaves it null).
  * Outputs may be NULL. */
 static inline sb_status_t generic_test_Store_swap(sb_client_t *sb_c, sb_codec_any_t value, const char *key, size_t key_len, sb_codec_any_t *previous_out, uint32_t *count_out)
@@ -361,7 +519,7 @@ static inline sb_status_t generic_test_Store_swap(sb_client_t *sb_c, sb_codec_an
 }
 /* The application's handler (server side). Params point into the request:
  * read them before any kernel invocation. Results start zeroed.
- * An AnyPointer result is copied from the message its sb_codec_any_t reads, which
+ * An AnyPointer or struct result is copied from the message its reader reads, which
  * must not be the request (SB_ERR_RESULT_IN_REQUEST). */
 sb_status_t generic_test_Store_swap_impl(sb_app_call_t *call, sb_codec_any_t value, sb_codec_text_t key, sb_codec_any_t *previous_out, uint32_t *count_out);
 /* Answer a call of this method deferred with sb_app_defer (server side). */
@@ -375,6 +533,55 @@ static inline sb_status_t generic_test_Store_swap_reply(sb_server_t *sb_s, sb_de
         generic_test_Store_SwapResults_builder_t sb_r = generic_test_Store_SwapResults_init_root(&sb_b);
         generic_test_Store_SwapResults_set_count(sb_r, count);
         sb_codec_any_copy(generic_test_Store_SwapResults_init_previous(sb_r), previous);
+    }
+    return sb_app_deferred_send(sb_s, sb_d, sb_status, &sb_b);
+}
+
+/* ---- Store.describe @1: request <= 120 words, reply <= 120 words, not fastpath ---- */
+/* The item as stored, and its name's length. */
+#define generic_test_Store_describe_LABEL SB_APP_LABEL(generic_test_Store_CODE, 1)
+#define generic_test_Store_describe_REQUEST_WORDS 120
+#define generic_test_Store_describe_REPLY_WORDS 120
+#define generic_test_Store_describe_FASTPATH 0
+/* One seL4_Call: the params encoded in place, the results decoded in place (Text,
+ * Data and lists point into the IPC buffer: valid until this thread's next call).
+ * An AnyPointer or struct param is copied from the message its reader reads (not
+ * this thread's IPC buffer; a zeroed one leaves it null).
+ * Outputs may be NULL. */
+static inline sb_status_t generic_test_Store_describe(sb_client_t *sb_c, generic_test_Item_reader_t item, const char *note, size_t note_len, generic_test_Item_reader_t *item_out, uint32_t *size_out)
+{
+    sb_app_exchange_t sb_x;
+    generic_test_DescribeParams_builder_t sb_p = generic_test_DescribeParams_init_root(sb_client_app_begin(&sb_x));
+    sb_codec_set_struct(sb_p.s, 0, item.s);
+    if (note)
+        generic_test_DescribeParams_set_note(sb_p, note, note_len);
+    sb_status_t sb_st = sb_client_app_call(sb_c, &sb_x, generic_test_Store_describe_LABEL, seL4_CapNull);
+    if (sb_st != SB_OK)
+        return sb_st;
+    generic_test_DescribeResults_reader_t sb_r = {sb_x.reply};
+    if (item_out)
+        *item_out = generic_test_DescribeResults_get_item(sb_r);
+    if (size_out)
+        *size_out = generic_test_DescribeResults_get_size(sb_r);
+    /* A reply that does not decode is the server's fault, not ours. */
+    return sb_codec_reader_status(sb_x.reply.msg) == SB_CODEC_OK ? SB_OK : SB_ERR_BAD_REPLY;
+}
+/* The application's handler (server side). Params point into the request:
+ * read them before any kernel invocation. Results start zeroed.
+ * An AnyPointer or struct result is copied from the message its reader reads, which
+ * must not be the request (SB_ERR_RESULT_IN_REQUEST). */
+sb_status_t generic_test_Store_describe_impl(sb_app_call_t *call, generic_test_Item_reader_t item, sb_codec_text_t note, generic_test_Item_reader_t *item_out, uint32_t *size_out);
+/* Answer a call of this method deferred with sb_app_defer (server side). */
+static inline sb_status_t generic_test_Store_describe_reply(sb_server_t *sb_s, sb_deferred_t sb_d, sb_status_t sb_status, generic_test_Item_reader_t item, uint32_t size)
+{
+    sb_codec_builder_t sb_b;
+    sb_status_t sb_st = sb_app_deferred_begin(sb_s, sb_d, &sb_b);
+    if (sb_st != SB_OK)
+        return sb_st;
+    if (sb_status == SB_OK) {
+        generic_test_DescribeResults_builder_t sb_r = generic_test_DescribeResults_init_root(&sb_b);
+        generic_test_DescribeResults_set_size(sb_r, size);
+        sb_codec_set_struct(sb_r.s, 0, item.s);
     }
     return sb_app_deferred_send(sb_s, sb_d, sb_status, &sb_b);
 }

@@ -33,10 +33,38 @@ static sb_status_t generic_test_Store_swap_skeleton(sb_app_call_t *call, sb_code
     return SB_OK;
 }
 
+/* Store.describe: request <= 120 words, reply <= 120 words, not fastpath */
+static sb_status_t generic_test_Store_describe_skeleton(sb_app_call_t *call, sb_codec_struct_t params,
+    sb_codec_builder_t *reply)
+{
+    generic_test_DescribeParams_reader_t sb_p = {params};
+    generic_test_Item_reader_t sb_in_item = generic_test_DescribeParams_get_item(sb_p);
+    sb_codec_text_t sb_in_note = generic_test_DescribeParams_get_note(sb_p);
+    /* The client is hostile: a pointer that failed a check read as its default and
+     * is refused here, before the handler sees anything. */
+    if (sb_codec_reader_status(params.msg) != SB_CODEC_OK)
+        return SB_ERR_BAD_MESSAGE;
+    generic_test_Item_reader_t sb_out_item = {0};
+    uint32_t sb_out_size = 0;
+    sb_status_t sb_st = generic_test_Store_describe_impl(call, sb_in_item, sb_in_note, &sb_out_item, &sb_out_size);
+    sb_st = sb_app_settle(call, sb_st);
+    if (sb_st != SB_OK)
+        return sb_st;
+    /* The reply is encoded over the request: a result inside it would be
+     * overwritten while it is copied. */
+    if (sb_app_in_request((sb_out_item.s.msg ? (const void *)sb_out_item.s.msg->words : NULL), (sb_out_item.s.msg ? (size_t)sb_out_item.s.msg->nwords * 8 : 0)))
+        return SB_ERR_RESULT_IN_REQUEST;
+    generic_test_DescribeResults_builder_t sb_r = generic_test_DescribeResults_init_root(reply);
+    generic_test_DescribeResults_set_size(sb_r, sb_out_size);
+    sb_codec_set_struct(sb_r.s, 0, sb_out_item.s);
+    return SB_OK;
+}
+
 static const sb_method_t generic_test_Store_methods[] = {
     {{0, generic_test_Store_swap_REQUEST_WORDS, SB_METHOD_STATES}, generic_test_Store_swap_skeleton, "swap"},
+    {{0, generic_test_Store_describe_REQUEST_WORDS, SB_METHOD_STATES}, generic_test_Store_describe_skeleton, "describe"},
 };
 const sb_interface_t generic_test_Store_interface = {
-    "Store", generic_test_Store_ID, generic_test_Store_CODE, 1, generic_test_Store_methods,
+    "Store", generic_test_Store_ID, generic_test_Store_CODE, 2, generic_test_Store_methods,
 };
 

@@ -172,6 +172,13 @@ static inline void sb_codec_any_set_data(sb_codec_any_builder_t a, const void *p
  */
 void sb_codec_any_copy(sb_codec_any_builder_t dst, sb_codec_any_t src);
 
+/*
+ * Set pointer @ptr_index of @s to a copy of the struct @src reads (capnp's setter from a reader:
+ * its data and pointers as its sender laid them out, depth first, so the words are capnp's). An
+ * empty reader of no message (zeroed) leaves the field null.
+ */
+void sb_codec_set_struct(sb_codec_struct_builder_t s, uint16_t ptr_index, sb_codec_struct_t src);
+
 /* Shorthands for the elements of List(Text), List(Data) and List(List(T)). */
 static inline void sb_codec_list_set_text(sb_codec_list_builder_t l, uint32_t i, const char *str,
                                           size_t len)
