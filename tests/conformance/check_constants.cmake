@@ -3,8 +3,9 @@
 #   cmake -DCC=<compiler> -DSRC=<libsel4_constants.c> -DSIM_INC=<kernel/sim/include>
 #         -DREAL_INC=<seL4 install>/libsel4/include -DOUT=<dir> [-DDEFS=<-D...>]
 #         [-DREAL_CC=<cross compiler> -DEMULATOR=<qemu-user binary>] -P check_constants.cmake
-# DEFS: -DSB_CONSTANTS_X86_64 for an x86_64 install (libsel4_constants.c). For another
-# architecture the real side is that architecture's program, run by QEMU's user mode.
+# DEFS: -DSB_CONSTANTS_X86_64 for an x86_64 install, -DSB_CONSTANTS_AARCH64 for an AArch64 one
+# (libsel4_constants.c). For another architecture the real side is that architecture's program,
+# run by QEMU's user mode.
 if(NOT REAL_CC)
   set(REAL_CC ${CC})
 endif()

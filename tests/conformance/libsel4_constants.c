@@ -6,8 +6,10 @@
  * The host model's libsel4 is x86_64's. With SB_CONSTANTS_X86_64 (an x86_64 install) everything
  * is compared; against another architecture's libsel4, what seL4 defines alike on every
  * architecture, without the lines marked x86_64: its object types (each architecture numbers its
- * own), the untyped size limit (the address space: 47 bits on x86_64, 38 with RISC-V's Sv39),
- * and seL4_FastMessageRegisters (RISC-V's libsel4 does not define it; plat.h says why).
+ * own). SB_CONSTANTS_AARCH64 (an AArch64 install) adds the two that AArch64 shares with x86_64
+ * and RISC-V does not: the untyped size limit (the address space: 47 bits on both, 38 with
+ * RISC-V's Sv39) and seL4_FastMessageRegisters (RISC-V's libsel4 does not define it; plat.h
+ * says why).
  */
 #include <sel4/sel4.h>
 #include <stddef.h>
@@ -24,8 +26,10 @@ int main(void)
     P(seL4_WordBits); P(seL4_PageBits); P(seL4_SlotBits); P(seL4_TCBBits);
     P(seL4_EndpointBits); P(seL4_NotificationBits); P(seL4_IPCBufferSizeBits); P(seL4_MinUntypedBits);
     P(seL4_UntypedObject); P(seL4_TCBObject); P(seL4_EndpointObject); P(seL4_NotificationObject); P(seL4_CapTableObject);
-#ifdef SB_CONSTANTS_X86_64
+#if defined(SB_CONSTANTS_X86_64) || defined(SB_CONSTANTS_AARCH64)
     P(seL4_FastMessageRegisters); P(seL4_MaxUntypedBits);
+#endif
+#ifdef SB_CONSTANTS_X86_64
     P(seL4_X86_4K); P(seL4_X64_PML4Object); P(seL4_X86_PDPTObject); P(seL4_X86_LargePageObject); P(seL4_X86_PageTableObject);
     P(seL4_X86_PageDirectoryObject); P(seL4_ObjectTypeCount);
 #endif
