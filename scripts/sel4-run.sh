@@ -199,6 +199,7 @@ if os.path.exists(gen_config):
         "KernelTimeSlice": int(defs.get("TIME_SLICE", 0)),
         "KernelArmHypervisorSupport": on("ARM_HYPERVISOR_SUPPORT"),
         "KernelArmExportVCNTUser": on("EXPORT_VCNT_USER"),
+        "KernelArmExportPMUUser": on("EXPORT_PMU_USER"),
     }
     cfg["build"] = "debug" if cfg["KernelDebugBuild"] else "release"
 else:

@@ -160,7 +160,9 @@ void rt_console_init(void);
 void rt_console_grant(seL4_CPtr thread_cnode);
 void rt_console_thread(void);
 unsigned rt_console_pages(rt_page_t *pages);
-/* clock.c: plat_cycles and plat_timer_hz. */
+/* clock.c: plat_cycles and plat_timer_hz; rt_clock_init, run once by plat_init before anything
+ * reads the clock, starts the counter where user code must start it itself. */
+void rt_clock_init(void);
 
 /*
  * component.c: the objects of a component, retyped from one untyped into root slots that the

@@ -39,6 +39,7 @@ void plat_init(void)
     done = true;
     rt_self.maps = &root_maps;
     rt_self.window = &rt_root_window;
+    rt_clock_init();
     rt_slots_init();
     rt_untyped_init();
     rt_console_init();
