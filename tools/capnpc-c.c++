@@ -977,7 +977,11 @@ private:
     // writes for it (a constant's, or a field's default).
     std::vector<uint64_t> message_words(Value::Reader v)
     {
-        capnp::MallocMessageBuilder mb;
+        // One segment of the value's own size: a large value (a table constant of thousands of
+        // words) would otherwise spill over the builder's first segment.
+        capnp::AnyPointer::Reader src = v.isStruct() ? v.getStruct()
+                                        : v.isList() ? v.getList() : v.getAnyPointer();
+        capnp::MallocMessageBuilder mb(static_cast<capnp::uint>(src.targetSize().wordCount + 1));
         auto root = mb.getRoot<capnp::AnyPointer>();
         if (v.isStruct())
             root.set(v.getStruct());

@@ -10,7 +10,7 @@
 #include "capnp_tool.h"
 #include "consts.capnp.h"
 
-#define CAP 64
+#define CAP 2048
 
 static const char *schema;
 
@@ -42,6 +42,8 @@ int main(int argc, char **argv)
     CHECK(consts_bytes_LEN == 3 && memcmp(consts_bytes, "\x00\xff\x10", 3) == 0, "bytes");
     CHECK(consts_noBytes_LEN == 0, "noBytes");
     words("item", consts_item_words(), consts_item_WORDS, 0);
+    words("long", consts_long_words(), consts_long_WORDS, 0);
+    CHECK(consts_long_WORDS > 1024, "long: %u words", consts_long_WORDS);
     words("empty", consts_empty_words(), consts_empty_WORDS, 0);
     words("heldNumbers", consts_numbers_words(), consts_numbers_WORDS, 1);
     words("heldNames", consts_names_words(), consts_names_WORDS, 1);
@@ -71,7 +73,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%d check(s) failed\n", tool_failures);
         return 1;
     }
-    printf("constants: 7 scalar exact, 2 struct and 3 list constants equal to capnp eval --flat, "
+    printf("constants: 7 scalar exact, 3 struct and 3 list constants equal to capnp eval --flat, "
            "read back\n");
     return 0;
 }
