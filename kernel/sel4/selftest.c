@@ -2,12 +2,13 @@
  * The platform's own check on real seL4: the root task boots and prints, and plat.h behaves as
  * documented — objects from untyped, threads in their own CSpaces calling the root over an
  * endpoint, a frame shared through two mappings, a cap fault and a VM fault after revocation
- * delivered to a fault endpoint, join of a returning and of a faulting thread. Exit status is
- * the number of failed checks.
+ * delivered to a fault endpoint, join of a returning and of a faulting thread; and the root
+ * task's memset, which works a word at a time. Exit status is the number of failed checks.
  */
 #include <sel4/sel4.h>
 #include <sel4bridge/plat.h>
 #include <stdbool.h>
+#include <string.h>
 
 static int failures;
 
@@ -107,6 +108,27 @@ static void test_shared_frame(void)
     CHECK(seL4_CNode_Delete(seL4_CapInitThreadCNode, frame, seL4_WordBits) == seL4_NoError);
     plat_slot_free(frame);
     plat_printf("frames: one frame seen through two mappings\n");
+}
+
+/* memset at every alignment and length up to three words: exactly the bytes asked for. */
+static void test_memset(void)
+{
+    static unsigned char buf[64];
+    int wrong = 0;
+    for (size_t at = 0; at < 8; at++) {
+        for (size_t n = 0; n <= 24; n++) {
+            for (size_t i = 0; i < sizeof buf; i++) {
+                buf[i] = 0x11;
+            }
+            void *r = memset(&buf[8 + at], 0xa5, n);
+            wrong += r != &buf[8 + at];
+            for (size_t i = 0; i < sizeof buf; i++) {
+                bool in = i >= 8 + at && i < 8 + at + n;
+                wrong += buf[i] != (in ? 0xa5 : 0x11);
+            }
+        }
+    }
+    CHECK(wrong == 0);
 }
 
 static void test_faults(seL4_CPtr ep)
@@ -354,6 +376,7 @@ int main(void)
     CHECK(plat_obj_alloc(seL4_EndpointObject, 0, &ep) == seL4_NoError);
     test_ipc(ep, false);
     test_shared_frame();
+    test_memset();
     test_faults(ep);
     test_components(ep);
 #if CONFIG_MAX_NUM_NODES > 1

@@ -38,7 +38,19 @@ void *memmove(void *dst, const void *src, size_t n)
 
 void *memset(void *dst, int c, size_t n)
 {
+    /* A word at a time once aligned, as memcpy: byte by byte, clearing a revoked session's 60
+     * data-frame pointers (480 bytes) cost about 1,900 instructions. */
     unsigned char *d = dst;
+    const seL4_Word word = (seL4_Word)(unsigned char)c * (~(seL4_Word)0 / 0xff);
+    while (n > 0 && (uintptr_t)d % sizeof(seL4_Word) != 0) {
+        *d++ = (unsigned char)c;
+        n--;
+    }
+    while (n >= sizeof(seL4_Word)) {
+        *(seL4_Word *)(void *)d = word;
+        d += sizeof(seL4_Word);
+        n -= sizeof(seL4_Word);
+    }
     while (n--) {
         *d++ = (unsigned char)c;
     }
