@@ -34,12 +34,20 @@ LIBSEL4_INLINE_FUNC seL4_MessageInfo_t seL4_RecvWithMRs(seL4_CPtr src, seL4_Word
                                                         seL4_Word *mr0, seL4_Word *mr1,
                                                         seL4_Word *mr2, seL4_Word *mr3)
 {
+    /* Spelt out as libsel4 does, so that a caller's NULLs and addresses fold away inline. */
     seL4_MessageInfo_t info = seL4_Recv(src, sender);
-    seL4_Word *mr[4] = {mr0, mr1, mr2, mr3};
-    for (int i = 0; i < 4; i++) {
-        if (mr[i]) {
-            *mr[i] = seL4_GetMR(i);
-        }
+    seL4_IPCBuffer *ipc = seL4_GetIPCBuffer();
+    if (mr0 != seL4_Null) {
+        *mr0 = ipc->msg[0];
+    }
+    if (mr1 != seL4_Null) {
+        *mr1 = ipc->msg[1];
+    }
+    if (mr2 != seL4_Null) {
+        *mr2 = ipc->msg[2];
+    }
+    if (mr3 != seL4_Null) {
+        *mr3 = ipc->msg[3];
     }
     return info;
 }
