@@ -2,7 +2,8 @@
 # Runs Frama-C on the queue (`run.sh wp-contracts`, `wp-harness`, `eva`) or on the codec's reader
 # (`codec-reader`, `codec-accessors`, and `codec-broken`, the negative control), Eva on the
 # server's dispatch of one call (`server-eva`, and `server-eva-broken`, its negative control) and
-# on one drain of a ring from the bound notification (`server-ring-eva`, `server-ring-eva-broken`).
+# on one drain of a ring from the bound notification (`server-ring-eva`, `server-ring-eva-broken`),
+# and WP on the server's calls into the reader that Eva cannot decide (`server-calls`).
 # Fails unless every WP goal is proved (and says how many per function), or unless Eva raises no
 # alarm; codec-broken fails unless WP finds the bounds check that it removes missing. Works on a
 # fresh Debian machine: Why3 learns the provers in a private HOME each run.
@@ -10,7 +11,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 include=$root/bridge/include
-what=${1:?usage: run.sh wp-contracts|wp-harness|eva|codec-reader|codec-accessors|codec-broken|server-eva|server-eva-broken|server-ring-eva|server-ring-eva-broken}
+what=${1:?usage: run.sh wp-contracts|wp-harness|eva|codec-reader|codec-accessors|codec-broken|server-calls|server-eva|server-eva-broken|server-ring-eva|server-ring-eva-broken}
 timeout=${SB_WP_TIMEOUT:-300} # seconds per goal: at a load average of 20 on 2 cores, goals of
 # composite_list and primitive_list that take seconds alone ran past 60 s (only the negative
 # controls have goals that cannot be proved, and they set their own short timeout)
@@ -140,6 +141,34 @@ server-eva-broken)
     echo "server-eva-broken: Eva raises an alarm on the broken badge check, as it must"
     exit 0
     ;;
+server-calls)
+    # WP: the server's calls into the reader meet the reader's preconditions (sb_struct_ok),
+    # which Eva cannot decide (server_calls.c). Only the goals of those calls: Eva (server-eva)
+    # checks the rest of these functions. First the ops of server.c, and dispatch handing an
+    # application method the root sb_codec_read_root made.
+    sfc=(frama-c -c11 -machdep gcc_x86_64 -cpp-extra-args="-I$root/kernel/sim/include -I$root/kernel/include -I$include -I$root/bridge/src -I$root/codec/include -I$root/codec/gen -I$root/tests/apps/gen")
+    calls_wp=(-wp -wp-prover z3,cvc4 -wp-timeout "$timeout" -wp-par "${SB_WP_PAR:-2}" -wp-cache none)
+    /usr/bin/python3 "$here/codec_accessors.py" "$root/codec/gen/bridge.capnp.h" >"$work/accessors.c"
+    { echo "#include \"$here/server_calls.c\""; cat "$work/accessors.c"; } >"$work/server_calls.c"
+    ops=op_open,op_cap_call,op_kick,op_revoke
+    "${sfc[@]}" "$work/server_calls.c" "${calls_wp[@]}" -wp-fct "$ops" >"$log" 2>&1 ||
+        { cat "$log"; exit 1; }
+    "${sfc[@]}" "$work/server_calls.c" "${calls_wp[@]}" -wp-fct dispatch,sb_server_handle_general \
+        -wp-prop sb_root,sb_call \
+        >>"$log" 2>&1 || { cat "$log"; exit 1; }
+    # Then each generated skeleton (its params: a struct of the message) and the accessors of its
+    # schema that it calls, these as codec-accessors proves bridge.capnp.h's.
+    /usr/bin/python3 "$here/codec_accessors.py" "$root/tests/apps/gen/apps_test.capnp.server.c" \
+        "$root/tests/apps/gen/apps_test.capnp.h" >"$work/skeletons.c" 2>/dev/null
+    fcts=$(sed -n 's|^/\* functions: \(.*\) \*/$|\1|p' "$work/skeletons.c")
+    skeletons=$(tr , '\n' <<<"$fcts" | grep '_skeleton$' | paste -sd,)
+    accessors=$(tr , '\n' <<<"$fcts" | grep -v '_skeleton$' | paste -sd,)
+    "${sfc[@]}" "$work/skeletons.c" "${calls_wp[@]}" -wp-fct "$skeletons" >>"$log" 2>&1 ||
+        { cat "$log"; exit 1; }
+    "${sfc[@]}" "$work/skeletons.c" "${codec_wp[@]}" -wp-fct "$accessors" >>"$log" 2>&1 ||
+        { cat "$log"; exit 1; }
+    export SB_WP_FUNCTIONS="$ops,dispatch,sb_server_handle_general,$skeletons"
+    ;;
 server-ring-eva)
     # The notification path: the bound notification's word with one kick bit of any session and
     # any application bits, so one drain of that session's request ring, whose indices and
@@ -193,7 +222,7 @@ codec-broken)
     exit 1
     ;;
 *)
-    echo "usage: run.sh wp-contracts|wp-harness|eva|codec-reader|codec-accessors|codec-broken|server-eva|server-eva-broken|server-ring-eva|server-ring-eva-broken" >&2
+    echo "usage: run.sh wp-contracts|wp-harness|eva|codec-reader|codec-accessors|codec-broken|server-calls|server-eva|server-eva-broken|server-ring-eva|server-ring-eva-broken" >&2
     exit 2
     ;;
 esac
@@ -201,12 +230,13 @@ esac
 # Per function (or lemma): goals proved / goals, from WP's one line per goal.
 echo "solver wall-clock time: $((SECONDS - start)) s"
 /usr/bin/python3 - "$log" <<'EOF'
-import re, sys
+import os, re, sys
 # Every function WP annotated (-wp-rte says which), and the queue's own names.
 annotated = [m.group(1) for m in
              (re.match(r"\[rte:annot\] annotating function (\w+)", l) for l in open(sys.argv[1]))
              if m]
-fns = annotated + ["sb_queue_status_name", "sb_queue_status_message", "sb_queue_depth_valid",
+fns = annotated + [f for f in os.environ.get("SB_WP_FUNCTIONS", "").split(",") if f] + [
+       "sb_queue_status_name", "sb_queue_status_message", "sb_queue_depth_valid",
        "sb_queue_init", "sb_queue_producer_attach", "sb_queue_consumer_attach",
        "sb_queue_producer_length", "sb_queue_full", "sb_queue_enqueue_batch", "sb_queue_enqueue",
        "sb_queue_length", "sb_queue_empty", "sb_queue_dequeue_batch", "sb_queue_dequeue",

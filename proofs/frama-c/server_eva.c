@@ -10,9 +10,11 @@
  * left unproved) for every call a client can make: the message info word (label,
  * capsUnwrapped, extraCaps, length: all 64 bits, so lengths up to 127 too), the badge's 63 low
  * bits, the 120 message registers and the unwrapped badge in the IPC buffer are any values.
- * Where Eva cannot decide a precondition of the reader's or the queue's functions (their
- * contracts, proved by WP), it takes it as given: run.sh lists those; list, Text and Data
- * pointers are read by their contracts (README, Verification).
+ * Every precondition of the queue's functions is decided; where Eva cannot decide one of the
+ * reader's (sb_struct_ok, sb_list_ok: relations its domains do not keep), it goes on and run.sh
+ * lists it: each is proved by WP from the caller's own precondition (codec-reader,
+ * codec-accessors, server-calls). List, Text and Data pointers are read by their WP-proved
+ * contracts (README, Verification).
  * At each handler's entry Eva also checks the words the decoding read (read.h's ghost counter of
  * word reads, whose per-function bounds WP proves): at most the root and each field's bound,
  * 28 words for the widest method, whatever the message.
