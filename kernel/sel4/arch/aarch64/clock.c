@@ -1,7 +1,7 @@
 /*
- * The cycle counter. On a kernel built with KernelArmExportPMUUser (seL4 sets PMUSERENR_EL0.EN)
- * the PMU's cycle counter PMCCNTR_EL0, which EL0 then starts itself (PMCR_EL0.E and
- * PMCNTENSET_EL0.C: seL4 leaves the PMU off) and which QEMU's TCG advances at 1 GHz of its
+ * The cycle counter. On a one-core kernel built with KernelArmExportPMUUser (seL4 sets
+ * PMUSERENR_EL0.EN) the PMU's cycle counter PMCCNTR_EL0, which EL0 then starts itself
+ * (PMCR_EL0.E and PMCNTENSET_EL0.C: seL4 leaves the PMU off) and which QEMU's TCG advances at 1 GHz of its
  * virtual clock: under -icount shift=0 one count per emulated instruction, as x86's TSC and
  * RISC-V's rdcycle count there. Otherwise the generic timer's virtual counter CNTVCT_EL0 at
  * CNTFRQ_EL0, readable at EL0 with KernelArmExportVCNTUser (seL4 then sets CNTKCTL_EL1.EL0VCTEN);
@@ -26,7 +26,10 @@ static uint64_t cntfrq(void)
     return hz;
 }
 
-#ifdef CONFIG_EXPORT_PMU_USER
+/* The PMU's counter is each core's own, started (rt_clock_init) on the root's core only: with
+ * more than one core a time taken on one core and compared with one taken on another (the
+ * harness's notify across cores) needs the generic timer, one counter for the whole system. */
+#if defined(CONFIG_EXPORT_PMU_USER) && CONFIG_MAX_NUM_NODES == 1
 
 #define PMCR_E (1UL << 0)
 #define PMCNTEN_C (1UL << 31)
