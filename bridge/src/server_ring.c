@@ -67,55 +67,6 @@ static inline __attribute__((always_inline)) void signal_completions(sb_server_t
     }
 }
 
-/*
- * Run the handler on one request, our private copy (the client can no longer change what the
- * handler sees), and post its completion, or hold it when the handler defers. False when the
- * session is gone: the handler revoked it, or its completion ring was found corrupt (revoked
- * here). Inline: this is the path notify and kick measure.
- */
-static inline __attribute__((always_inline)) bool serve(sb_server_t *s, uint32_t session,
-                                                        sb_server_session_t *ss,
-                                                        const sb_queue_entry_t *request,
-                                                        uint32_t *posted, uint32_t *looks)
-{
-    /* The handler writes its results straight into the completion. */
-    sb_queue_entry_t done = {.id = request->id, .op = request->op};
-    sb_status_t st = s->cfg.request ? s->cfg.request(s->cfg.ctx, session, request, done.arg)
-                                    : SB_ERR_UNKNOWN_REQUEST;
-    if (ss->state != SB_SESSION_OPEN) {
-        return false; /* the handler revoked this very session */
-    }
-    if (st == SB_DEFERRED) {
-        /* Pending: a free slot exists, since held < depth <= 64 (checked before the dequeue).
-         * It counts against the budget as a look does: work that posted nothing. */
-        uint32_t i = (uint32_t)__builtin_ctzll(~ss->pending);
-        ss->pending |= (uint64_t)1 << i;
-        ss->held++;
-        ss->pending_req[i].id = request->id;
-        ss->pending_req[i].op = request->op;
-        (*looks)++;
-        return true;
-    }
-    done.status = (uint32_t)st;
-    if (sb_queue_enqueue(&ss->completions, &done) != SB_QUEUE_OK) {
-        corrupt(s, session);
-        return false;
-    }
-    (*posted)++;
-    ss->served++;
-    s->stats.ring_requests++;
-    return true;
-}
-
-/*
- * Each turn checks the room for a completion (the client's completion head), counts the requests
- * published (its request tail), both checked by the queue, and serves the oldest. When that was
- * the last one the count saw, the ring was empty at that look, and no turn is spent finding it
- * so: Phase 1 stops (a request published since came with its own kick, which stays pending on
- * our notification), Phase 2 asks for a kick and looks again. A look that sees an older tail is
- * one proofs/spin/cycle.pml's drain may make (the client's tail store not yet visible), so the
- * model's branches are still this code's.
- */
 void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
 {
     sb_server_session_t *ss = sb_session(s, session);
@@ -136,53 +87,69 @@ void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
             s->pending |= sb_kick_bit(session);
             break;
         }
-        uint32_t used, avail = 0;
+        uint32_t used;
         if (sb_queue_producer_length(&ss->completions, &used) != SB_QUEUE_OK) {
             corrupt(s, session);
             return;
         }
-        sb_race_point_t why = SB_RACE_COMPLETIONS_FULL;
+        sb_queue_entry_t request;
         /* Room for one more completion, counting those the pending requests will post. */
-        if (used + ss->held < ss->depth) {
-            why = SB_RACE_RING_EMPTY;
-            if (sb_queue_length(&ss->requests, &avail) != SB_QUEUE_OK) {
-                corrupt(s, session);
-                return;
+        sb_queue_status_t q = used + ss->held >= ss->depth
+                                  ? SB_QUEUE_FULL
+                                  : sb_queue_dequeue(&ss->requests, &request);
+        if (q == SB_QUEUE_FULL || q == SB_QUEUE_EMPTY) {
+            /* Nothing to do now: no request, or no room for its completion (the client has not
+             * reaped; with at most depth requests in flight, which an honest client keeps, its
+             * request ring is then empty). Phase 1: the client kicks every enqueue. Phase 2: ask
+             * for a kick, then look once more — a request published between our look and the
+             * flag store would otherwise wait for a kick never sent. */
+            if (!phase2) {
+                break;
             }
-            if (avail > 0) {
-                /* The dequeue reads the tail again (a client may have moved it since): only its
-                 * answer counts, and an empty one is nothing to do, as at the count. */
-                sb_queue_entry_t request;
-                sb_queue_status_t q = sb_queue_dequeue(&ss->requests, &request);
-                if (q == SB_QUEUE_CORRUPT) {
-                    corrupt(s, session);
-                    return;
-                }
-                if (q == SB_QUEUE_OK) {
-                    if (!serve(s, session, ss, &request, &posted, &looks)) {
-                        return;
-                    }
-                    if (avail > 1) {
-                        continue;
-                    }
-                }
+            sb_race_point(s, session, q == SB_QUEUE_FULL ? SB_RACE_COMPLETIONS_FULL
+                                                         : SB_RACE_RING_EMPTY);
+            sb_queue_request_signal(&ss->requests);
+            if (!look_again(ss)) {
+                break;
             }
+            sb_race_point(s, session, SB_RACE_LOOKED_AGAIN);
+            looks++;
+            continue;
         }
-        /* Nothing more to do now: the request ring empty at our look, or no room for a
-         * completion (the client has not reaped; with at most depth requests in flight, which an
-         * honest client keeps, its request ring is then empty). Phase 1: the client kicks every
-         * enqueue. Phase 2: ask for a kick, then look once more — a request published between
-         * our look and the flag store would otherwise wait for a kick never sent. */
-        if (!phase2) {
-            break;
+        if (q != SB_QUEUE_OK) {
+            corrupt(s, session);
+            return;
         }
-        sb_race_point(s, session, why);
-        sb_queue_request_signal(&ss->requests);
-        if (!look_again(ss)) {
-            break;
+        /* @request is our private copy: the client can no longer change what the handler sees. */
+        sb_queue_entry_t done = {.id = request.id, .op = request.op};
+        uint64_t result[2] = {0, 0};
+        sb_status_t st = s->cfg.request
+                             ? s->cfg.request(s->cfg.ctx, session, &request, result)
+                             : SB_ERR_UNKNOWN_REQUEST;
+        done.status = (uint32_t)st;
+        done.arg[0] = result[0];
+        done.arg[1] = result[1];
+        if (ss->state != SB_SESSION_OPEN) {
+            return; /* the handler revoked this very session */
         }
-        sb_race_point(s, session, SB_RACE_LOOKED_AGAIN);
-        looks++;
+        if (st == SB_DEFERRED) {
+            /* Pending: a free slot exists, since held < depth <= 64 (checked above). It counts
+             * against the budget as a look does: work that posted nothing. */
+            uint32_t i = (uint32_t)__builtin_ctzll(~ss->pending);
+            ss->pending |= (uint64_t)1 << i;
+            ss->held++;
+            ss->pending_req[i].id = request.id;
+            ss->pending_req[i].op = request.op;
+            looks++;
+            continue;
+        }
+        if (sb_queue_enqueue(&ss->completions, &done) != SB_QUEUE_OK) {
+            corrupt(s, session);
+            return;
+        }
+        posted++;
+        ss->served++;
+        s->stats.ring_requests++;
     }
     if (posted > 0 && !quiet) {
         signal_completions(s, session);
