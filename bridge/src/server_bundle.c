@@ -344,8 +344,8 @@ sb_status_t sb_bundle_revoke(sb_server_t *s, uint32_t session, uint32_t next_sta
     /* Our pointers into the data frames go before the frames do: sb_server_data is empty from
      * here on, so no handler can resolve a reference into memory about to be unmapped. Only the
      * session's own frames: a grant sets no pointer past them, and a failed one clears them all
-     * (ungrant). On seL4 memset is a byte loop, so clearing all SB_BUNDLE_MAX - 4 pointers cost
-     * a revoke about 1,900 instructions whatever its size. */
+     * (ungrant); clearing all SB_BUNDLE_MAX - 4 of them would make every revoke pay for the
+     * largest bundle. */
     memset(ss->data, 0, ss->data_frames * sizeof ss->data[0]);
     /* The session's untyped: the bundle CNode with every cap in it (including any a client put
      * there), the completion notification (unbound from any thread a client bound it to) with
