@@ -35,12 +35,16 @@ const bench_case_t bench_cases[] = {
      BENCH_UNIT_CYCLES, 1, RATIO(1.05, "p50 at most 1.05x raw seL4_Signal to seL4_Wait return"),
      &bench_bridge_notify, &bench_raw_signal_wait, true},
 
+    /* kick phase 1 and 2 beside a ping-pong whose peer waits as the bridge's server does, in
+     * seL4_Recv on an endpoint with the notification bound (raw_notify.c): the same kernel work.
+     * The batched rows keep the plain signal/wait ping-pong, so both baselines show in a run. */
     {"kick", "phase1", "full kick cycle, kick on every enqueue", {0, 0, 0}, BENCH_UNIT_CYCLES, 1,
-     RATIO(1.10, "p50 at most 1.10x a raw signal/wait ping-pong"),
-     &bench_bridge_kick_phase1, &bench_raw_pingpong, true},
+     RATIO(1.10, "p50 at most 1.10x a raw ping-pong whose peer waits as the server does"),
+     &bench_bridge_kick_phase1, &bench_raw_pingpong_bound, true},
     {"kick", "phase2", "full kick cycle, signal only when the peer asked", {0, 0, 0},
-     BENCH_UNIT_CYCLES, 1, RATIO(1.10, "p50 at most 1.10x a raw signal/wait ping-pong"),
-     &bench_bridge_kick_phase2, &bench_raw_pingpong, true},
+     BENCH_UNIT_CYCLES, 1,
+     RATIO(1.10, "p50 at most 1.10x a raw ping-pong whose peer waits as the server does"),
+     &bench_bridge_kick_phase2, &bench_raw_pingpong_bound, true},
     {"kick", "batched", "b requests per kick, as requests per second", {0, 1, 0},
      BENCH_UNIT_REQ_PER_S, 1, RATIO(1.5, "at least 1/1.5 of the raw ping-pong's requests per second"),
      &bench_bridge_kick_batched, &bench_raw_pingpong, true},

@@ -3,10 +3,15 @@
  * seL4_Wait in another; the signaller publishes its start time, the waiter (one priority higher,
  * so on a single core the signal switches to it at once) records the time it woke, then
  * acknowledges on a second notification so the next signal finds it waiting again.
- * ping-pong (kick's baseline): Signal, the peer wakes and Signals back, Wait returns; one sample
- * is b such round trips.
+ * ping-pong: Signal, the peer wakes and Signals back, Wait returns; one sample is b such round
+ * trips. Two peers: one in seL4_Wait on its notification (raw_pingpong, the batched kick's
+ * baseline), and one in seL4_Recv on an endpoint with the notification bound to its thread
+ * (raw_pingpong_bound, kick phase 1 and 2's): the bridge's server waits so, since one thread
+ * serves calls and kicks, and the kernel does more to wake a thread blocked on an endpoint
+ * through its bound notification than one in seL4_Wait; that baseline does the same kernel work.
  */
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "peer.h"
@@ -15,7 +20,9 @@
 #define BADGE_SIGNAL 0x1u
 #define BADGE_REPLY 0x2u
 
-enum { CAP_OUT, CAP_IN }; /* each peer signals CAP_OUT and waits on CAP_IN */
+/* Each peer signals CAP_OUT and waits on CAP_IN; the bound ponger also has CAP_EP, receives on
+ * it, and CAP_IN is the notification bound to its thread. */
+enum { CAP_OUT, CAP_IN, CAP_EP };
 
 /* Shared with the peers (BENCH_STATE); the run is the threads' copy. */
 static struct {
@@ -23,16 +30,18 @@ static struct {
     bench_correctness_t correct;
     uint32_t per_sample;
     seL4_CPtr to_peer, to_client; /* root slots of the two notifications */
+    seL4_CPtr ep;                 /* root slot of the bound ponger's endpoint (0: none) */
     bench_pair_t pair;
     _Atomic uint64_t start; /* the signaller's start, published before seL4_Signal */
     bench_correctness_t peer; /* written by the peer thread only; read after the join */
 } s;
 
 static int setup_pair(bench_run_t *r, plat_thread_fn client, plat_thread_fn peer,
-                      seL4_Word peer_prio)
+                      seL4_Word peer_prio, bool endpoint)
 {
     if (bench_obj_new(r, seL4_NotificationObject, &s.to_peer) != 0 ||
-        bench_obj_new(r, seL4_NotificationObject, &s.to_client) != 0) {
+        bench_obj_new(r, seL4_NotificationObject, &s.to_client) != 0 ||
+        (endpoint && bench_obj_new(r, seL4_EndpointObject, &s.ep) != 0)) {
         return -1;
     }
     /* Each side's signal cap is badged, so a wake-up with any other badge is counted wrong. */
@@ -40,7 +49,7 @@ static int setup_pair(bench_run_t *r, plat_thread_fn client, plat_thread_fn peer
         [BENCH_ROLE_CLIENT] = {"bench-signaller", BENCH_PEER_PRIO, client, NULL,
                                {{s.to_peer, BADGE_SIGNAL}, {s.to_client, 0}}},
         [BENCH_ROLE_SERVER] = {"bench-waiter", peer_prio, peer, NULL,
-                               {{s.to_client, BADGE_REPLY}, {s.to_peer, 0}}},
+                               {{s.to_client, BADGE_REPLY}, {s.to_peer, 0}, {s.ep, 0}}},
     };
     return bench_pair_create(r, &s.pair, peers, &s, sizeof(s));
 }
@@ -97,6 +106,29 @@ static void ponger(void *arg)
     }
 }
 
+/* As the bridge's server waits: seL4_Recv on an endpoint, woken by the notification bound to
+ * this thread (seL4 then returns the notification's word as the badge). Nothing is ever sent on
+ * the endpoint, so every wake-up must be the signal. */
+static void ponger_bound(void *arg)
+{
+    (void)arg;
+    bench_pin(BENCH_ROLE_SERVER);
+    if (seL4_TCB_BindNotification(seL4_CapInitThreadTCB, BENCH_PEER_CAP(CAP_IN)) !=
+        seL4_NoError) {
+        s.peer.errors++; /* counted; the loop still answers, so the run ends */
+        ponger(arg);
+        return;
+    }
+    uint64_t total = (uint64_t)(s.run.warmup + s.run.n) * s.per_sample;
+    for (uint64_t i = 0; i < total; i++) {
+        seL4_Word badge = 0;
+        seL4_Recv(BENCH_PEER_CAP(CAP_EP), &badge);
+        s.peer.checks++;
+        s.peer.lost += badge != BADGE_SIGNAL;
+        seL4_Signal(BENCH_PEER_CAP(CAP_OUT));
+    }
+}
+
 static void pinger(void *arg)
 {
     (void)arg;
@@ -128,13 +160,19 @@ static void reset(bench_run_t *r, uint32_t per_sample)
 static int setup_notify(bench_run_t *r)
 {
     reset(r, 1);
-    return setup_pair(r, signaller, waiter, BENCH_PEER_PRIO + 1u);
+    return setup_pair(r, signaller, waiter, BENCH_PEER_PRIO + 1u, false);
 }
 
 static int setup_pingpong(bench_run_t *r)
 {
     reset(r, r->params->b);
-    return setup_pair(r, pinger, ponger, BENCH_PEER_PRIO);
+    return setup_pair(r, pinger, ponger, BENCH_PEER_PRIO, false);
+}
+
+static int setup_pingpong_bound(bench_run_t *r)
+{
+    reset(r, r->params->b);
+    return setup_pair(r, pinger, ponger_bound, BENCH_PEER_PRIO, true);
 }
 
 static int measure(bench_run_t *r)
@@ -150,6 +188,7 @@ static void teardown(bench_run_t *r)
 {
     (void)r;
     bench_pair_destroy(&s.pair);
+    bench_obj_free(&s.ep);
     bench_obj_free(&s.to_client);
     bench_obj_free(&s.to_peer);
 }
@@ -163,4 +202,10 @@ const bench_impl_t bench_raw_pingpong = {
     "raw_pingpong",
     "Signal, the peer wakes and Signals back, Wait returns; one sample is b round trips",
     setup_pingpong, measure, teardown, NULL,
+};
+const bench_impl_t bench_raw_pingpong_bound = {
+    "raw_pingpong_bound",
+    "the ping-pong with the peer in seL4_Recv on an endpoint, woken through its bound notification "
+    "(as the bridge's server waits); one sample is b round trips",
+    setup_pingpong_bound, measure, teardown, NULL,
 };
