@@ -55,6 +55,28 @@ static bool look_again(sb_server_session_t *ss)
     return true;
 }
 
+/*
+ * Nothing to do now (@why: no room for a completion, or no request). Phase 1: stop — the client
+ * kicks every enqueue. Phase 2: ask for a kick, then look once more — a request published between
+ * our look and the flag store would otherwise wait for a kick never sent; true when that look
+ * found work (the flag withdrawn), and the drain goes on.
+ */
+static inline __attribute__((always_inline)) bool go_on(sb_server_t *s, uint32_t session,
+                                                        sb_server_session_t *ss, bool phase2,
+                                                        sb_race_point_t why)
+{
+    if (!phase2) {
+        return false;
+    }
+    sb_race_point(s, session, why);
+    sb_queue_request_signal(&ss->requests);
+    if (!look_again(ss)) {
+        return false;
+    }
+    sb_race_point(s, session, SB_RACE_LOOKED_AGAIN);
+    return true;
+}
+
 /* Phase 1 signals after every batch of completions; Phase 2 only when the client said it will
  * sleep (the require-signal fence orders our tail store before reading its flag). */
 static inline __attribute__((always_inline)) void signal_completions(sb_server_t *s,
@@ -67,6 +89,18 @@ static inline __attribute__((always_inline)) void signal_completions(sb_server_t
     }
 }
 
+/*
+ * Each turn needs room for a completion and dequeues the oldest request, both checked by the
+ * queue. The room is kept as an upper bound (@taken: completions in the ring plus those the held
+ * requests will post), raised by each posting and holding and read again from the client's head
+ * only when it says full: the client can only make room, by reaping, so a bound that says there
+ * is room is right, and one that says full is looked at again. (A completion the handler posts
+ * for a held request moves one from held to the ring: the sum stays.) After a posting the request
+ * ring is looked at once more, so that a drain whose work is done ends without a turn that finds
+ * nothing; it leads where that turn's own answer would: Phase 1 stops, Phase 2 asks for a kick
+ * and looks again. A look that sees an older head or tail is one proofs/spin/cycle.pml's drain
+ * may make.
+ */
 void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
 {
     sb_server_session_t *ss = sb_session(s, session);
@@ -75,6 +109,7 @@ void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
      * every look-again succeed and every dequeue find nothing, and must not keep us here; a
      * request left pending counts as a look. */
     uint32_t posted = 0, looks = 0;
+    uint32_t taken = ss->depth; /* not known yet: read on the first turn */
     s->pending &= ~sb_kick_bit(session);
     if (phase2) {
         /* Awake now: while we drain, the client's enqueues need not kick. */
@@ -87,32 +122,26 @@ void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
             s->pending |= sb_kick_bit(session);
             break;
         }
-        uint32_t used;
-        if (sb_queue_producer_length(&ss->completions, &used) != SB_QUEUE_OK) {
-            corrupt(s, session);
-            return;
+        if (taken >= ss->depth) {
+            uint32_t used;
+            if (sb_queue_producer_length(&ss->completions, &used) != SB_QUEUE_OK) {
+                corrupt(s, session);
+                return;
+            }
+            taken = used + ss->held;
         }
         sb_queue_entry_t request;
         /* Room for one more completion, counting those the pending requests will post. */
-        sb_queue_status_t q = used + ss->held >= ss->depth
-                                  ? SB_QUEUE_FULL
-                                  : sb_queue_dequeue(&ss->requests, &request);
+        sb_queue_status_t q = taken >= ss->depth ? SB_QUEUE_FULL
+                                                 : sb_queue_dequeue(&ss->requests, &request);
         if (q == SB_QUEUE_FULL || q == SB_QUEUE_EMPTY) {
-            /* Nothing to do now: no request, or no room for its completion (the client has not
-             * reaped; with at most depth requests in flight, which an honest client keeps, its
-             * request ring is then empty). Phase 1: the client kicks every enqueue. Phase 2: ask
-             * for a kick, then look once more — a request published between our look and the
-             * flag store would otherwise wait for a kick never sent. */
-            if (!phase2) {
+            /* No request, or no room for its completion (the client has not reaped; with at
+             * most depth requests in flight, which an honest client keeps, its request ring is
+             * then empty). */
+            if (!go_on(s, session, ss, phase2,
+                       q == SB_QUEUE_FULL ? SB_RACE_COMPLETIONS_FULL : SB_RACE_RING_EMPTY)) {
                 break;
             }
-            sb_race_point(s, session, q == SB_QUEUE_FULL ? SB_RACE_COMPLETIONS_FULL
-                                                         : SB_RACE_RING_EMPTY);
-            sb_queue_request_signal(&ss->requests);
-            if (!look_again(ss)) {
-                break;
-            }
-            sb_race_point(s, session, SB_RACE_LOOKED_AGAIN);
             looks++;
             continue;
         }
@@ -132,6 +161,7 @@ void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
         if (ss->state != SB_SESSION_OPEN) {
             return; /* the handler revoked this very session */
         }
+        taken++;
         if (st == SB_DEFERRED) {
             /* Pending: a free slot exists, since held < depth <= 64 (checked above). It counts
              * against the budget as a look does: work that posted nothing. */
@@ -150,6 +180,14 @@ void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
         posted++;
         ss->served++;
         s->stats.ring_requests++;
+        /* Done when the request ring looks empty (a corrupt one does not: the next turn's
+         * dequeue finds it); with no room left, the next turn reads the head first. */
+        if (taken < ss->depth && sb_queue_empty(&ss->requests)) {
+            if (!go_on(s, session, ss, phase2, SB_RACE_RING_EMPTY)) {
+                break;
+            }
+            looks++;
+        }
     }
     if (posted > 0 && !quiet) {
         signal_completions(s, session);

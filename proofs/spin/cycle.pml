@@ -8,8 +8,10 @@
  *   server, sb_ring_drain (bridge/src/server_ring.c):
  *     "budget spent"       posted + looks == depth: set pending, leave; the serve loop drains
  *                          again without sleeping (serve_pending)
- *     "completion full"    the completion ring is full: ask for a kick, look again
- *     "ring empty"         the request ring is empty: ask for a kick, look again
+ *     "completion full"    the completion ring is full (by the room bound, which reads the
+ *                          client's head only when it says full): ask for a kick, look again
+ *     "ring empty"         the request ring is empty (at a turn, or looked at right after a
+ *                          posting): ask for a kick, look again
  *     look_again           request waiting and room for its completion: cancel, go on
  *     the closing signal   Phase 1 after every batch; Phase 2 only if the client asked
  *                          (sb_queue_require_signal)
@@ -137,7 +139,7 @@ active proctype client()
 
 active proctype server()
 {
-    byte rq_head, cp_tail, posted, looks, why;
+    byte rq_head, cp_tail, posted, looks, why, taken;
     bit pending;
     do
     :: /* sb_server_run: pending work first (serve_pending), else sleep on the notification. */
@@ -152,14 +154,18 @@ end_sleep:
 #if PHASE == 2
         atomic { s_rq_flag_buf = 0; s_rq_flag_p = 1 }; /* awake: cancel the request */
 #endif
-        posted = 0; looks = 0;
+        posted = 0; looks = 0; taken = DEPTH;
         do
         :: posted + looks >= DEPTH -> pending = 1; break /* budget spent */
         :: else ->
-            /* sb_queue_producer_length (acquire load of the client's head), then the dequeue
-             * (acquire load of its tail), in that order. */
+            /* The room bound (taken): sb_queue_producer_length (acquire load of the client's
+             * head) only when the bound says full, then the dequeue (acquire load of its tail). */
             if
-            :: cp_tail - cp_head_mem == DEPTH -> why = FULL
+            :: taken >= DEPTH -> taken = cp_tail - cp_head_mem
+            :: else -> skip
+            fi;
+            if
+            :: taken >= DEPTH -> why = FULL
             :: else ->
                 if
                 :: rq_tail_mem != rq_head -> why = NOTHING
@@ -172,7 +178,18 @@ end_sleep:
                 atomic { s_rq_head_buf = rq_head; s_rq_head_p = 1 }; /* dequeue: release head */
                 cp_tail++;
                 atomic { s_cp_tail_buf = cp_tail; s_cp_tail_p = 1 }; /* enqueue: release tail */
-                posted++
+                posted++;
+                taken++;
+                /* After a posting, with room by the bound: the request ring looked at again;
+                 * empty, it is the "ring empty" branch at once. */
+                if
+                :: taken < DEPTH && rq_tail_mem == rq_head -> why = EMPTY
+                :: else -> skip
+                fi
+            :: else -> skip
+            fi;
+            if
+            :: why == NOTHING -> skip
             :: else ->
 #if PHASE == 1
                 break
