@@ -9,6 +9,9 @@
 
 #include "server_internal.h"
 
+static inline __attribute__((always_inline)) void drain(sb_server_t *s, uint32_t session,
+                                                        bool quiet);
+
 void sb_ring_serve_kicks(sb_server_t *s, seL4_Word bits)
 {
     while (bits) {
@@ -20,7 +23,7 @@ void sb_ring_serve_kicks(sb_server_t *s, seL4_Word bits)
             s->stats.kicks_ignored++;
             continue;
         }
-        sb_ring_drain(s, session, false);
+        drain(s, session, false);
     }
 }
 
@@ -41,7 +44,7 @@ __attribute__((weak)) void sb_race_point(sb_server_t *s, uint32_t session, sb_ra
  * awake and did not kick — and then the flag is withdrawn and we go on. A corrupt ring also goes
  * on, so that the next dequeue or length check finds it.
  */
-static bool look_again(sb_server_session_t *ss)
+static inline __attribute__((always_inline)) bool look_again(sb_server_session_t *ss)
 {
     uint32_t used = 0;
     if (sb_queue_empty(&ss->requests)) {
@@ -80,11 +83,12 @@ static inline __attribute__((always_inline)) bool go_on(sb_server_t *s, uint32_t
 /* Phase 1 signals after every batch of completions; Phase 2 only when the client said it will
  * sleep (the require-signal fence orders our tail store before reading its flag). */
 static inline __attribute__((always_inline)) void signal_completions(sb_server_t *s,
-                                                                     uint32_t session)
+                                                                     uint32_t session,
+                                                                     bool phase2)
 {
     /* Inline: the drain's completion path is what notify and kick measure. */
     sb_server_session_t *ss = sb_session(s, session);
-    if (ss->phase != SB_PHASE_SIGNAL_WHEN_ASKED || sb_queue_require_signal(&ss->completions)) {
+    if (!phase2 || sb_queue_require_signal(&ss->completions)) {
         seL4_Signal(sb_session_slot(s, session, SB_SLOT_SIGNAL));
     }
 }
@@ -101,7 +105,8 @@ static inline __attribute__((always_inline)) void signal_completions(sb_server_t
  * and looks again. A look that sees an older head or tail is one proofs/spin/cycle.pml's drain
  * may make.
  */
-void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
+static inline __attribute__((always_inline)) void drain(sb_server_t *s, uint32_t session,
+                                                        bool quiet)
 {
     sb_server_session_t *ss = sb_session(s, session);
     bool phase2 = ss->phase == SB_PHASE_SIGNAL_WHEN_ASKED;
@@ -190,8 +195,14 @@ void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
         }
     }
     if (posted > 0 && !quiet) {
-        signal_completions(s, session);
+        signal_completions(s, session, phase2);
     }
+}
+
+/* Inline in sb_ring_serve_kicks, the kick's path; this copy is the control call's. */
+void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
+{
+    drain(s, session, quiet);
 }
 
 sb_status_t sb_server_complete(sb_server_t *s, uint32_t session, uint64_t id, sb_status_t status,
@@ -220,6 +231,6 @@ sb_status_t sb_server_complete(sb_server_t *s, uint32_t session, uint64_t id, sb
     }
     ss->served++;
     s->stats.ring_requests++;
-    signal_completions(s, session);
+    signal_completions(s, session, ss->phase == SB_PHASE_SIGNAL_WHEN_ASKED);
     return SB_OK;
 }
