@@ -74,25 +74,31 @@ reply_status(sb_client_t *c, seL4_MessageInfo_t reply, seL4_Word max_words,
     return label == SB_OK ? SB_OK : refusal(c, label, *root);
 }
 
-/* One control call: the request encoded in place in our message registers, then the reply
- * decoded in place there (its root is an Error body when the status is not SB_OK). */
+/* One control call: the request encoded in place in our message registers (begin), then the
+ * reply decoded in place there (its root is an Error body when the status is not SB_OK). */
 typedef struct sb_exchange {
-    sb_codec_builder_t request;
     sb_codec_reader_t reader;
     sb_codec_struct_t reply;
     seL4_MessageInfo_t info;
 } sb_exchange_t;
 
-static sb_codec_builder_t *begin(sb_exchange_t *x)
+/* The request's builder is a local of its own, apart from the exchange (whose reader the codec
+ * is handed by address): with call() inline, gcc then keeps it in registers and knows the
+ * request's length, instead of storing the builder and reading its status back after the
+ * fields were written. */
+static inline __attribute__((always_inline)) sb_codec_builder_t begin(void)
 {
-    sb_codec_builder_init(&x->request, sb_msg_words(), SB_MSG_MAX_WORDS);
-    return &x->request;
+    sb_codec_builder_t b;
+    sb_codec_builder_init(&b, sb_msg_words(), SB_MSG_MAX_WORDS);
+    return b;
 }
 
-static sb_status_t call(sb_client_t *c, sb_exchange_t *x, uint32_t op, seL4_Word caps)
+static inline __attribute__((always_inline)) sb_status_t
+call(sb_client_t *c, sb_exchange_t *x, const sb_codec_builder_t *request, uint32_t op,
+     seL4_Word caps)
 {
     size_t words = 0;
-    (void)sb_codec_builder_finish(&x->request, &words); /* fixed-size requests fit in 4 words */
+    (void)sb_codec_builder_finish(request, &words); /* fixed-size requests fit in 4 words */
     x->info = seL4_Call(c->cfg.endpoint, seL4_MessageInfo_new(op, 0, caps, words));
     return reply_status(c, x->info, SB_MSG_MAX_WORDS, &x->reader, &x->reply);
 }
@@ -148,10 +154,11 @@ sb_status_t sb_client_ping(sb_client_t *c)
 sb_status_t sb_client_cap_call(sb_client_t *c, seL4_CPtr cap, uint64_t tag,
                                sb_cap_call_result_t *out)
 {
-    sb_exchange_t x;
-    bridge_CapCallRequest_set_tag(bridge_CapCallRequest_init_root(begin(&x)), tag);
+    sb_codec_builder_t request = begin();
+    bridge_CapCallRequest_set_tag(bridge_CapCallRequest_init_root(&request), tag);
     seL4_SetCap(0, cap);
-    sb_status_t st = call(c, &x, bridge_Op_capCall, 1);
+    sb_exchange_t x;
+    sb_status_t st = call(c, &x, &request, bridge_Op_capCall, 1);
     if (st == SB_OK && out) {
         bridge_CapCallReply_reader_t rep = {x.reply};
         out->tag = bridge_CapCallReply_get_tag(rep);
@@ -166,9 +173,10 @@ sb_status_t sb_client_kick_call(sb_client_t *c, uint32_t *consumed, uint32_t *co
     if (!c->open) {
         return sb_client_closed_status(c);
     }
+    sb_codec_builder_t request = begin();
+    bridge_KickRequest_set_produced(bridge_KickRequest_init_root(&request), c->requests.tail);
     sb_exchange_t x;
-    bridge_KickRequest_set_produced(bridge_KickRequest_init_root(begin(&x)), c->requests.tail);
-    sb_status_t st = call(c, &x, bridge_Op_kick, 0);
+    sb_status_t st = call(c, &x, &request, bridge_Op_kick, 0);
     if (st == SB_OK) {
         bridge_KickReply_reader_t rep = {x.reply};
         if (consumed) {
@@ -183,9 +191,10 @@ sb_status_t sb_client_kick_call(sb_client_t *c, uint32_t *consumed, uint32_t *co
 
 sb_status_t sb_client_stats(sb_client_t *c, sb_stats_t *out)
 {
+    sb_codec_builder_t request = begin();
+    bridge_StatsRequest_init_root(&request);
     sb_exchange_t x;
-    bridge_StatsRequest_init_root(begin(&x));
-    sb_status_t st = call(c, &x, bridge_Op_stats, 0);
+    sb_status_t st = call(c, &x, &request, bridge_Op_stats, 0);
     if (st == SB_OK && out) {
         bridge_StatsReply_reader_t rep = {x.reply};
         out->calls = bridge_StatsReply_get_calls(rep);
@@ -199,10 +208,10 @@ sb_status_t sb_client_stats(sb_client_t *c, sb_stats_t *out)
 
 sb_status_t sb_client_revoke(sb_client_t *c, uint32_t session, uint32_t *caps_revoked)
 {
+    sb_codec_builder_t request = begin();
+    bridge_RevokeBundleRequest_set_session(bridge_RevokeBundleRequest_init_root(&request), session);
     sb_exchange_t x;
-    bridge_RevokeBundleRequest_set_session(bridge_RevokeBundleRequest_init_root(begin(&x)),
-                                           session);
-    sb_status_t st = call(c, &x, bridge_Op_revokeBundle, 0);
+    sb_status_t st = call(c, &x, &request, bridge_Op_revokeBundle, 0);
     if (st == SB_OK) {
         if (caps_revoked) {
             *caps_revoked =
@@ -217,9 +226,10 @@ sb_status_t sb_client_revoke(sb_client_t *c, uint32_t session, uint32_t *caps_re
 
 sb_status_t sb_client_close(sb_client_t *c, uint64_t *served)
 {
+    sb_codec_builder_t request = begin();
+    bridge_CloseSessionRequest_init_root(&request);
     sb_exchange_t x;
-    bridge_CloseSessionRequest_init_root(begin(&x));
-    sb_status_t st = call(c, &x, bridge_Op_closeSession, 0);
+    sb_status_t st = call(c, &x, &request, bridge_Op_closeSession, 0);
     if (st == SB_OK) {
         if (served) {
             *served = bridge_CloseSessionReply_get_served((bridge_CloseSessionReply_reader_t){x.reply});
@@ -309,14 +319,15 @@ sb_status_t sb_client_open(sb_client_t *c, uint16_t caps, uint16_t depth, sb_pha
     if ((seL4_Word)caps + 1 > c->cfg.slot_count) {
         return SB_ERR_NO_SLOTS;
     }
-    sb_exchange_t x;
-    bridge_OpenSessionRequest_builder_t req = bridge_OpenSessionRequest_init_root(begin(&x));
+    sb_codec_builder_t request = begin();
+    bridge_OpenSessionRequest_builder_t req = bridge_OpenSessionRequest_init_root(&request);
     bridge_OpenSessionRequest_set_bundleCaps(req, caps);
     bridge_OpenSessionRequest_set_ringDepth(req, depth);
     bridge_OpenSessionRequest_set_phase(req, (bridge_Phase_t)phase);
     /* The one cap of the reply lands in slot_base, which is empty between grants. */
     seL4_SetCapReceivePath(c->cfg.cnode, c->cfg.slot_base, seL4_WordBits);
-    sb_status_t st = call(c, &x, bridge_Op_openSession, 0);
+    sb_exchange_t x;
+    sb_status_t st = call(c, &x, &request, bridge_Op_openSession, 0);
     bool got_cap = seL4_MessageInfo_get_extraCaps(x.info) == 1 &&
                    seL4_MessageInfo_get_capsUnwrapped(x.info) == 0;
     if (st != SB_OK) {
