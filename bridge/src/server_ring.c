@@ -108,6 +108,10 @@ static inline __attribute__((always_inline)) void signal_completions(sb_server_t
 static inline __attribute__((always_inline)) void drain(sb_server_t *s, uint32_t session,
                                                         bool quiet)
 {
+    /* For the analysis only (an ACSL comment, no code; proofs/frama-c, server-eva): one state
+     * per session, so that each drain writes its own session's fields whichever session the
+     * caller's state merged. */
+    /*@ split session; */
     sb_server_session_t *ss = sb_session(s, session);
     bool phase2 = ss->phase == SB_PHASE_SIGNAL_WHEN_ASKED;
     /* Both count against the budget: a client that moves its indices back and forth can make
@@ -168,15 +172,23 @@ static inline __attribute__((always_inline)) void drain(sb_server_t *s, uint32_t
         }
         taken++;
         if (st == SB_DEFERRED) {
-            /* Pending: a free slot exists, since held < depth <= 64 (checked above). It counts
-             * against the budget as a look does: work that posted nothing. */
-            uint32_t i = (uint32_t)__builtin_ctzll(~ss->pending);
-            ss->pending |= (uint64_t)1 << i;
-            ss->held++;
-            ss->pending_req[i].id = request.id;
-            ss->pending_req[i].op = request.op;
-            looks++;
-            continue;
+            /* Pending: a free slot exists, since held < depth <= 64 (checked above) and pending
+             * has held bits set. Not a client's to break (both words are the server's own), so
+             * the check below is defence in depth, and what lets Eva see the slot is below 64:
+             * with no slot free the request is answered now, "ring full", and a later
+             * sb_server_complete of it finds no caller. It counts against the budget as a
+             * look does: work that posted nothing. */
+            uint64_t free_slots = ~ss->pending;
+            if (free_slots != 0) {
+                uint32_t i = (uint32_t)__builtin_ctzll(free_slots);
+                ss->pending |= (uint64_t)1 << i;
+                ss->held++;
+                ss->pending_req[i].id = request.id;
+                ss->pending_req[i].op = request.op;
+                looks++;
+                continue;
+            }
+            done.status = SB_ERR_RING_FULL;
         }
         if (sb_queue_enqueue(&ss->completions, &done) != SB_QUEUE_OK) {
             corrupt(s, session);

@@ -38,10 +38,10 @@
  *  - The application (handlers, hooks, ring-request handler) returns any status, writes any
  *    value to its results, and hands back result arrays that are NULL or hold as many elements
  *    as it says; a handler may defer its call, keep its cap, answer any deferred handle, and
- *    reads every element of every list it was given. The ring-request handler returns a status
- *    below SB_DEFERRED: a deferred ring request relies on the session's pending bits numbering
- *    `held`, which Eva's non-relational domains cannot keep (sb_server_complete, the
- *    application's call, is outside the dispatch).
+ *    reads every element of every list it was given. The ring-request handler may defer its
+ *    request (SB_DEFERRED) and may first complete one of its session deferred before
+ *    (sb_server_complete); on the notification path the application then completes one of any
+ *    session, in range or not.
  *  The notification path is run.sh server-ring-eva (SB_EVA_NOTIFICATION): the message is the
  *  bound notification's word with one kick bit, of any session, so one drain from the serve
  *  loop (a word with several kick bits drains several sessions in turn: not analysed, Eva's
@@ -321,14 +321,32 @@ static void app_end(void *ctx, uint32_t session, void *session_ctx)
     (void)ctx, (void)session, (void)session_ctx;
 }
 
-/* Ring requests: any status but SB_DEFERRED (see the header), any result. */
+static sb_server_t server;
+
+/* What the application may do with the ring requests it deferred: complete one of @session's,
+ * any id, with any status and result (or none). */
+static void any_completion(uint32_t session)
+{
+    static uint64_t result[2];
+    result[0] = any_u64();
+    result[1] = any_u64();
+    (void)sb_server_complete(&server, session, any_u64(), any_status(),
+                             Frama_C_nondet(0, 1) ? result : NULL);
+}
+
+/* Ring requests: any status, SB_DEFERRED included (the request is then pending until
+ * sb_server_complete), any result; a handler may first complete a request of its session
+ * deferred before. */
 static sb_status_t ring_request(void *ctx, uint32_t session, const sb_queue_entry_t *request,
                                 uint64_t result[2])
 {
-    (void)ctx, (void)session;
+    (void)ctx;
+    if (Frama_C_nondet(0, 1)) {
+        any_completion(session); /* the drain's own session: its held and pending change */
+    }
     result[0] = request->arg[0];
     result[1] = any_u64();
-    return (sb_status_t)Frama_C_interval(SB_OK, SB_DEFERRED - 1);
+    return (sb_status_t)Frama_C_interval(SB_OK, SB_ERR_NOT_DEFERRED);
 }
 
 static void app_signal(void *ctx, seL4_Word bits)
@@ -340,8 +358,6 @@ static const sb_interface_t *const interfaces[] = {&apps_test_Probe_interface,
                                                    &apps_test_Counter_interface};
 
 /* ---- The messages. ---- */
-
-static sb_server_t server;
 
 /* Messages of any kind analysed before the last one (run.sh's SB_EVA_DEFINES=-DSB_EVA_HISTORY=n;
  * 0 in ctest). */
@@ -371,6 +387,14 @@ static void any_message(void)
 #endif
     /*@ ghost sb_codec_word_reads = 0; */
     (void)sb_server_handle(&server, info, badge, &reply);
+#ifdef SB_EVA_NOTIFICATION
+    /* Then the application completes a deferred ring request of any session, in range or not
+     * (one state per session, split: merged, the sessions' rings would be). */
+    uint32_t session = Frama_C_unsigned_int_interval(0, SB_MAX_SESSIONS + 1);
+    /*@ split session; */
+    any_completion(session);
+    /*@ merge session; */
+#endif
     /* The work of decoding one message (read.h's ghost count of word reads): the root and the
      * fields of the widest op or method (Probe.echo), whatever the message. */
     /*@ assert sb_dispatch_reads: sb_codec_word_reads <= 28; */

@@ -9,6 +9,7 @@
 
 #define OP_DEFER 2u /* pending until a flush */
 #define OP_FLUSH 3u /* complete every pending request, newest first; result: completed, refused */
+#define OP_NO_SLOT 4u /* deferred with every pending slot of the session marked taken */
 #define DEPTH 8u
 
 /* The handler's pending requests: pages of their own, shared with the server. */
@@ -32,6 +33,13 @@ static sb_status_t handler(void *ctx, uint32_t session, const sb_queue_entry_t *
         held.req[held.count].id = rq->id;
         held.req[held.count].arg = rq->arg[0];
         held.count++;
+        return SB_DEFERRED;
+    }
+    if (rq->op == OP_NO_SLOT) {
+        /* The session's pending word, the server's own, as no client can set it: all 64 slots
+         * taken while fewer requests are held than the ring's depth. The drain must answer the
+         * request now, "ring full", rather than take a slot past the word. */
+        ts->server.sessions[session - 1].pending = ~(uint64_t)0;
         return SB_DEFERRED;
     }
     if (rq->op == OP_FLUSH) {
@@ -127,13 +135,20 @@ static void phase2(ts_client_t *tc)
     tc->result = 0;
 }
 
-/* Client 4: closes with two requests pending. */
+/* Client 4: closes with two requests pending, and one deferred when the server's pending word
+ * had no slot free (answered at once, "ring full"). */
 static void closer(ts_client_t *tc)
 {
     sb_client_t *c = &tc->client;
     TS_CHECK_STATUS(ts_client_setup(tc), SB_OK);
     TS_CHECK_STATUS(sb_client_open(c, 4, DEPTH, SB_PHASE_KICK_EVERY_ENQUEUE), SB_OK);
     defer_n(c, 400, 2);
+    sb_queue_entry_t rq = {.id = 402, .op = OP_NO_SLOT}, done;
+    TS_CHECK_STATUS(sb_client_submit(c, &rq), SB_OK);
+    TS_CHECK_STATUS(reap_one(c, &done), SB_OK);
+    TS_CHECK(done.id == 402 && done.op == OP_NO_SLOT && done.status == SB_ERR_RING_FULL,
+             "a deferral with no pending slot free: id %lu status %u", (unsigned long)done.id,
+             done.status);
     TS_CHECK_STATUS(sb_client_close(c, NULL), SB_OK);
     tc->result = 0;
 }
