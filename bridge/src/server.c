@@ -24,7 +24,10 @@ typedef struct sb_call {
     sb_codec_struct_t root;
 } sb_call_t;
 
-/* What the reply says; encoded once the handler is done with the kernel. */
+/* What the reply says; encoded once the handler is done with the kernel. Only the fields its op
+ * or method writes are set (see sb_server_handle_general). The `split` annotations of dispatch
+ * and run_method are Frama-C Eva's alone (no code): they keep the analysis states of each op, and
+ * of success and failure, apart, so that Eva sees encode() read only fields that were written. */
 typedef struct sb_answer {
     sb_status_t status;
     uint32_t detail; /* Error.detail when status is not SB_OK */
@@ -312,6 +315,7 @@ static void run_method(sb_server_t *s, const sb_method_t *m, uint64_t *mrs, sb_c
     }
     if (st == SB_DEFERRED) {
         a->deferred = true;
+        /*@ split a->deferred; */
         return;
     }
     if (st == SB_ERR_BAD_MESSAGE) {
@@ -336,6 +340,7 @@ static void run_method(sb_server_t *s, const sb_method_t *m, uint64_t *mrs, sb_c
         sb_codec_init_root(&reply, 0, 0);
         (void)sb_codec_builder_finish(&reply, &a->app_words);
     }
+    /*@ split a->status == SB_OK; */
 }
 
 /* Check one call against everything the client controls, then run it; true when it is a ping
@@ -357,6 +362,7 @@ static bool dispatch(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge, u
     const sb_checks_t *k;
     bool got_cap = c->cap || c->unwrapped;
     if (label < SB_OP_COUNT) {
+        /*@ split c->op; */ /* == label here: one analysis state per op */
         op = &ops[label];
         k = &op->check;
     } else if (label >= SB_APP_LABEL_MIN && s->app != NULL) {
@@ -398,6 +404,7 @@ static bool dispatch(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge, u
      * index: gcc then sees which function it is and inlines it (its body is a few loads). */
     a->status = op == &ops[bridge_Op_capCall] ? ops[bridge_Op_capCall].fn(s, c, a)
                                               : op->fn(s, c, a);
+    /*@ split a->status == SB_OK; */
     if (a->status != SB_OK && a->detail == 0 && a->status >= SB_WIRE_STATUS_COUNT) {
         /* A local reason from a helper (e.g. SB_ERR_KERNEL): say it in the detail. */
         a->detail = a->status;
@@ -512,7 +519,7 @@ __attribute__((noinline)) bool sb_server_handle_general(sb_server_t *s,
                                                              seL4_MessageInfo_t *reply)
 {
     /* Only the fields every path reads are cleared: the op's own fields are written by the op
-     * before encode reads them. */
+     * before encode reads them (run.sh server-eva checks it: no read before a write). */
     sb_call_t c;
     sb_answer_t a;
     c.session = 0;

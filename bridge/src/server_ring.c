@@ -133,7 +133,10 @@ static inline __attribute__((always_inline)) void drain(sb_server_t *s, uint32_t
         }
         if (taken >= ss->depth) {
             uint32_t used;
-            if (sb_queue_producer_length(&ss->completions, &used) != SB_QUEUE_OK) {
+            sb_queue_status_t length;
+            /*@ dynamic_split length; */ /* for Eva (no code): @used is written when it is OK */
+            length = sb_queue_producer_length(&ss->completions, &used);
+            if (length != SB_QUEUE_OK) {
                 corrupt(s, session);
                 return;
             }
@@ -141,8 +144,13 @@ static inline __attribute__((always_inline)) void drain(sb_server_t *s, uint32_t
         }
         sb_queue_entry_t request;
         /* Room for one more completion, counting those the pending requests will post. */
-        sb_queue_status_t q = taken >= ss->depth ? SB_QUEUE_FULL
-                                                 : sb_queue_dequeue(&ss->requests, &request);
+        sb_queue_status_t q;
+        /*@ dynamic_split q; */ /* for Eva (no code): @request is written when q is OK */
+        if (taken < ss->depth) {
+            q = sb_queue_dequeue(&ss->requests, &request);
+        } else {
+            q = SB_QUEUE_FULL;
+        }
         if (q == SB_QUEUE_FULL || q == SB_QUEUE_EMPTY) {
             /* No request, or no room for its completion (the client has not reaped; with at
              * most depth requests in flight, which an honest client keeps, its request ring is

@@ -88,6 +88,12 @@ server-eva)
     # preconditions are then decided at every call, not taken as given).
     # Text, Data and lists are read by their WP-proved contracts (-eva-use-spec): Eva's non-relational
     # domains cannot follow the bounds check of their pointer's read.
+    # No local is taken as initialised: a read before a write is an alarm. The answer's op fields
+    # and the drain's queue outputs are written only on some paths, so the `split` annotations in
+    # server.c (one state per op, and per outcome) and the `dynamic_split` in server_ring.c (one
+    # per queue answer) keep those paths apart; -eva-interprocedural-splits keeps them apart
+    # past the return to the encoder, and the equality domain knows that c->op is the label
+    # where dispatch splits it. A split only partitions states: it assumes nothing.
     r=$root
     src=${SB_EVA_SOURCES:-$r/bridge/src} # the negative controls' copies
     inc=${SB_EVA_INCLUDE:-$r/bridge/include}
@@ -98,7 +104,8 @@ server-eva)
         -warn-special-float none -no-warn-invalid-bool \
         -eva -eva-precision 2 -eva-slevel 10 -eva-auto-loop-unroll 200 -eva-split-return full -eva-ilevel 70 -eva-slevel-function sb_app_settle:100,dispatch:200,sb_server_init:300 \
         -eva-use-spec sb_codec_get_text,sb_codec_get_data,sb_codec_get_list \
-        -eva-initialized-locals -eva-print-callstacks >"$log" 2>&1 || { cat "$log"; exit 1; }
+        -eva-interprocedural-splits -eva-domains cvalue,equality \
+        -eva-print-callstacks >"$log" 2>&1 || { cat "$log"; exit 1; }
     sed -n '/ANALYSIS SUMMARY/,$p' "$log"
     # Eva takes a callee's precondition as given where it cannot decide it: list those.
     echo "preconditions Eva could not decide (taken as given), by function:"
@@ -116,6 +123,7 @@ server-eva)
     fi
     grep -A12 'eva:alarm' "$log" | grep -v 'condition got status unknown' || true
     grep -E "$libc|$mine" "$log" || true
+    grep -E '^ +[0-9]+ accesses? to uninitialized left-values' "$log" | sed 's/^ */reads before a write: /' || true
     echo "eva: alarms raised" >&2
     exit 1
     ;;
