@@ -45,10 +45,10 @@
  *  The notification path is run.sh server-ring-eva (SB_EVA_NOTIFICATION): the message is the
  *  bound notification's word with one kick bit, of any session, so one drain from the serve
  *  loop (a word with several kick bits drains several sessions in turn: not analysed, Eva's
- *  bits & (bits - 1) keeps no bound on the bits left). Not covered here: reads of a local
- *  before its first write (Eva's -eva-initialized-locals: the reply encoder reads the answer fields of the op that filled
- *  them, a correlation lost where dispatch returns; with it, Bool traps are not checked
- *  either). Text and Data bytes are not read here (their bounds are WP's, proofs/frama-c).
+ *  bits & (bits - 1) keeps no bound on the bits left). No local is taken as initialised: a
+ *  read before a write is an alarm (the split annotations of server.c and server_ring.c keep
+ *  apart the paths that write the answer's op fields and the drain's queue outputs; run.sh).
+ *  Text and Data bytes are not read here (their bounds are WP's, proofs/frama-c).
  */
 #include <sel4/sel4.h>
 #include <sel4bridge/app.h>
