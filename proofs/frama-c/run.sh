@@ -105,8 +105,17 @@ server-eva)
         -eva -eva-precision 2 -eva-slevel 10 -eva-auto-loop-unroll 200 -eva-split-return full -eva-ilevel 70 -eva-slevel-function sb_app_settle:100,dispatch:200,sb_server_init:300 \
         -eva-use-spec sb_codec_get_text,sb_codec_get_data,sb_codec_get_list \
         -eva-interprocedural-splits -eva-domains cvalue,equality \
-        -eva-print-callstacks >"$log" 2>&1 || { cat "$log"; exit 1; }
+        -eva-print-callstacks \
+        -then -cg "$work/callgraph.dot" >"$log" 2>&1 || { cat "$log"; exit 1; }
     sed -n '/ANALYSIS SUMMARY/,$p' "$log"
+    # The two indirect calls (an op through the const table ops[], an application method's
+    # m->fn): the callgraph (-cg) resolves each by Eva's values, so these are every function
+    # they can reach in this analysis (a call of any other value, NULL included, is an alarm).
+    for caller in dispatch run_method; do
+        callees=$(sed -n "s/^ *\"UV $caller ([0-9]*)\" -> \"UV \([A-Za-z_0-9]*\) ([0-9]*)\".*/\1/p" \
+            "$work/callgraph.dot" | grep -E '^op_|_skeleton$' | sort -u | paste -sd' ' || true)
+        [ -z "$callees" ] || echo "indirect callees of $caller (Eva): $callees"
+    done
     # Eva takes a callee's precondition as given where it cannot decide it: list those.
     echo "preconditions Eva could not decide (taken as given), by function:"
     grep -oE 'function [A-Za-z_0-9]+(, behavior [a-z_]+)?: precondition' "$log" |
