@@ -92,23 +92,35 @@ static void signaller(void *arg)
 
 /* ---- ping-pong: b round trips per sample ---- */
 
-static void ponger(void *arg)
+/* The peer's loop, in seL4_Wait on its notification or (@bound) in seL4_Recv on an endpoint,
+ * woken by the notification bound to this thread (seL4 then returns the notification's word as
+ * the badge; nothing is ever sent on the endpoint, so every wake-up must be the signal). Each
+ * caller passes a constant, so each gets its own loop with no test of @bound in it: the
+ * instructions a round trip costs are those of the wait alone. */
+static inline __attribute__((always_inline)) void pong(bool bound)
 {
-    (void)arg;
-    bench_pin(BENCH_ROLE_SERVER);
     uint64_t total = (uint64_t)(s.run.warmup + s.run.n) * s.per_sample;
     for (uint64_t i = 0; i < total; i++) {
         seL4_Word badge = 0;
-        seL4_Wait(BENCH_PEER_CAP(CAP_IN), &badge);
+        if (bound) {
+            seL4_Recv(BENCH_PEER_CAP(CAP_EP), &badge);
+        } else {
+            seL4_Wait(BENCH_PEER_CAP(CAP_IN), &badge);
+        }
         s.peer.checks++;
         s.peer.lost += badge != BADGE_SIGNAL;
         seL4_Signal(BENCH_PEER_CAP(CAP_OUT));
     }
 }
 
-/* As the bridge's server waits: seL4_Recv on an endpoint, woken by the notification bound to
- * this thread (seL4 then returns the notification's word as the badge). Nothing is ever sent on
- * the endpoint, so every wake-up must be the signal. */
+static void ponger(void *arg)
+{
+    (void)arg;
+    bench_pin(BENCH_ROLE_SERVER);
+    pong(false);
+}
+
+/* As the bridge's server waits: seL4_Recv on an endpoint, its notification bound to it. */
 static void ponger_bound(void *arg)
 {
     (void)arg;
@@ -116,17 +128,10 @@ static void ponger_bound(void *arg)
     if (seL4_TCB_BindNotification(seL4_CapInitThreadTCB, BENCH_PEER_CAP(CAP_IN)) !=
         seL4_NoError) {
         s.peer.errors++; /* counted; the loop still answers, so the run ends */
-        ponger(arg);
+        pong(false);
         return;
     }
-    uint64_t total = (uint64_t)(s.run.warmup + s.run.n) * s.per_sample;
-    for (uint64_t i = 0; i < total; i++) {
-        seL4_Word badge = 0;
-        seL4_Recv(BENCH_PEER_CAP(CAP_EP), &badge);
-        s.peer.checks++;
-        s.peer.lost += badge != BADGE_SIGNAL;
-        seL4_Signal(BENCH_PEER_CAP(CAP_OUT));
-    }
+    pong(true);
 }
 
 static void pinger(void *arg)
