@@ -167,14 +167,13 @@ static inline __attribute__((always_inline)) void drain(sb_server_t *s, uint32_t
             return;
         }
         /* @request is our private copy: the client can no longer change what the handler sees. */
+        /* The handler writes its result words straight into the completion (zero unless it
+         * writes them). */
         sb_queue_entry_t done = {.id = request.id, .op = request.op};
-        uint64_t result[2] = {0, 0};
         sb_status_t st = s->cfg.request
-                             ? s->cfg.request(s->cfg.ctx, session, &request, result)
+                             ? s->cfg.request(s->cfg.ctx, session, &request, done.arg)
                              : SB_ERR_UNKNOWN_REQUEST;
         done.status = (uint32_t)st;
-        done.arg[0] = result[0];
-        done.arg[1] = result[1];
         if (ss->state != SB_SESSION_OPEN) {
             return; /* the handler revoked this very session */
         }

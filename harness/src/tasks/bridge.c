@@ -127,6 +127,13 @@ static inline __attribute__((always_inline)) int reap_one(sb_client_t *c, sb_que
     }
 }
 
+/* The first completion after a submit: the ring was empty when we submitted, so wait first
+ * (a wake-up that finds nothing, from a signal of completions already reaped, waits again). */
+static inline __attribute__((always_inline)) int wait_reap(sb_client_t *c, sb_queue_entry_t *done)
+{
+    return sb_client_wait(c) == SB_OK ? reap_one(c, done) : -1;
+}
+
 /* Count a reaped completion: true when it is the one of @id, and it succeeded. */
 static bool is_completion(const sb_queue_entry_t *done, uint64_t id, bench_correctness_t *k)
 {
@@ -209,27 +216,26 @@ static void client_loop(sb_client_t *c, bench_run_t *r, bench_correctness_t *k)
             k->errors += sb_client_close(c, NULL) != SB_OK;
             k->checks++;
             break;
-        case V_NOTIFY: {
-            /* The end is taken as soon as we hold a completion, where raw_signal_wait's waiter
-             * takes it on waking; which completion it is, is checked after, as the waiter checks
-             * its badge after. */
+        case V_NOTIFY:
+        case V_KICK1:
+        case V_KICK2: {
+            /* Submit, wait, reap: as the raw ping-pong signals and waits. The sample ends as
+             * soon as we hold a completion (notify's begins in the server's handler); which
+             * completion it is, is checked after, as the raw peers check their badge. */
             sb_queue_entry_t done;
-            int got = submit_null(c, &id) == 0 ? reap_one(c, &done) : -1;
+            if (B.v != V_NOTIFY) {
+                start = plat_cycles();
+            }
+            int got = submit_null(c, &id) == 0 ? wait_reap(c, &done) : -1;
             end = plat_cycles();
-            start = atomic_load_explicit(&B.handled_at, memory_order_acquire);
+            if (B.v == V_NOTIFY) {
+                start = atomic_load_explicit(&B.handled_at, memory_order_acquire);
+            }
             if (got != 0 || (!is_completion(&done, id, k) && await_completion(c, id, k) != 0)) {
                 k->lost++;
             }
             break;
         }
-        case V_KICK1:
-        case V_KICK2:
-            start = plat_cycles();
-            if (submit_null(c, &id) != 0 || await_completion(c, id, k) != 0) {
-                k->lost++;
-            }
-            end = plat_cycles();
-            break;
         case V_BATCH: {
             sb_queue_entry_t reqs[SB_QUEUE_MAX_DEPTH];
             for (uint32_t j = 0; j < B.b; j++) {
