@@ -168,7 +168,7 @@ static int await_completion(sb_client_t *c, uint64_t id, bench_correctness_t *k)
     return 0;
 }
 
-static int submit_null(sb_client_t *c, uint64_t *id)
+static inline __attribute__((always_inline)) int submit_null(sb_client_t *c, uint64_t *id)
 {
     sb_queue_entry_t req = {.id = ++B.next_id, .op = NULL_OP};
     *id = req.id;
