@@ -10,6 +10,7 @@
 
 #include "server_app.h"
 #include "server_internal.h"
+#include "server_ring.h"
 #include "wire.h"
 
 /* What one call brought: its session, its op, the cap that came with it, and the body's root.
@@ -471,13 +472,19 @@ static seL4_MessageInfo_t encode(sb_server_t *s, uint32_t op, const sb_answer_t 
     return seL4_MessageInfo_new(a->status, 0, caps, words);
 }
 
+/* The application's own bits of the server's notification word. */
+static inline __attribute__((always_inline)) void serve_app_signal(sb_server_t *s, seL4_Word word)
+{
+    if ((word & SB_APP_SIGNAL_BITS) && s->cfg.signal) {
+        s->cfg.signal(s->cfg.ctx, word & SB_APP_SIGNAL_BITS);
+    }
+}
+
 /* Bits of the server's notification word: kicks, and the application's own signals. */
 static void serve_signal(sb_server_t *s, seL4_Word word)
 {
     sb_ring_serve_kicks(s, word & SB_KICK_BITS);
-    if ((word & SB_APP_SIGNAL_BITS) && s->cfg.signal) {
-        s->cfg.signal(s->cfg.ctx, word & SB_APP_SIGNAL_BITS);
-    }
+    serve_app_signal(s, word);
 }
 
 /*
@@ -660,7 +667,10 @@ sb_status_t sb_server_run(sb_server_t *s)
              * out straight into the dispatch: gcc otherwise puts a jump on the null call's path). */
             info = seL4_ReplyRecv(s->cfg.endpoint, reply, &badge);
         } else if (!recv(s, &info, &badge)) {
-            serve_signal(s, badge); /* the bound notification: nothing to answer */
+            /* The bound notification: nothing to answer. The kick's path: its drain runs here,
+             * inline (server_ring.h), not in a call of its own. */
+            serve_kicks(s, badge & SB_KICK_BITS);
+            serve_app_signal(s, badge);
             continue;
         }
         replying = handle(s, info, badge, &reply);

@@ -208,12 +208,13 @@ end_sleep:
                 :: else -> skip
                 fi;
 #endif
-                /* look_again: sb_queue_empty, then the completion ring's length. */
+                /* look_again: sb_queue_empty, then the completion ring's length, read only
+                 * when the bound says full. */
                 if
                 :: rq_tail_mem == rq_head -> break
                 :: else ->
                     if
-                    :: cp_tail - cp_head_mem == DEPTH -> break
+                    :: taken >= DEPTH && cp_tail - cp_head_mem == DEPTH -> break
                     :: else ->
                         atomic { s_rq_flag_buf = 0; s_rq_flag_p = 1 }; /* cancel, go on */
                         looks++

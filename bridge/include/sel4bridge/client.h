@@ -161,7 +161,8 @@ static inline void sb_client_kick_if_asked(sb_client_t *c)
 /*
  * Publish one request and kick as the session's phase says. SB_ERR_RING_FULL when as many
  * requests are in flight as the ring holds (reap first): this bound is what keeps the server's
- * completion ring from ever filling for an honest client.
+ * completion ring from ever filling for an honest client. It also says the request ring has a
+ * free slot (it holds at most the requests in flight), so the server's head is not read.
  */
 static inline sb_status_t sb_client_submit(sb_client_t *c, const sb_queue_entry_t *request)
 {
@@ -171,10 +172,7 @@ static inline sb_status_t sb_client_submit(sb_client_t *c, const sb_queue_entry_
     if (c->in_flight >= c->layout.ring_depth) {
         return SB_ERR_RING_FULL;
     }
-    sb_queue_status_t q = sb_queue_enqueue(&c->requests, request);
-    if (q != SB_QUEUE_OK) {
-        return sb_client_ring_status(q);
-    }
+    sb_queue_publish(&c->requests, request);
     c->in_flight++;
     sb_client_kick_if_asked(c);
     return SB_OK;

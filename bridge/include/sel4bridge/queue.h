@@ -354,6 +354,28 @@ static inline bool sb_queue_full(const sb_queue_producer_t *p)
 }
 
 /*
+ * Producer: publish one entry into a slot the caller already knows is free, from a count of its
+ * own checked against a head it read before (the consumer can only free more slots since), so
+ * the consumer's head is not read again (that read was the acquire: the consumer's reads of the
+ * slots it had freed happen before our writes to them). The slot written is always one of the ring's: a consumer
+ * that moved its head back meanwhile loses only its own entries, and the producer's next read of
+ * the head (sb_queue_producer_length, sb_queue_enqueue) finds an impossible one.
+ */
+/*@ requires sb_producer_ok(p) && \valid(p) && \valid_read(entry);
+    requires \separated(entry, p, p->ring);
+    assigns p->tail, p->ring->tail, p->ring->entries[p->tail % p->depth];
+    ensures p->ring->entries[\old(p->tail) % p->depth] == *entry;
+    ensures p->tail == (uint32_t)(\old(p->tail) + 1) && p->ring->tail == p->tail;
+*/
+static inline void sb_queue_publish(sb_queue_producer_t *p, const sb_queue_entry_t *entry)
+{
+    p->ring->entries[p->tail % p->depth] = *entry;
+    p->tail++;
+    /* Release: the entry written above is visible before the new tail that publishes it. */
+    atomic_store_explicit(&p->ring->tail, p->tail, memory_order_release);
+}
+
+/*
  * Producer: publish one entry. SB_QUEUE_FULL when no slot is free; SB_QUEUE_CORRUPT when the
  * consumer's head is impossible. Phase 1: kick after every SB_QUEUE_OK; Phase 2: kick only if
  * sb_queue_require_signal() says so.
@@ -389,10 +411,7 @@ static inline sb_queue_status_t sb_queue_enqueue(sb_queue_producer_t *p,
     if (used == p->depth) {
         return SB_QUEUE_FULL;
     }
-    p->ring->entries[p->tail % p->depth] = *entry;
-    p->tail++;
-    /* Release: the entry written above is visible before the new tail that publishes it. */
-    atomic_store_explicit(&p->ring->tail, p->tail, memory_order_release);
+    sb_queue_publish(p, entry);
     return SB_QUEUE_OK;
 }
 
