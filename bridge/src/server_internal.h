@@ -70,18 +70,9 @@ bool sb_server_handle_general(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word
 /*
  * Interleaving points of the drain, for tests: where the server is about to ask its client for a
  * kick (nothing to do now: the request ring empty, or the completion ring full), and where a look
- * again found work after all. The library only refers to sb_race_point, weakly, and defines none:
- * in a program that defines none either it is a null address and the drain calls nothing there
- * (one compare). A test program that defines it can stop the server thread at exactly that step
- * and run a peer there, so a race is driven deterministically instead of waited for.
+ * again found work after all. The library's sb_race_point does nothing (a weak definition); a
+ * test program that defines its own can stop the server thread at exactly that step and run a
+ * peer there, so a race is driven deterministically instead of waited for.
  */
 typedef enum { SB_RACE_RING_EMPTY, SB_RACE_COMPLETIONS_FULL, SB_RACE_LOOKED_AGAIN } sb_race_point_t;
-__attribute__((weak)) void sb_race_point(sb_server_t *s, uint32_t session, sb_race_point_t where);
-
-static inline __attribute__((always_inline)) void sb_race(sb_server_t *s, uint32_t session,
-                                                          sb_race_point_t where)
-{
-    if (sb_race_point) {
-        sb_race_point(s, session, where);
-    }
-}
+void sb_race_point(sb_server_t *s, uint32_t session, sb_race_point_t where);

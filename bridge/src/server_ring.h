@@ -57,12 +57,12 @@ static inline __attribute__((always_inline)) bool go_on(sb_server_t *s, uint32_t
     if (!phase2) {
         return false;
     }
-    sb_race(s, session, why);
+    sb_race_point(s, session, why);
     sb_queue_request_signal(&ss->requests);
     if (!look_again(ss, taken)) {
         return false;
     }
-    sb_race(s, session, SB_RACE_LOOKED_AGAIN);
+    sb_race_point(s, session, SB_RACE_LOOKED_AGAIN);
     return true;
 }
 

@@ -130,14 +130,6 @@ void seL4_Send(seL4_CPtr dest, seL4_MessageInfo_t info)
     (void)dest, (void)info;
 }
 
-/* The drain's race points (server_internal.h): a program that defines no sb_race_point has a
- * null address there and the drain calls nothing. C, and so Frama-C, takes a function's address
- * as never null, so the analysis defines it to do what the server then does there: nothing. */
-void sb_race_point(sb_server_t *s, uint32_t session, sb_race_point_t where)
-{
-    (void)s, (void)session, (void)where;
-}
-
 /* Ring frames: two per session, each a page of its own, mapped by sb_server_init; data frames,
  * mapped at each grant, all share one page (the dispatch never reads them). */
 static uint8_t frames[2 * SB_MAX_SESSIONS][1 << SB_FRAME_BITS];
