@@ -50,7 +50,8 @@ sb_status_t sb_bundle_grant(sb_server_t *s, uint32_t session, uint32_t caps, uin
 /* Take the bundle back; @next_state is SB_SESSION_REVOKED or SB_SESSION_FREE. */
 sb_status_t sb_bundle_revoke(sb_server_t *s, uint32_t session, uint32_t next_state);
 
-/* server_ring.c: serve the ring of each session whose kick bit is in @bits. */
+/* server_ring.c (the drain itself: server_ring.h): serve the ring of each session whose kick bit
+ * is in @bits. */
 void sb_ring_serve_kicks(sb_server_t *s, seL4_Word bits);
 /* Drain one session's request ring; signal its completion notification unless @quiet. */
 void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet);

@@ -6,8 +6,8 @@
  * that can end in a wait are model-checked, with the client's, in proofs/spin/cycle.pml.
  *
  * Inline, so that the receive loop (sb_server_run) serves a kick in its own frame, with no call
- * and no register saves of its own: that is the kick's path. server_ring.c holds the one
- * out-of-line copy everything else calls.
+ * and no register saves of its own: that is the kick's path. server_ring.c holds the out-of-line
+ * copies everything else calls (sb_ring_serve_kicks, sb_ring_drain).
  */
 #pragma once
 

@@ -90,7 +90,7 @@ server-eva)
     # domains cannot follow the bounds check of their pointer's read.
     # No local is taken as initialised: a read before a write is an alarm. The answer's op fields
     # and the drain's queue outputs are written only on some paths, so the `split` annotations in
-    # server.c (one state per op, and per outcome) and the `dynamic_split` in server_ring.c (one
+    # server.c (one state per op, and per outcome) and the `dynamic_split` in server_ring.h (one
     # per queue answer) keep those paths apart; -eva-interprocedural-splits keeps them apart
     # past the return to the encoder, and the equality domain knows that c->op is the label
     # where dispatch splits it. A split only partitions states: it assumes nothing.

@@ -46,7 +46,7 @@
  *  bound notification's word with one kick bit, of any session, so one drain from the serve
  *  loop (a word with several kick bits drains several sessions in turn: not analysed, Eva's
  *  bits & (bits - 1) keeps no bound on the bits left). No local is taken as initialised: a
- *  read before a write is an alarm (the split annotations of server.c and server_ring.c keep
+ *  read before a write is an alarm (the split annotations of server.c and server_ring.h keep
  *  apart the paths that write the answer's op fields and the drain's queue outputs; run.sh).
  *  Text and Data bytes are not read here (their bounds are WP's, proofs/frama-c).
  */

@@ -357,9 +357,10 @@ static inline bool sb_queue_full(const sb_queue_producer_t *p)
  * Producer: publish one entry into a slot the caller already knows is free, from a count of its
  * own checked against a head it read before (the consumer can only free more slots since), so
  * the consumer's head is not read again (that read was the acquire: the consumer's reads of the
- * slots it had freed happen before our writes to them). The slot written is always one of the ring's: a consumer
- * that moved its head back meanwhile loses only its own entries, and the producer's next read of
- * the head (sb_queue_producer_length, sb_queue_enqueue) finds an impossible one.
+ * slots it had freed happen before our writes to them). The slot written is always one of the
+ * ring's: a consumer that moved its head back meanwhile loses only its own entries, and the
+ * producer's next read of the head (sb_queue_producer_length, sb_queue_enqueue) finds an
+ * impossible one.
  */
 /*@ requires sb_producer_ok(p) && \valid(p) && \valid_read(entry);
     requires \separated(entry, p, p->ring);
