@@ -58,7 +58,7 @@ $cov report -instr-profile=$out/profiles/all.profdata $objects codec/src codec/i
        /^-+$/ { next }
        NF >= 13 { printf "%-44s %9s (%5s) %9s (%5s)\n", $1, $10, $9, $13, $12 }'
 if [ $uncovered = 1 ]; then
-  for f in $(find codec/src bridge/src -name '*.c' | sort); do
+  for f in $(find codec/src bridge/src -name '*.[ch]' | sort); do
     $cov show -instr-profile=$out/profiles/all.profdata $objects "$f" 2>/dev/null |
       awk -v f="$f" -F'|' '$2 ~ /^ *0$/ { sub(/^ +/, "", $1); printf "%s:%s:%s\n", f, $1, $3 }'
   done
