@@ -1,10 +1,14 @@
 /*
  * The kick / completion cycle: requests through the granted rings, answered exactly once and in
  * order — one at a time, pipelined to the ring's depth, batched — in Phase 1 (kick every enqueue)
- * and Phase 2 (kick when asked), the synchronous kick, unknown ops, and indices crossing 2^32.
- * The server and the client are components, each in an address space of its own (on seL4).
+ * and Phase 2 (kick when asked), the synchronous kick, unknown ops, and indices crossing 2^32;
+ * and a client that moves its completion head back in the middle of a session, which costs it
+ * its bundle and nothing else. The server and the clients are components, each in an address
+ * space of its own (on seL4).
  */
 #include "support/testsys.h"
+
+#include <stdatomic.h>
 
 #define OP_TWICE 1   /* result[0] = 2 * arg[0] + 1, result[1] = arg[1] ^ id */
 #define OP_UNKNOWN 99
@@ -207,11 +211,211 @@ static void one(ts_client_fn fn, uint32_t ring_start, const char *what)
     TS_CHECK(ts_server_stop(&srv) == 0, "server stopped");
 }
 
+/*
+ * A completion head moved back in the middle of a session. The server reads a client's completion
+ * head on the first turn of each drain (and again when the room it counted runs out) and publishes
+ * into the room counted from it, so a head the client moves back is found at the next read:
+ * impossible (more completions in flight than the ring holds), and the session's bundle is
+ * revoked. It must cost the client that bundle and the completions in it, and nothing else: the
+ * request published with the bad head is never run, the session can be opened again, and another
+ * session is answered exactly after every attack. Each attack in both phases, with the kick that
+ * follows the bad head either the one an enqueue sends or a synchronous kick call.
+ */
+#define HEAD_DEPTH 8u
+#define HEAD_ROUND_TRIPS 12u                /* completions published and reaped: 1.5 rings */
+#define HEAD_UNREAPED 3u                    /* published; all but the first left in the ring */
+#define HEAD_SERVED (HEAD_ROUND_TRIPS + HEAD_UNREAPED)
+#define HEAD_AFTER_ID 0xbac0000000000001ull /* published after the head moved back: never run */
+#define HEAD_ATTACKS 4
+
+/* Counted by the server's handler; pages of their own, shared with the server. */
+static struct {
+    TS_PAGE_ALIGNED atomic_uint after_run;
+} head_seen;
+
+static sb_status_t head_handler(void *ctx, uint32_t session, const sb_queue_entry_t *rq,
+                                uint64_t result[2])
+{
+    if (rq->id == HEAD_AFTER_ID) {
+        atomic_fetch_add(&head_seen.after_run, 1);
+    }
+    return handler(ctx, session, rq, result);
+}
+
+/* Page-aligned: shared with the attacker alone. */
+typedef struct {
+    TS_PAGE_ALIGNED sb_phase_t phase;
+    bool kick_call; /* the kick after the bad head: a kick call, else the enqueue's own */
+} head_attack_t;
+
+/* Session 1: requests answered, the head moved back, the kick; then what the client sees. */
+static void head_back_client(ts_client_t *tc)
+{
+    const head_attack_t *a = tc->arg;
+    sb_client_t *c = &tc->client;
+    sb_stats_t before, after;
+    TS_CHECK_STATUS(ts_client_setup(tc), SB_OK);
+    TS_CHECK_STATUS(sb_client_open(c, 4, HEAD_DEPTH, a->phase), SB_OK);
+    TS_CHECK_STATUS(sb_client_stats(c, &before), SB_OK);
+    const uint32_t start = c->completions.head;
+    TS_CHECK(run(c, HEAD_ROUND_TRIPS, HEAD_DEPTH, 1) == HEAD_ROUND_TRIPS, "round trips");
+    for (uint64_t id = HEAD_ROUND_TRIPS + 1; id <= HEAD_SERVED; id++) {
+        sb_queue_entry_t rq = request(id);
+        TS_CHECK_STATUS(sb_client_submit(c, &rq), SB_OK);
+    }
+    /* After the kick call the server has drained the ring and is waiting again: every request
+     * is answered, and no drain is under way when the head moves. */
+    uint32_t consumed = 0, completed = 0;
+    TS_CHECK_STATUS(sb_client_kick_call(c, &consumed, &completed), SB_OK);
+    TS_CHECK(consumed == start + HEAD_SERVED && completed == start + HEAD_SERVED,
+             "all %u answered before the attack: consumed %u, completed %u", HEAD_SERVED,
+             consumed - start, completed - start);
+    sb_queue_entry_t done = {0};
+    TS_CHECK_STATUS(sb_client_reap(c, &done), SB_OK);
+    TS_CHECK(answers(&done, HEAD_ROUND_TRIPS + 1), "completion %u", HEAD_ROUND_TRIPS + 1);
+
+    /* The head back where the session began: the server's tail is HEAD_SERVED entries ahead of
+     * it, more than the ring holds, which no honest client can write. */
+    atomic_store_explicit(&c->completions.ring->head, start, memory_order_release);
+    sb_queue_entry_t rq = request(HEAD_AFTER_ID);
+    if (a->kick_call) {
+        /* Published without a kick: the kick call's drain is the first to look. */
+        TS_CHECK(sb_queue_enqueue(&c->requests, &rq) == SB_QUEUE_OK, "enqueue");
+        c->in_flight++;
+        TS_CHECK_STATUS(sb_client_kick_call(c, NULL, NULL), SB_ERR_REVOKED);
+    } else {
+        /* Phase 1 kicks every enqueue; Phase 2 kicks too: the drain that answered the kick call
+         * asked for a kick before it went to wait. seL4 delivers the pending kick before the
+         * next call, so the ping is answered after the server has read the head. */
+        uint64_t kicks = c->kicks;
+        TS_CHECK_STATUS(sb_client_submit(c, &rq), SB_OK);
+        TS_CHECK(c->kicks == kicks + 1, "the enqueue kicked: %lu kicks",
+                 (unsigned long)(c->kicks - kicks));
+        TS_CHECK_STATUS(sb_client_ping(c), SB_ERR_REVOKED);
+    }
+    TS_CHECK(!c->open && c->revoked, "the client knows its bundle is gone");
+    ts_sync(); /* the root looks at the session */
+
+    /* The completions left in the ring went with the bundle; the library answers locally. */
+    TS_CHECK_STATUS(sb_client_reap(c, &done), SB_ERR_REVOKED);
+    TS_CHECK_STATUS(sb_client_submit(c, &rq), SB_ERR_REVOKED);
+    TS_CHECK_STATUS(sb_client_kick_call(c, NULL, NULL), SB_ERR_REVOKED);
+    TS_CHECK_STATUS(sb_client_ping(c), SB_ERR_REVOKED);
+    TS_CHECK_STATUS(sb_client_stats(c, &after), SB_OK);
+    TS_CHECK(after.ring_requests == before.ring_requests + HEAD_SERVED &&
+                 after.revoked_bundles == before.revoked_bundles + 1 &&
+                 after.open_sessions == before.open_sessions - 1,
+             "server counts: %lu ring requests (+%lu), %u revoked (+%d), %u open (%d)",
+             (unsigned long)after.ring_requests,
+             (unsigned long)(after.ring_requests - before.ring_requests), after.revoked_bundles,
+             (int)after.revoked_bundles - (int)before.revoked_bundles, after.open_sessions,
+             (int)after.open_sessions - (int)before.open_sessions);
+    uint64_t served = 0;
+    TS_CHECK_STATUS(sb_client_close(c, &served), SB_OK);
+    TS_CHECK(served == HEAD_SERVED, "the revoked session served %lu", (unsigned long)served);
+
+    /* The session's slot works in full again. */
+    TS_CHECK_STATUS(sb_client_open(c, 4, HEAD_DEPTH, a->phase), SB_OK);
+    TS_CHECK(run(c, HEAD_ROUND_TRIPS, HEAD_DEPTH, 1) == HEAD_ROUND_TRIPS, "after reopening");
+    TS_CHECK_STATUS(sb_client_close(c, &served), SB_OK);
+    TS_CHECK(served == HEAD_ROUND_TRIPS, "the reopened session served %lu",
+             (unsigned long)served);
+    tc->result = 0;
+}
+
+/* Session 2, open throughout: after every attack, round trips and a kick call, exact. */
+static void head_bystander(ts_client_t *tc)
+{
+    sb_client_t *c = &tc->client;
+    TS_CHECK_STATUS(ts_client_setup(tc), SB_OK);
+    TS_CHECK_STATUS(sb_client_open(c, 4, HEAD_DEPTH, SB_PHASE_SIGNAL_WHEN_ASKED), SB_OK);
+    uint64_t served = 0;
+    for (int round = 0; round < HEAD_ATTACKS; round++) {
+        ts_sync(); /* the last round is done; the root lets this one go once an attack is over */
+        TS_CHECK_STATUS(sb_client_ping(c), SB_OK);
+        TS_CHECK(run(c, 20, HEAD_DEPTH, 1) == 20, "bystander after attack %d", round);
+        uint32_t consumed = 0, completed = 0;
+        TS_CHECK_STATUS(sb_client_kick_call(c, &consumed, &completed), SB_OK);
+        served += 20;
+        TS_CHECK(consumed == completed, "bystander's kick call: %u consumed, %u completed",
+                 consumed, completed);
+    }
+    uint64_t closed = 0;
+    TS_CHECK_STATUS(sb_client_close(c, &closed), SB_OK);
+    TS_CHECK(closed == served, "bystander served %lu of %lu", (unsigned long)closed,
+             (unsigned long)served);
+    tc->result = 0;
+}
+
+static void head_back(void)
+{
+    static ts_server_t srv;
+    srv = (ts_server_t){.cfg = {.max_sessions = 2, .max_bundle = 8, .pool_frames = 8,
+                                .default_depth = HEAD_DEPTH, .request = head_handler}};
+    srv.share[0] = (ts_region_t){&head_seen, sizeof head_seen};
+    TS_CHECK(ts_server_start(&srv) == 0 && srv.init_status == SB_OK, "server");
+    plat_printf("a completion head moved back mid-session:\n");
+    ts_client_t by;
+    TS_CHECK(ts_client_create(&srv, &by, 2, ts_client_rights(), head_bystander, NULL, 0) == 0,
+             "bystander");
+    ts_client_start(&by);
+    ts_await(&by); /* open, and waiting for the first attack to end */
+    static head_attack_t attacks[HEAD_ATTACKS];
+    for (int i = 0; i < HEAD_ATTACKS; i++) {
+        unsigned failures = ts_failures();
+        attacks[i] = (head_attack_t){.phase = i < 2 ? SB_PHASE_KICK_EVERY_ENQUEUE
+                                                    : SB_PHASE_SIGNAL_WHEN_ASKED,
+                                     .kick_call = i % 2 == 1};
+        ts_client_t c;
+        TS_CHECK(ts_client_create(&srv, &c, 1, ts_client_rights(), head_back_client,
+                                  &attacks[i], 0) == 0 &&
+                     ts_client_share(&c, &attacks[i], sizeof attacks[i]) == 0,
+                 "attacker");
+        ts_client_start(&c);
+        ts_await(&c);
+        /* The client has been told; the server's own record says why. */
+        const sb_server_session_t *ss = &srv.server.sessions[0];
+        TS_CHECK(ss->state == SB_SESSION_REVOKED && ss->served == HEAD_SERVED,
+                 "session 1: state %u, served %lu", ss->state, (unsigned long)ss->served);
+        ts_release(&c);
+        TS_CHECK(ts_client_join(&c) == 0 && c.result == 0, "attacker ran to the end");
+        ts_client_destroy(&c);
+        /* The bystander's round: the server still answers it. Over before the next attack, so
+         * that the attacker's counts are its own. */
+        ts_release(&by);
+        if (i + 1 < HEAD_ATTACKS) {
+            ts_await(&by);
+        }
+        plat_printf("  phase %d, %s: %s\n", i < 2 ? 1 : 2,
+                    attacks[i].kick_call ? "kick call" : "the enqueue's kick",
+                    ts_failures() == failures ? "passed" : "FAILED");
+    }
+    TS_CHECK(ts_client_join(&by) == 0 && by.result == 0, "bystander ran to the end");
+    ts_client_destroy(&by);
+    TS_CHECK(ts_server_stop(&srv) == 0, "server stopped");
+    TS_CHECK(atomic_load(&head_seen.after_run) == 0,
+             "%u requests published after the head moved back were run",
+             atomic_load(&head_seen.after_run));
+    sb_server_stats_t st = sb_server_stats(&srv.server);
+    /* Each attack: HEAD_SERVED, then HEAD_ROUND_TRIPS after reopening; the bystander 20 a round.
+     * Revoked: each attacker's bundle by the server and its reopened one at its close (closing
+     * the revoked session revokes nothing more), and the bystander's at its close. */
+    uint64_t want_ring = HEAD_ATTACKS * (HEAD_SERVED + HEAD_ROUND_TRIPS + 20);
+    TS_CHECK(st.ring_requests == want_ring && st.revoked_bundles == 2 * HEAD_ATTACKS + 1 &&
+                 st.open_sessions == 0,
+             "%lu ring requests (want %lu), %u revoked (want %u), %u open",
+             (unsigned long)st.ring_requests, (unsigned long)want_ring, st.revoked_bundles,
+             2 * HEAD_ATTACKS + 1, st.open_sessions);
+    TS_CHECK(srv.server.pool_free_count == 8, "every pool frame back: %u",
+             srv.server.pool_free_count);
+}
+
 int main(void)
 {
     plat_init();
     ts_address_space = PLAT_AS_SEPARATE;
     one(cycle_client, 0, "kick / completion cycle:");
     one(wrap_client, UINT32_MAX - 19, "indices across 2^32:");
+    head_back();
     ts_exit("bridge_ring");
 }
