@@ -60,6 +60,13 @@ def main():
             f.write(text)
         os.replace(path + ".tmp", path)
     print(f'extract_results.py: wrote {os.path.join(a.out, doc["run_id"] + ".json")}')
+    # The image's exit status says the run failed; the log's reader is told what and why here.
+    for u in doc.get("unmeasured") or []:
+        params = " ".join(f"{k}={v}" for k, v in (u.get("params") or {}).items())
+        what = "/".join(x for x in (u["task"], u.get("variant")) if x)
+        print(f'extract_results.py: not measured: {what}{" " + params if params else ""}, '
+              f'{u["side"]} side ({u["implementation"]}): {u["status"]}: {u["reason"]}',
+              file=sys.stderr)
     return 0 if doc.get("correctness_ok") else 1
 
 

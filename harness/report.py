@@ -234,6 +234,8 @@ def verdict_html(t, loaded=False):
         text = '<span class="notmet">NOT met</span>'
     elif v == "inconclusive":
         text = '<span class="inconclusive">inconclusive</span>'
+    elif t["status"] == "failed":
+        return '<span class="notmet">FAILED: not measured</span>'
     elif t["status"] != "measured":
         return '<span class="na">not measured</span>'
     else:
@@ -597,12 +599,45 @@ def metadata_table(doc):
         f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows) + "</table>"
 
 
+def what_text(x):
+    """task/variant and its params, for an unmeasured or skipped entry."""
+    what = "/".join(v for v in (x.get("task"), x.get("variant")) if v)
+    return what + (f' ({params_text(x["params"])})' if x.get("params") else "")
+
+
+def unmeasured_html(doc):
+    """What the run was asked to measure and did not, each with why (none in documents from
+    before measured_ok)."""
+    items = doc.get("unmeasured") or []
+    if not items:
+        return ""
+    rows = "".join(f'<li>{esc(what_text(u))}, {esc(u["side"])} side '
+                   f'(<code>{esc(u["implementation"])}</code>): {esc(u["status"])}: '
+                   f'{esc(u["reason"] or "no reason given")}</li>' for u in items)
+    return (f'<p id="unmeasured" class="notmet">Not measured, so the run failed '
+            f'({len(items)}):</p><ul>{rows}</ul>')
+
+
+def skipped_html(doc):
+    """What the run left out by design on this target: not failures."""
+    items = doc.get("skipped") or []
+    if not items:
+        return ""
+    rows = "".join(
+        f'<li>{esc("Linux mechanisms" if k["what"] == "linux_baselines" else what_text(k))}: '
+        f'{esc(k["reason"])}</li>' for k in items)
+    return f'<p id="skipped" class="note">Skipped by design on this target:</p><ul>{rows}</ul>'
+
+
 def render(doc):
     ok = doc["correctness_ok"]
     measured = sum(t["status"] == "measured" for t in doc["tasks"])
     verdicts = [verdict_of(t) for t in doc["tasks"]]
     verdict = ('<span class="met">all correctness checks passed</span>' if ok
                else '<span class="notmet">A CORRECTNESS CHECK FAILED</span>')
+    if doc.get("measured_ok") is False:
+        verdict = ('<span class="notmet">RUN FAILED: a measurement asked for was not made'
+                   f'</span> ({verdict})')
     machine = ""
     if doc.get("machine"):
         cls = "loaded" if loaded_of(doc) else "note"
@@ -625,6 +660,7 @@ def render(doc):
         f'below the target, "NOT met" when all of it is above, "inconclusive" when it straddles '
         f'the target; where instructions were counted (host model, callgrind), their ratio '
         f'decides.</p>',
+        unmeasured_html(doc), skipped_html(doc),
         machine,
         '<h2 id="targets">Targets and ratios</h2>', ratio_svg(doc), summary_table(doc),
         '<h2 id="tasks">Tasks</h2>',

@@ -378,6 +378,43 @@ static void emit_metadata(bench_json_t *j, const bench_run_info_t *info)
     emit_machine(j, info);
 }
 
+/* One measurement asked for and not made: what it was, and why (result.h). */
+static void emit_unmeasured(void *ctx, const bench_case_t *c, const char *side,
+                            const bench_measurement_t *m)
+{
+    bench_json_t *j = ctx;
+    bench_json_begin_object(j);
+    kv_string(j, "task", c ? c->task : m->related_task);
+    if (c) {
+        kv_string(j, "variant", c->variant);
+        emit_params(j, &c->params);
+    }
+    kv_string(j, "side", side);
+    kv_string(j, "implementation", m->name);
+    kv_string(j, "status", bench_status_name(m->status));
+    kv_string(j, "reason", m->status_reason);
+    bench_json_end_object(j);
+}
+
+static void emit_skipped(bench_json_t *j, const bench_run_info_t *info)
+{
+    bench_json_key(j, "skipped");
+    bench_json_begin_array(j);
+    for (uint32_t i = 0; info->skipped && i < info->nskipped; i++) {
+        const bench_skip_t *k = &info->skipped[i];
+        bench_json_begin_object(j);
+        kv_string(j, "what", k->c ? "case" : "linux_baselines");
+        if (k->c) {
+            kv_string(j, "task", k->c->task);
+            kv_string(j, "variant", k->c->variant);
+            emit_params(j, &k->c->params);
+        }
+        kv_string(j, "reason", k->reason);
+        bench_json_end_object(j);
+    }
+    bench_json_end_array(j);
+}
+
 void bench_emit_document(const bench_run_info_t *info, const bench_result_t *results,
                          uint32_t nresults, const bench_measurement_t *linux_baselines,
                          uint32_t nlinux, bench_out_fn out, void *ctx, bool pretty)
@@ -403,6 +440,15 @@ void bench_emit_document(const bench_run_info_t *info, const bench_result_t *res
 
     bench_json_key(&j, "correctness_ok");
     bench_json_bool(&j, bench_results_ok(results, nresults, linux_baselines, nlinux));
+    /* Apart from correctness_ok, which keeps its meaning: a run can fail with every check
+     * passed, when something it was asked to measure was not measured. */
+    bench_json_key(&j, "measured_ok");
+    bench_json_bool(&j, bench_results_measured(results, nresults, linux_baselines, nlinux));
+    bench_json_key(&j, "unmeasured");
+    bench_json_begin_array(&j);
+    bench_for_each_unmeasured(results, nresults, linux_baselines, nlinux, emit_unmeasured, &j);
+    bench_json_end_array(&j);
+    emit_skipped(&j, info);
 
     bench_json_key(&j, "harness");
     bench_json_begin_object(&j);

@@ -25,6 +25,39 @@ bool bench_results_ok(const bench_result_t *r, uint32_t nr, const bench_measurem
     return true;
 }
 
+uint32_t bench_for_each_unmeasured(const bench_result_t *r, uint32_t nr,
+                                   const bench_measurement_t *lx, uint32_t nlx,
+                                   bench_unmeasured_fn fn, void *ctx)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < nr; i++) {
+        const bench_measurement_t *side[2] = {&r[i].bridge, &r[i].baseline};
+        for (int k = 0; k < 2; k++) {
+            if (side[k]->status != BENCH_MEASURED) {
+                n++;
+                if (fn) {
+                    fn(ctx, r[i].c, k == 0 ? "bridge" : "baseline", side[k]);
+                }
+            }
+        }
+    }
+    for (uint32_t i = 0; i < nlx; i++) {
+        if (lx[i].status != BENCH_MEASURED) {
+            n++;
+            if (fn) {
+                fn(ctx, NULL, "linux", &lx[i]);
+            }
+        }
+    }
+    return n;
+}
+
+bool bench_results_measured(const bench_result_t *r, uint32_t nr, const bench_measurement_t *lx,
+                            uint32_t nlx)
+{
+    return bench_for_each_unmeasured(r, nr, lx, nlx, NULL, NULL) == 0;
+}
+
 bool bench_ratio_of(bench_unit_t unit, uint64_t bridge, uint64_t baseline, double *ratio)
 {
     if (bridge == 0 || baseline == 0) {

@@ -77,6 +77,16 @@ typedef struct {
     const char *loaded_reason;         /* why it counts as loaded (or not) */
 } bench_machine_t;
 
+/*
+ * A part of the harness left out by design on this target, never a measurement that failed: the
+ * Linux mechanisms under --no-linux or in a root task, a case outside the --quick set or the
+ * cross-core set. Listed in the document as skipped, with the reason; the run does not fail.
+ */
+typedef struct {
+    const bench_case_t *c; /* the case skipped; NULL: the Linux mechanisms */
+    const char *reason;
+} bench_skip_t;
+
 typedef struct {
     const char *run_id;      /* UUID v4, made when the run starts */
     const char *started_at;  /* RFC 3339, UTC */
@@ -109,12 +119,32 @@ typedef struct {
     double budget_s;          /* time budget per case; 0: none */
     const bench_machine_t *machine; /* NULL: not known (a root task) */
     const char *icount_method;      /* NULL: no instruction counts in this run */
+    const bench_skip_t *skipped;    /* left out by design, nskipped of them */
+    uint32_t nskipped;
 } bench_run_info_t;
 
 /* True when no measurement counted a violation, a lost or duplicated message, or an error. */
 bool bench_correct(const bench_correctness_t *c);
 bool bench_results_ok(const bench_result_t *r, uint32_t nr, const bench_measurement_t *lx,
                       uint32_t nlx);
+
+/*
+ * Each measurement the run was asked for and did not make, in report order: a case's bridge
+ * variant or its baseline ("bridge", "baseline"; @c its case), or a Linux mechanism ("linux",
+ * @c NULL), whose status is not_measured (no implementation in this build) or failed (a fault, a
+ * setup that could not be made, a hang; status_reason says which). @fn is called for each (may be
+ * NULL); returns how many there were. Any makes the run fail (bench_results_measured), apart from
+ * correctness: correctness_ok keeps saying only whether a check counted a violation, a loss, a
+ * duplicate or an error, and a run can fail with every check passed.
+ */
+typedef void (*bench_unmeasured_fn)(void *ctx, const bench_case_t *c, const char *side,
+                                    const bench_measurement_t *m);
+uint32_t bench_for_each_unmeasured(const bench_result_t *r, uint32_t nr,
+                                   const bench_measurement_t *lx, uint32_t nlx,
+                                   bench_unmeasured_fn fn, void *ctx);
+/* True when every measurement asked for was made (none for bench_for_each_unmeasured). */
+bool bench_results_measured(const bench_result_t *r, uint32_t nr, const bench_measurement_t *lx,
+                            uint32_t nlx);
 
 /*
  * @bridge / @baseline for latencies; @baseline / @bridge for throughput, so that a ratio above 1

@@ -19,8 +19,9 @@ typedef enum {
 
 typedef enum {
     BENCH_MEASURED,
-    BENCH_NOT_MEASURED, /* no implementation yet: no figures are reported */
-    BENCH_FAILED,       /* setup or measure failed: run->error says why */
+    BENCH_NOT_MEASURED, /* no implementation in this build: no figures are reported */
+    BENCH_FAILED,       /* setup or measure failed (a fault among them): run->error says why */
+    /* Either, for a case the run was asked for, fails the run (bench_results_measured). */
 } bench_status_t;
 
 /* What a task checks besides time; every counter must stay 0 except checks. */

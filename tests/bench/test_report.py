@@ -20,6 +20,7 @@ failures = []
 def check(cond, what):
     if not cond:
         failures.append(what)
+    return cond
 
 
 def main():
@@ -63,6 +64,15 @@ def main():
             check('id="machine"' in page, "machine state missing from the header")
             if doc["machine"]["loaded"]:
                 check("LOADED" in page, "a loaded machine not said so")
+        # A run that did not make a measurement it was asked for says it failed, and why; what
+        # it left out by design is listed apart.
+        if doc.get("measured_ok") is False:
+            check("RUN FAILED" in page and 'id="unmeasured"' in page, "a failed run not said so")
+        for u in doc.get("unmeasured") or []:
+            check(html.escape(u["reason"] or "") in page, f"not measured, reason missing: {u}")
+        for k in doc.get("skipped") or []:
+            check('id="skipped"' in page and html.escape(k["reason"]) in page,
+                  f"skip missing: {k}")
         if doc["linux_baselines"]:
             check('id="linux"' in page, "Linux section missing")
             for m in doc["linux_baselines"]:
@@ -117,10 +127,10 @@ def check_histogram():
         check(False, f"histogram of an empty series: {e!r}")
 
 
-def report():
+def report(name="test_report"):
     for f in failures:
-        print("test_report: " + f, file=sys.stderr)
-    print("test_report: " + ("FAILED" if failures else "all checks passed"))
+        print(f"{name}: {f}", file=sys.stderr)
+    print(f"{name}: " + ("FAILED" if failures else "all checks passed"))
     return 1 if failures else 0
 
 

@@ -2,7 +2,8 @@
 """Validate sel4bridge results documents: the JSON Schema, then what a schema cannot say
 (percentiles in order, histogram counts summing to n, the ratio matching the median of its pair
 ratios (or the two p50s) and inside its interval, met saying the verdict, a cycle verdict matching
-its interval and target, met only when measured). --mutate also checks that known-bad edits of each document are rejected;
+its interval and target, met only when measured, measured_ok and unmeasured saying exactly which
+sides were not measured). --mutate also checks that known-bad edits of each document are rejected;
 --all-tasks requires the six tasks, each beside a measured baseline."""
 import argparse
 import copy
@@ -91,6 +92,19 @@ def semantic_errors(doc):
                     errs.append(f"{where}: verdict {verdict}, the interval says {want_v}")
     for i, m in enumerate(doc["linux_baselines"]):
         check_measurement(f"linux_baselines[{i}] {m['name']}", m)
+    if "measured_ok" in doc:
+        # Every side asked for and not measured, in report order, and nothing else.
+        want = [(t["name"], t["variant"], side, m["status"])
+                for t in doc["tasks"] for side, m in (("bridge", t), ("baseline", t["baseline"]))
+                if m["status"] != "measured"]
+        want += [(m["related_task"], None, "linux", m["status"])
+                 for m in doc["linux_baselines"] if m["status"] != "measured"]
+        got = [(u["task"], u.get("variant"), u["side"], u["status"])
+               for u in doc.get("unmeasured", [])]
+        if got != want:
+            errs.append(f"unmeasured {got} does not list the sides not measured {want}")
+        if doc["measured_ok"] != (not want):
+            errs.append(f"measured_ok {doc['measured_ok']} with {len(want)} not measured")
     return errs
 
 
@@ -131,6 +145,17 @@ def mutations(doc):
             lo=d["tasks"][k]["overhead_ratio"] * 2, hi=d["tasks"][k]["overhead_ratio"] * 3))
     if doc.get("machine"):
         yield "load average not three numbers", m(lambda d: d["machine"].update(load_start=[1]))
+    if "measured_ok" in doc:
+        yield "measured_ok contradicts the statuses", m(lambda d: d.update(
+            measured_ok=not d["measured_ok"]))
+        if doc["unmeasured"]:
+            yield "unmeasured emptied", m(lambda d: d.update(unmeasured=[]))
+            yield "unmeasured status unknown", m(lambda d: d["unmeasured"][0].update(
+                status="skipped"))
+        else:
+            yield "a measured side listed as unmeasured", m(lambda d: d.update(unmeasured=[
+                {"task": "call", "variant": "bridge", "side": "bridge",
+                 "implementation": "bridge_call", "status": "failed", "reason": "made up"}]))
     yield "baseline missing", m(lambda d: d["tasks"][0].pop("baseline"))
     yield "unit unknown", m(lambda d: d["tasks"][0].update(unit="ms"))
     yield "negative violations", m(lambda d: d["tasks"][0]["correctness"].update(violations=-1))
