@@ -1,7 +1,8 @@
 /*
  * The server's transport: receive (seL4_Recv / seL4_ReplyRecv), tell a call from a kick by the
- * badge, check everything a client controls (badge, label, length, caps, body), dispatch through
- * the operation table, and encode the reply in place in the message registers.
+ * badge, check everything a client controls (badge, label, length, caps, body), dispatch to the
+ * bridge's ops (SB_OPS) or an application's methods, and encode the reply in place in the message
+ * registers.
  */
 #include <sel4bridge/server.h>
 
@@ -26,9 +27,10 @@ typedef struct sb_call {
 } sb_call_t;
 
 /* What the reply says; encoded once the handler is done with the kernel. Only the fields its op
- * or method writes are set (see sb_server_handle_general). The `split` annotations of dispatch
- * and run_method are Frama-C Eva's alone (no code): they keep the analysis states of each op, and
- * of success and failure, apart, so that Eva sees encode() read only fields that were written. */
+ * or method writes are set (see sb_server_handle_general). The `split` annotations of dispatch,
+ * ran and run_method are Frama-C Eva's alone (no code): they keep the analysis states of each op,
+ * and of success and failure, apart, so that Eva sees encode() read only fields that were written.
+ */
 typedef struct sb_answer {
     sb_status_t status;
     uint32_t detail; /* Error.detail when status is not SB_OK */
@@ -58,7 +60,10 @@ static sb_status_t fail(sb_answer_t *a, sb_status_t status, uint32_t detail)
 
 /* ---- Operations. Each decodes its fields first, then acts. ---- */
 
-static sb_status_t op_open(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
+/* Out of line: a session opens once, and inlined into dispatch, gcc no longer sees that encode()
+ * reads a->u.open only after this wrote it (-Wmaybe-uninitialized). */
+static __attribute__((noinline)) sb_status_t op_open(sb_server_t *s, sb_call_t *c,
+                                                     sb_answer_t *a)
 {
     bridge_OpenSessionRequest_reader_t r = {c->root};
     uint32_t caps = bridge_OpenSessionRequest_get_bundleCaps(r);
@@ -153,6 +158,12 @@ static sb_status_t op_revoke(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
     return sb_bundle_revoke(s, target, SB_SESSION_REVOKED); /* runs the revoke hook */
 }
 
+static sb_status_t op_ping(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
+{
+    (void)s, (void)c, (void)a;
+    return SB_OK; /* passing the checks is all a ping asks */
+}
+
 static sb_status_t op_stats(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
 {
     (void)s, (void)c, (void)a;
@@ -162,36 +173,33 @@ static sb_status_t op_stats(sb_server_t *s, sb_call_t *c, sb_answer_t *a)
 #define IN(state) (1u << (state))
 
 /*
- * The handler table, indexed by the message label: what a request of each op must satisfy (its
- * sb_checks_t, as every application method has them: the caps it takes, its largest request, the
- * session states it runs in), whether its body is read at all, and the op. A request struct with
- * no fields carries nothing the server could use, so its words are never decoded (the length
- * check still holds them to the fastpath's size). Ping has no op: passing the checks is all it
- * asks, and answer_ping() is its reply on either path.
+ * The bridge's ops, one row each, indexed by the message label: what a request of the op must
+ * satisfy (its sb_checks_t, as every application method has them: the caps it takes, its largest
+ * request, the session states it runs in), its request struct, and the function that runs it.
+ * This one list makes both the table of checks (ops[]) and dispatch's switch, which calls each
+ * function directly (gcc can inline each into its case, and folds the row's constants into the
+ * checks). A request struct with no fields carries nothing the server could use, so its words
+ * are never decoded (the length check still holds them to the fastpath's size). Ping asks
+ * nothing beyond its checks: op_ping is empty, and its reply is an empty PingReply.
  */
-#define OPS(caps, states) {(caps), SB_MSG_MAX_WORDS, (states)}
-#define HAS_FIELDS(T) (bridge_##T##_DATA_WORDS + bridge_##T##_POINTERS > 0)
-static const struct sb_op {
-    sb_checks_t check;
-    bool decode; /* the request struct has fields: decode its root */
-    sb_status_t (*fn)(sb_server_t *, sb_call_t *, sb_answer_t *);
-} ops[] = {
-    [bridge_Op_ping] = {OPS(0, IN(SB_SESSION_OPEN)), HAS_FIELDS(PingRequest), NULL},
-    [bridge_Op_openSession] = {OPS(0, IN(SB_SESSION_FREE) | IN(SB_SESSION_REVOKED)),
-                               HAS_FIELDS(OpenSessionRequest), op_open},
-    [bridge_Op_capCall] = {OPS(1, IN(SB_SESSION_OPEN)), HAS_FIELDS(CapCallRequest), op_cap_call},
-    [bridge_Op_kick] = {OPS(0, IN(SB_SESSION_OPEN)), HAS_FIELDS(KickRequest), op_kick},
-    [bridge_Op_closeSession] = {OPS(0, IN(SB_SESSION_OPEN) | IN(SB_SESSION_REVOKED)),
-                                HAS_FIELDS(CloseSessionRequest), op_close},
-    [bridge_Op_revokeBundle] = {OPS(0, IN(SB_SESSION_OPEN)), HAS_FIELDS(RevokeBundleRequest),
-                                op_revoke},
-    [bridge_Op_stats] = {OPS(0, IN(SB_SESSION_OPEN) | IN(SB_SESSION_REVOKED)),
-                         HAS_FIELDS(StatsRequest), op_stats},
-};
-#undef OPS
-#undef HAS_FIELDS
-_Static_assert(IN(SB_SESSION_OPEN) == SB_METHOD_STATES, "application methods run in open sessions");
+#define SB_OPS(X)                                                                               \
+    X(ping, 0, IN(SB_SESSION_OPEN), PingRequest, op_ping)                                       \
+    X(openSession, 0, IN(SB_SESSION_FREE) | IN(SB_SESSION_REVOKED), OpenSessionRequest, op_open) \
+    X(capCall, 1, IN(SB_SESSION_OPEN), CapCallRequest, op_cap_call)                             \
+    X(kick, 0, IN(SB_SESSION_OPEN), KickRequest, op_kick)                                       \
+    X(closeSession, 0, IN(SB_SESSION_OPEN) | IN(SB_SESSION_REVOKED), CloseSessionRequest,       \
+      op_close)                                                                                 \
+    X(revokeBundle, 0, IN(SB_SESSION_OPEN), RevokeBundleRequest, op_revoke)                     \
+    X(stats, 0, IN(SB_SESSION_OPEN) | IN(SB_SESSION_REVOKED), StatsRequest, op_stats)
+
+#define SB_OP_CHECKS(name, caps, states, Request, fn) \
+    [bridge_Op_##name] = {(caps), SB_MSG_MAX_WORDS, (states)},
+static const sb_checks_t ops[] = {SB_OPS(SB_OP_CHECKS)};
+#undef SB_OP_CHECKS
 #define SB_OP_COUNT (sizeof ops / sizeof ops[0])
+/* The request struct has fields: its root is decoded. */
+#define HAS_FIELDS(T) (bridge_##T##_DATA_WORDS + bridge_##T##_POINTERS > 0)
+_Static_assert(IN(SB_SESSION_OPEN) == SB_METHOD_STATES, "application methods run in open sessions");
 
 /*
  * What every call must satisfy, in the order it is checked; the first check a call fails names
@@ -284,8 +292,9 @@ static bool refused(sb_server_t *s, sb_refusal_t r, uint32_t session, sb_answer_
     return true;
 }
 
-/* The reply to a ping that passed its checks, on either path: an empty PingReply, which is its
- * root pointer alone (the empty struct's, as sb_codec_init_root writes it), written directly. */
+/* The fast path's reply to a ping that passed its checks: an empty PingReply, which is its root
+ * pointer alone (the empty struct's, as sb_codec_init_root writes it for encode() on the general
+ * path), written directly. */
 _Static_assert(bridge_PingReply_ROOT_WORDS == 1, "an empty struct is its root pointer");
 static inline __attribute__((always_inline)) seL4_MessageInfo_t answer_ping(sb_server_t *s,
                                                                             uint64_t *mrs)
@@ -344,77 +353,90 @@ static void run_method(sb_server_t *s, const sb_method_t *m, uint64_t *mrs, sb_c
     /*@ split a->status == SB_OK; */
 }
 
-/* Check one call against everything the client controls, then run it; true when it is a ping
- * that passed every check (answered by answer_ping, as on the fast path). */
-static bool dispatch(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge, uint64_t *mrs,
+/* The checks of a call's entry @k for the call in @c, and when @decode, its body, in place: the
+ * codec checks every pointer against these words. The root's status is the reader's remembered
+ * one (the reader is fresh), so it is looked at once. @reader lives as long as the call: c->root
+ * refers to it. False, with the refusal named in @a, when the call may not run. No contract of
+ * its own: WP reads it inlined into dispatch, as gcc compiles it (run.sh server-calls). */
+static inline __attribute__((always_inline)) bool admitted(sb_server_t *s, seL4_MessageInfo_t info,
+                                                           uint64_t *mrs, const sb_checks_t *k,
+                                                           bool decode, sb_codec_reader_t *reader,
+                                                           sb_call_t *c, sb_answer_t *a)
+{
+    if (refused(s, entry_refusal(s, info, k, c->session, c->cap || c->unwrapped), c->session,
+                a)) {
+        return false;
+    }
+    if (decode) {
+        sb_codec_reader_init(reader, mrs, (size_t)seL4_MessageInfo_get_length(info));
+        sb_codec_status_t st = sb_codec_read_root(reader, &c->root);
+        if (st != SB_CODEC_OK) {
+            fail(a, SB_ERR_BAD_MESSAGE, st);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* An op's status @st, in @a. */
+static inline __attribute__((always_inline)) void ran(sb_answer_t *a, sb_status_t st)
+{
+    a->status = st;
+    /*@ split a->status == SB_OK; */
+    if (st != SB_OK && a->detail == 0 && st >= SB_WIRE_STATUS_COUNT) {
+        /* A local reason from a helper (e.g. SB_ERR_KERNEL): say it in the detail. */
+        a->detail = st;
+        a->status = SB_ERR_NO_RESOURCES;
+    }
+}
+
+/* Check one call against everything the client controls, then run it. */
+static void dispatch(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge, uint64_t *mrs,
                      sb_call_t *c, sb_answer_t *a)
 {
     seL4_Word label = seL4_MessageInfo_get_label(info);
     seL4_Word id = badge & ~SB_BADGE_CALL;
     c->op = (uint32_t)(label & 0xffff); /* echoed in Error.op, even when it names no op */
     if (refused(s, badge_refusal(s, id), 0, a)) {
-        return false;
+        return;
     }
     c->session = (uint32_t)id;
-    /* The label: an index into the bridge's table, or an application's interface and method (a
-     * server without applications answers every other label badOp, detail 0). */
-    const struct sb_op *op = NULL;
-    const sb_method_t *m = NULL;
-    const sb_checks_t *k;
-    bool got_cap = c->cap || c->unwrapped;
-    if (label < SB_OP_COUNT) {
-        /*@ split c->op; */ /* == label here: one analysis state per op */
-        op = &ops[label];
-        k = &op->check;
-    } else if (label >= SB_APP_LABEL_MIN && s->app != NULL) {
+    /* The label: a bridge op (SB_OPS: its row's checks, then its function), or an application's
+     * interface and method (a server without applications answers every other label badOp,
+     * detail 0). */
+    sb_codec_reader_t reader;
+    if (label >= SB_OP_COUNT) {
+        if (label < SB_APP_LABEL_MIN || s->app == NULL) {
+            fail(a, SB_ERR_BAD_OP, 0);
+            return;
+        }
         sb_status_t why = SB_ERR_UNKNOWN_INTERFACE;
-        m = sb_app_method(s, label, &why);
+        const sb_method_t *m = sb_app_method(s, label, &why);
         if (m == NULL) {
             fail(a, SB_ERR_BAD_OP, why);
-            return false;
+            return;
         }
-        k = &m->check;
-    } else {
-        fail(a, SB_ERR_BAD_OP, 0);
-        return false;
-    }
-    if (refused(s, entry_refusal(s, info, k, c->session, got_cap), c->session, a)) {
-        return false;
-    }
-    /* The body, in place: the codec checks every pointer against these words. The root's status
-     * is the reader's remembered one (the reader is fresh), so it is looked at once. The reader
-     * lives as long as the call: c->root refers to it. */
-    sb_codec_reader_t reader;
-    if (op != NULL && !op->decode) {
-        if (op->fn == NULL) {
-            return true; /* a ping */
+        if (admitted(s, info, mrs, &m->check, true, &reader, c, a)) {
+            run_method(s, m, mrs, c, a);
         }
-    } else {
-        sb_codec_reader_init(&reader, mrs, (size_t)seL4_MessageInfo_get_length(info));
-        sb_codec_status_t st = sb_codec_read_root(&reader, &c->root);
-        if (st != SB_CODEC_OK) {
-            fail(a, SB_ERR_BAD_MESSAGE, st);
-            return false;
-        }
+        return;
     }
-    if (m != NULL) {
-        run_method(s, m, mrs, c, a);
-        return false;
+    /*@ split c->op; */ /* == label here: one analysis state per op */
+    switch (c->op) {
+#define SB_OP_CASE(name, caps, states, Request, fn)                                               \
+    case bridge_Op_##name:                                                                        \
+        if (admitted(s, info, mrs, &ops[bridge_Op_##name], HAS_FIELDS(Request), &reader, c, a)) { \
+            ran(a, fn(s, c, a));                                                                  \
+        }                                                                                         \
+        return;
+        SB_OPS(SB_OP_CASE)
+#undef SB_OP_CASE
     }
-    /* The cap call, the op a client makes in a loop, takes the table's function by its constant
-     * index: gcc then sees which function it is and inlines it (its body is a few loads). */
-    a->status = op == &ops[bridge_Op_capCall] ? ops[bridge_Op_capCall].fn(s, c, a)
-                                              : op->fn(s, c, a);
-    /*@ split a->status == SB_OK; */
-    if (a->status != SB_OK && a->detail == 0 && a->status >= SB_WIRE_STATUS_COUNT) {
-        /* A local reason from a helper (e.g. SB_ERR_KERNEL): say it in the detail. */
-        a->detail = a->status;
-        a->status = SB_ERR_NO_RESOURCES;
-    }
-    return false;
 }
+#undef HAS_FIELDS
 
-/* Encode @a as the reply to op @op in the message registers (a ping's is answer_ping's). */
+/* Encode @a as the reply to op @op in the message registers (a ping's: the words answer_ping
+ * writes on the fast path). */
 static seL4_MessageInfo_t encode(sb_server_t *s, uint32_t op, const sb_answer_t *a,
                                  uint32_t session, uint64_t *mrs)
 {
@@ -428,6 +450,9 @@ static seL4_MessageInfo_t encode(sb_server_t *s, uint32_t op, const sb_answer_t 
         bridge_Error_set_detail(e, a->detail);
     } else {
         switch (op) {
+        case bridge_Op_ping:
+            bridge_PingReply_init_root(&b);
+            break;
         case bridge_Op_openSession:
             sb_wire_put_layout(bridge_OpenSessionReply_init_root(&b), &a->u.open);
             break;
@@ -499,12 +524,11 @@ static inline __attribute__((always_inline)) bool ping_fast(sb_server_t *s, seL4
                                                             seL4_Word badge, uint64_t *mrs,
                                                             seL4_MessageInfo_t *reply)
 {
-    const struct sb_op *op = &ops[bridge_Op_ping];
     _Static_assert(bridge_PingRequest_DATA_WORDS + bridge_PingRequest_POINTERS == 0,
                    "a ping's body is never read");
     seL4_Word id = badge & ~SB_BADGE_CALL;
     if (seL4_MessageInfo_get_label(info) != bridge_Op_ping || badge_refusal(s, id) != SB_PASSES ||
-        entry_refusal(s, info, &op->check, (uint32_t)id, false) != SB_PASSES) {
+        entry_refusal(s, info, &ops[bridge_Op_ping], (uint32_t)id, false) != SB_PASSES) {
         return false;
     }
     *reply = answer_ping(s, mrs);
@@ -546,10 +570,7 @@ __attribute__((noinline)) bool sb_server_handle_general(sb_server_t *s,
         c.cap_badge = c.unwrapped ? seL4_GetBadge(0) : 0;
         c.cap = seL4_MessageInfo_get_capsUnwrapped(info) != ((1u << sent) - 1);
     }
-    if (dispatch(s, info, badge, mrs, &c, &a)) {
-        *reply = answer_ping(s, mrs);
-        return true;
-    }
+    dispatch(s, info, badge, mrs, &c, &a);
     if (c.cap) {
         /* Empty the receive slot whatever happened, before the next receive: seL4 would drop
          * (not queue) a cap sent to an occupied slot. */

@@ -82,8 +82,9 @@ server-eva)
     # The server's dispatch of one message of any content (server_eva.c says what is given).
     # Eva must raise no alarm and leave no libc or builtin precondition unproved; the reader's
     # own contracts are WP's (codec-reader), Eva only checks the code that runs.
-    # `dispatch` and `sb_app_settle` keep their paths apart (-eva-slevel-function): the answer
-    # an op fills and the reply slot a handle names are only known on the path that set them;
+    # `dispatch` (and `admitted` and `ran`, which gcc inlines into it) and `sb_app_settle` keep
+    # their paths apart (-eva-slevel-function): the answer an op fills and the reply slot a
+    # handle names are only known on the path that set them;
     # `sb_server_init` too, so that each session's ring frames stay its own (the queue's
     # preconditions are then decided at every call, not taken as given).
     # Text, Data and lists are read by their WP-proved contracts (-eva-use-spec): Eva's non-relational
@@ -102,16 +103,16 @@ server-eva)
         "$here/server_eva.c" "$src"/server*.c "$src/data.c" \
         "$r/codec/src/read.c" "$r/codec/src/build.c" "$r/tests/apps/gen/apps_test.capnp.server.c" \
         -warn-special-float none -no-warn-invalid-bool \
-        -eva -eva-precision 2 -eva-slevel 10 -eva-auto-loop-unroll 200 -eva-split-return full -eva-ilevel 70 -eva-slevel-function sb_app_settle:100,dispatch:200,sb_server_init:300 \
+        -eva -eva-precision 2 -eva-slevel 10 -eva-auto-loop-unroll 200 -eva-split-return full -eva-ilevel 70 -eva-slevel-function sb_app_settle:100,dispatch:1000,admitted:200,ran:200,sb_server_init:300 \
         -eva-use-spec sb_codec_get_text,sb_codec_get_data,sb_codec_get_list \
         -eva-interprocedural-splits -eva-domains cvalue,equality \
         -eva-print-callstacks \
         -then -cg "$work/callgraph.dot" >"$log" 2>&1 || { cat "$log"; exit 1; }
     sed -n '/ANALYSIS SUMMARY/,$p' "$log"
-    # The two indirect calls (an op through the const table ops[], an application method's
-    # m->fn): the callgraph (-cg) resolves each by Eva's values, so these are every function
-    # they can reach in this analysis (a call of any other value, NULL included, is an alarm).
-    for caller in dispatch run_method; do
+    # The one indirect call (an application method's m->fn; dispatch calls each op directly):
+    # the callgraph (-cg) resolves it by Eva's values, so these are every function it can
+    # reach in this analysis (a call of any other value, NULL included, is an alarm).
+    for caller in run_method; do
         callees=$(sed -n "s/^ *\"UV $caller ([0-9]*)\" -> \"UV \([A-Za-z_0-9]*\) ([0-9]*)\".*/\1/p" \
             "$work/callgraph.dot" | grep -E '^op_|_skeleton$' | sort -u | paste -sd' ' || true)
         [ -z "$callees" ] || echo "indirect callees of $caller (Eva): $callees"
@@ -170,8 +171,10 @@ server-calls)
     ops=op_open,op_cap_call,op_kick,op_revoke
     "${sfc[@]}" "$work/server_calls.c" "${calls_wp[@]}" -wp-fct "$ops" >"$log" 2>&1 ||
         { cat "$log"; exit 1; }
-    "${sfc[@]}" "$work/server_calls.c" "${calls_wp[@]}" -wp-fct dispatch,sb_server_handle_general \
-        -wp-prop sb_root,sb_call \
+    # admitted() (an entry's checks and its body's read) is inlined into dispatch as gcc inlines
+    # it, so WP follows the root from sb_codec_read_root to each op's call as one function.
+    "${sfc[@]}" "$work/server_calls.c" -inline-calls admitted "${calls_wp[@]}" \
+        -wp-fct dispatch,sb_server_handle_general -wp-prop sb_root,sb_call \
         >>"$log" 2>&1 || { cat "$log"; exit 1; }
     # Then each generated skeleton (its params: a struct of the message) and the accessors of its
     # schema that it calls, these as codec-accessors proves bridge.capnp.h's.

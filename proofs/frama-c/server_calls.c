@@ -24,5 +24,5 @@ static void run_method(sb_server_t *s, const sb_method_t *m, uint64_t *mrs, sb_c
                        sb_answer_t *a);
 /* The call record and the answer: sb_server_handle_general's own locals. */
 /*@ requires sb_call: \valid(c) && \valid(a) && \separated(c, a); */
-static bool dispatch(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge, uint64_t *mrs,
+static void dispatch(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge, uint64_t *mrs,
                      sb_call_t *c, sb_answer_t *a);
