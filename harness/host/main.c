@@ -214,24 +214,16 @@ static void print_table(const bench_result_t *r, uint32_t nr, const bench_measur
     printf("cycles at %.3f GHz: 1000 cycles = %.1f ns\n", (double)hz / 1e9, 1e12 / (double)hz);
 }
 
-/* One named line per measurement asked for and not made. */
-static void say_unmeasured(void *ctx, const bench_case_t *c, const char *side,
-                           const bench_measurement_t *m)
-{
-    char params[32] = "";
-    if (c && (c->params.k || c->params.b || c->params.bytes)) {
-        params[0] = ' ';
-        params_text(&c->params, params + 1, sizeof(params) - 1);
-    }
-    fprintf((FILE *)ctx, "sel4bridge-bench: NOT MEASURED: %s%s%s%s, %s side (%s): %s: %s\n",
-            c ? c->task : m->related_task, c ? "/" : "", c ? c->variant : "", params, side,
-            m->name, bench_status_name(m->status),
-            m->status_reason ? m->status_reason : "no reason given");
-}
-
 static void to_file(void *ctx, const char *s, size_t len)
 {
     fwrite(s, 1, len, (FILE *)ctx);
+}
+
+/* One named line per measurement asked for and not made, on stderr. */
+static void say_unmeasured(void *ctx, const bench_case_t *c, const char *side,
+                           const bench_measurement_t *m)
+{
+    bench_say_unmeasured(to_file, ctx, c, side, m);
 }
 
 static int write_document(const char *dir, const char *name, const bench_run_info_t *info,

@@ -94,26 +94,12 @@ static void progress(const char *task, const char *variant, const char *impl, ui
     }
 }
 
-/* One named line per measurement asked for and not made, beside the document on the console. */
+/* One named line per measurement asked for and not made, beside the document on the console
+ * (a root task measures no Linux mechanism, so every one has its case). */
 static void say_unmeasured(void *ctx, const bench_case_t *c, const char *side,
                            const bench_measurement_t *m)
 {
-    (void)ctx;
-    if (!c) {
-        return; /* a Linux mechanism: none in a root task */
-    }
-    plat_printf("sel4bridge-bench: NOT MEASURED: %s/%s", c->task, c->variant);
-    if (c->params.k) {
-        plat_printf(" k=%u", (unsigned)c->params.k);
-    }
-    if (c->params.b) {
-        plat_printf(" b=%u", (unsigned)c->params.b);
-    }
-    if (c->params.bytes) {
-        plat_printf(" bytes=%u", (unsigned)c->params.bytes);
-    }
-    plat_printf(", %s side (%s): %s: %s\n", side, m->name, bench_status_name(m->status),
-                m->status_reason ? m->status_reason : "no reason given");
+    bench_say_unmeasured(to_console, ctx, c, side, m);
 }
 
 /*

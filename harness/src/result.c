@@ -52,6 +52,45 @@ uint32_t bench_for_each_unmeasured(const bench_result_t *r, uint32_t nr,
     return n;
 }
 
+static void say(bench_out_fn out, void *ctx, const char *s)
+{
+    out(ctx, s, strlen(s));
+}
+
+static void say_param(bench_out_fn out, void *ctx, const char *name, uint32_t v)
+{
+    char num[24];
+    if (v) {
+        say(out, ctx, name);
+        out(ctx, num, bench_fmt_u64(num, v));
+    }
+}
+
+void bench_say_unmeasured(bench_out_fn out, void *ctx, const bench_case_t *c, const char *side,
+                          const bench_measurement_t *m)
+{
+    say(out, ctx, "sel4bridge-bench: NOT MEASURED: ");
+    if (c) {
+        say(out, ctx, c->task);
+        say(out, ctx, "/");
+        say(out, ctx, c->variant);
+        say_param(out, ctx, " k=", c->params.k);
+        say_param(out, ctx, " b=", c->params.b);
+        say_param(out, ctx, " bytes=", c->params.bytes);
+    } else {
+        say(out, ctx, m->related_task ? m->related_task : "-");
+    }
+    say(out, ctx, ", ");
+    say(out, ctx, side);
+    say(out, ctx, " side (");
+    say(out, ctx, m->name);
+    say(out, ctx, "): ");
+    say(out, ctx, bench_status_name(m->status));
+    say(out, ctx, ": ");
+    say(out, ctx, m->status_reason ? m->status_reason : "no reason given");
+    say(out, ctx, "\n");
+}
+
 bool bench_results_measured(const bench_result_t *r, uint32_t nr, const bench_measurement_t *lx,
                             uint32_t nlx)
 {

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "json.h" /* bench_out_fn */
 #include "pairing.h"
 #include "stats.h"
 #include "task.h"
@@ -142,6 +143,11 @@ typedef void (*bench_unmeasured_fn)(void *ctx, const bench_case_t *c, const char
 uint32_t bench_for_each_unmeasured(const bench_result_t *r, uint32_t nr,
                                    const bench_measurement_t *lx, uint32_t nlx,
                                    bench_unmeasured_fn fn, void *ctx);
+/* Write the console's line for one measurement bench_for_each_unmeasured reports (the root task
+ * and sel4bridge-bench say it alike): "sel4bridge-bench: NOT MEASURED: <task>/<variant>[ k=..]
+ * [ b=..][ bytes=..], <side> side (<implementation>): <status>: <reason>". */
+void bench_say_unmeasured(bench_out_fn out, void *ctx, const bench_case_t *c, const char *side,
+                          const bench_measurement_t *m);
 /* True when every measurement asked for was made (none for bench_for_each_unmeasured). */
 bool bench_results_measured(const bench_result_t *r, uint32_t nr, const bench_measurement_t *lx,
                             uint32_t nlx);
