@@ -71,9 +71,19 @@ bool sb_server_handle_general(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word
 /*
  * Interleaving points of the drain, for tests: where the server is about to ask its client for a
  * kick (nothing to do now: the request ring empty, or the completion ring full), and where a look
- * again found work after all. The library's sb_race_point does nothing (a weak definition); a
- * test program that defines its own can stop the server thread at exactly that step and run a
- * peer there, so a race is driven deterministically instead of waited for.
+ * again found work after all. Only the library's race build (sb_bridge_race, SB_RACE_POINTS) has
+ * them: its sb_race_point does nothing (a weak definition), and a test program that defines its
+ * own can stop the server thread at exactly that step and run a peer there, so a race is driven
+ * deterministically instead of waited for. Every other build compiles them to nothing: a call
+ * on Phase 2's path would cost the kick its arguments, the call, and the registers the compiler
+ * must keep across it.
  */
 typedef enum { SB_RACE_RING_EMPTY, SB_RACE_COMPLETIONS_FULL, SB_RACE_LOOKED_AGAIN } sb_race_point_t;
+#ifdef SB_RACE_POINTS
 void sb_race_point(sb_server_t *s, uint32_t session, sb_race_point_t where);
+#else
+static inline void sb_race_point(sb_server_t *s, uint32_t session, sb_race_point_t where)
+{
+    (void)s, (void)session, (void)where;
+}
+#endif

@@ -2,14 +2,15 @@
  * paths other than sb_server_run's loop, and sb_server_complete. */
 #include "server_ring.h"
 
-/* A test program that defines its own stops the server here (server_internal.h). A weak
- * reference with no definition would be cheaper (a compare with a null address), but on aarch64
- * and riscv64 gcc loads such an address from the GOT, in the image's data, which a component
- * does not map. */
+/* The race build only (server_internal.h): a test program that defines its own stops the server
+ * here. Defined, not a weak reference left undefined: on aarch64 and riscv64 gcc loads such an
+ * address from the GOT, in the image's data, which a component does not map. */
+#ifdef SB_RACE_POINTS
 __attribute__((weak)) void sb_race_point(sb_server_t *s, uint32_t session, sb_race_point_t where)
 {
     (void)s, (void)session, (void)where;
 }
+#endif
 
 void sb_ring_serve_kicks(sb_server_t *s, seL4_Word bits)
 {
