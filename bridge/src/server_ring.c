@@ -19,6 +19,9 @@ void sb_ring_serve_kicks(sb_server_t *s, seL4_Word bits)
 
 void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet)
 {
+    /* A control call's drain: the session's kick bit, if its budget ran out earlier, is served
+     * now (serve_kicks clears the bits it is given). */
+    s->pending &= ~sb_kick_bit(session);
     drain(s, session, quiet);
 }
 

@@ -93,21 +93,15 @@ static inline __attribute__((always_inline)) void signal_completions(sb_server_t
  * Phase 1 stops, Phase 2 asks for a kick and looks again. A look that sees an older head or tail
  * is one proofs/spin/cycle.pml's drain may make.
  */
-static inline __attribute__((always_inline)) void drain(sb_server_t *s, uint32_t session,
-                                                        bool quiet)
+static inline __attribute__((always_inline)) void drain_phase(sb_server_t *s, uint32_t session,
+                                                              sb_server_session_t *ss,
+                                                              bool phase2, bool quiet)
 {
-    /* For the analysis only (an ACSL comment, no code; proofs/frama-c, server-eva): one state
-     * per session, so that each drain writes its own session's fields whichever session the
-     * caller's state merged. */
-    /*@ split session; */
-    sb_server_session_t *ss = sb_session(s, session);
-    bool phase2 = ss->phase == SB_PHASE_SIGNAL_WHEN_ASKED;
     /* Both count against the budget: a client that moves its indices back and forth can make
      * every look-again succeed and every dequeue find nothing, and must not keep us here; a
      * request left pending counts as a look. */
     uint32_t posted = 0, looks = 0;
     uint32_t taken = ss->depth; /* not known yet: read on the first turn */
-    s->pending &= ~sb_kick_bit(session);
     if (phase2) {
         /* Awake now: while we drain, the client's enqueues need not kick. */
         sb_queue_cancel_signal(&ss->requests);
@@ -204,8 +198,28 @@ static inline __attribute__((always_inline)) void drain(sb_server_t *s, uint32_t
     }
 }
 
+/* The drain of one session, compiled once per phase (@phase2 a constant in each): the kick's
+ * path then tests no phase and keeps fewer values live across the handler's call. */
+static inline __attribute__((always_inline)) void drain(sb_server_t *s, uint32_t session,
+                                                        bool quiet)
+{
+    /* For the analysis only (an ACSL comment, no code; proofs/frama-c, server-eva): one state
+     * per session, so that each drain writes its own session's fields whichever session the
+     * caller's state merged. */
+    /*@ split session; */
+    sb_server_session_t *ss = sb_session(s, session);
+    if (ss->phase == SB_PHASE_SIGNAL_WHEN_ASKED) {
+        drain_phase(s, session, ss, true, quiet);
+    } else {
+        drain_phase(s, session, ss, false, quiet);
+    }
+}
+
 static inline __attribute__((always_inline)) void serve_kicks(sb_server_t *s, seL4_Word bits)
 {
+    /* Each of these is served now: kick bits an earlier turn kept (pending) are dropped in one
+     * store, and a drain whose budget runs out sets its own again. */
+    s->pending &= ~bits;
     while (bits) {
         uint32_t session = (uint32_t)__builtin_ctzll(bits) + 1;
         bits &= bits - 1;
