@@ -25,6 +25,27 @@
 #define KV_BUNDLE_CAPS (SB_BUNDLE_MIN + KV_DATA_FRAMES)
 #define KV_RING_DEPTH 32u
 
+/* A small value travels in the call's one 64-bit word, byte i in bits 8i to 8i + 7 whatever the
+ * machine's byte order. Unrolled, so that gcc makes each of these one load or one store (a loop
+ * of shifts costs about 50 instructions, on both sides of every small put and get). */
+static inline uint64_t kv_small_word(const uint8_t bytes[KV_SMALL_MAX])
+{
+    uint64_t word = 0;
+#pragma GCC unroll 8
+    for (unsigned i = 0; i < KV_SMALL_MAX; i++) {
+        word |= (uint64_t)bytes[i] << (8 * i);
+    }
+    return word;
+}
+
+static inline void kv_small_bytes(uint64_t word, uint8_t bytes[KV_SMALL_MAX])
+{
+#pragma GCC unroll 8
+    for (unsigned i = 0; i < KV_SMALL_MAX; i++) {
+        bytes[i] = (uint8_t)(word >> (8 * i));
+    }
+}
+
 /* What each session may hold; at most KV_KEYS_MAX keys and KV_SPACE_BYTES bytes. */
 typedef struct kv_quota {
     uint32_t keys;

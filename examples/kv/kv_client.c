@@ -89,13 +89,9 @@ sb_status_t kv_put(sb_client_t *c, uint64_t key, const void *value, uint32_t siz
                    kv_Outcome_t *outcome)
 {
     if (size <= KV_SMALL_MAX) {
-        uint8_t bytes[8] = {0};
-        uint64_t word = 0;
+        uint8_t bytes[KV_SMALL_MAX] = {0};
         memcpy(bytes, value, size);
-        for (unsigned i = 0; i < 8; i++) {
-            word |= (uint64_t)bytes[i] << (8 * i);
-        }
-        return kv_Kv_put(c, key, word, (uint8_t)size, outcome);
+        return kv_Kv_put(c, key, kv_small_word(bytes), (uint8_t)size, outcome);
     }
     kv_item_t it = {.key = key, .value = (void *)value, .size = size};
     sb_status_t st = kv_put_batch(c, &it, 1);

@@ -130,12 +130,9 @@ sb_status_t kv_Kv_get_impl(sb_app_call_t *call, uint64_t key, kv_Outcome_t *outc
     }
     *size = e->size;
     if (e->size <= KV_SMALL_MAX) {
-        uint8_t bytes[8] = {0};
+        uint8_t bytes[KV_SMALL_MAX] = {0};
         memcpy(bytes, &s->heap[e->offset], e->size);
-        *value = 0;
-        for (unsigned i = 0; i < 8; i++) {
-            *value |= (uint64_t)bytes[i] << (8 * i);
-        }
+        *value = kv_small_word(bytes);
     }
     *outcome = kv_Outcome_ok;
     return SB_OK;
@@ -148,10 +145,8 @@ sb_status_t kv_Kv_put_impl(sb_app_call_t *call, uint64_t key, uint64_t value, ui
         call->detail = 2; /* the field's ordinal: size */
         return SB_ERR_BAD_ARGUMENT;
     }
-    uint8_t bytes[8];
-    for (unsigned i = 0; i < 8; i++) {
-        bytes[i] = (uint8_t)(value >> (8 * i));
-    }
+    uint8_t bytes[KV_SMALL_MAX];
+    kv_small_bytes(value, bytes);
     source_t src = {.small = bytes};
     kv_server_t *kv = call->app_ctx;
     *outcome = store(kv, space_of(kv, call->session), key, &src, size);
