@@ -74,6 +74,19 @@ static void exact(kv_peer_t *p)
     CHECK_ST(kv_Kv_put(c, 7, 0xffffffffffffffffull, 3, &out), SB_OK); /* only 3 bytes kept */
     CHECK_ST(kv_Kv_get(c, 7, &out, &size, &word), SB_OK);
     CHECK(size == 3 && word == 0xffffff, "3 bytes: %lx", (unsigned long)word);
+    /* The wire order of a small value: byte i in bits 8i..8i+7, from bytes (kv_put) to the
+     * word and from the word to bytes (kv_get). */
+    static const uint8_t three[3] = {1, 2, 3};
+    uint8_t back[KV_SMALL_MAX] = {0};
+    CHECK_ST(kv_put(c, 11, three, 3, &out), SB_OK);
+    CHECK_ST(kv_Kv_get(c, 11, &out, &size, &word), SB_OK);
+    CHECK(size == 3 && word == 0x030201, "bytes to word: %lx", (unsigned long)word);
+    CHECK_ST(kv_Kv_put(c, 12, 0x0807060504030201ull, 3, &out), SB_OK);
+    CHECK_ST(kv_get(c, 12, back, sizeof back, &size, &out), SB_OK);
+    CHECK(size == 3 && back[0] == 1 && back[1] == 2 && back[2] == 3 && back[3] == 0,
+          "word to bytes: %u %u %u %u", back[0], back[1], back[2], back[3]);
+    CHECK_ST(kv_Kv_delete(c, 11, &out), SB_OK); /* the counts below are of the other keys */
+    CHECK_ST(kv_Kv_delete(c, 12, &out), SB_OK);
     CHECK_ST(kv_Kv_put(c, 8, 0, 0, &out), SB_OK); /* an empty value is a value */
     CHECK_ST(kv_Kv_get(c, 8, &out, &size, &word), SB_OK);
     CHECK(out == kv_Outcome_ok && size == 0, "empty value");
