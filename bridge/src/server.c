@@ -479,7 +479,7 @@ static seL4_MessageInfo_t encode(sb_server_t *s, uint32_t op, const sb_answer_t 
         case bridge_Op_stats: {
             bridge_StatsReply_builder_t r = bridge_StatsReply_init_root(&b);
             bridge_StatsReply_set_calls(r, s->stats.calls);
-            bridge_StatsReply_set_ringRequests(r, s->stats.ring_requests);
+            bridge_StatsReply_set_ringRequests(r, sb_server_stats(s).ring_requests);
             bridge_StatsReply_set_errors(r, s->stats.errors);
             bridge_StatsReply_set_openSessions(r, (uint16_t)s->stats.open_sessions);
             bridge_StatsReply_set_revokedBundles(r, (uint16_t)s->stats.revoked_bundles);
@@ -622,14 +622,16 @@ bool sb_server_handle(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge,
 static inline __attribute__((always_inline)) bool recv(sb_server_t *s, seL4_MessageInfo_t *info,
                                                        seL4_Word *badge)
 {
-    seL4_Word mr[4];
-    *info = seL4_RecvWithMRs(s->cfg.endpoint, badge, &mr[0], &mr[1], &mr[2], &mr[3]);
+    /* Four scalars, not an array: they stay in registers, and are stored only for a call. */
+    seL4_Word mr0, mr1, mr2, mr3;
+    *info = seL4_RecvWithMRs(s->cfg.endpoint, badge, &mr0, &mr1, &mr2, &mr3);
     if (!(*badge & SB_BADGE_CALL)) {
         return false;
     }
-    for (int i = 0; i < 4; i++) {
-        seL4_SetMR(i, mr[i]);
-    }
+    seL4_SetMR(0, mr0);
+    seL4_SetMR(1, mr1);
+    seL4_SetMR(2, mr2);
+    seL4_SetMR(3, mr3);
     return true;
 }
 
@@ -680,9 +682,15 @@ sb_status_t sb_server_run(sb_server_t *s)
                 seL4_Reply(reply);
                 replying = false;
             }
-            if (!serve_pending(s, &info, &badge)) {
+            /* Its own copies: the loop's badge and info, whose addresses never escape, stay
+             * in registers on the other paths. */
+            seL4_MessageInfo_t pending_info;
+            seL4_Word pending_badge;
+            if (!serve_pending(s, &pending_info, &pending_badge)) {
                 continue;
             }
+            info = pending_info;
+            badge = pending_badge;
         } else if (__builtin_expect(replying, 1)) {
             /* The fast case: answer the last caller and wait for the next message at once (laid
              * out straight into the dispatch: gcc otherwise puts a jump on the null call's path). */

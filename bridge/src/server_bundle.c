@@ -157,6 +157,9 @@ sb_status_t sb_server_init(sb_server_t *s, const sb_server_config_t *cfg)
         return st;
     }
     s->cfg = *cfg;
+    if (s->cfg.request == NULL) {
+        s->cfg.request = sb_ring_unknown_request; /* the drain then calls with no test */
+    }
     s->bundle_bits = bundle_bits(cfg);
     if (cfg->tcb != seL4_CapNull &&
         seL4_TCB_BindNotification(cfg->tcb, cfg->notification) != seL4_NoError) {
@@ -306,7 +309,9 @@ sb_status_t sb_bundle_grant(sb_server_t *s, uint32_t session, uint32_t caps, uin
     ss->depth = depth;
     ss->phase = phase;
     ss->data_frames = data;
+    s->stats.ring_requests += ss->served; /* the last grant's, now counted in the server */
     ss->served = 0;
+    ss->taken = 0; /* both rings empty, nothing held */
     ss->state = SB_SESSION_OPEN;
     s->pool_free_count -= data;
     s->stats.open_sessions++;

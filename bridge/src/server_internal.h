@@ -55,6 +55,9 @@ sb_status_t sb_bundle_revoke(sb_server_t *s, uint32_t session, uint32_t next_sta
 void sb_ring_serve_kicks(sb_server_t *s, seL4_Word bits);
 /* Drain one session's request ring; signal its completion notification unless @quiet. */
 void sb_ring_drain(sb_server_t *s, uint32_t session, bool quiet);
+/* The request handler of a server configured with none: every request SB_ERR_UNKNOWN_REQUEST. */
+sb_status_t sb_ring_unknown_request(void *ctx, uint32_t session, const sb_queue_entry_t *request,
+                                    uint64_t result[2]);
 
 /* server.c: handle a message seL4_Recv returned; true (and *reply set) when a reply is due. */
 bool sb_server_handle(sb_server_t *s, seL4_MessageInfo_t info, seL4_Word badge,

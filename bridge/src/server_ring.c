@@ -12,6 +12,13 @@ __attribute__((weak)) void sb_race_point(sb_server_t *s, uint32_t session, sb_ra
 }
 #endif
 
+sb_status_t sb_ring_unknown_request(void *ctx, uint32_t session, const sb_queue_entry_t *request,
+                                    uint64_t result[2])
+{
+    (void)ctx, (void)session, (void)request, (void)result;
+    return SB_ERR_UNKNOWN_REQUEST;
+}
+
 void sb_ring_serve_kicks(sb_server_t *s, seL4_Word bits)
 {
     serve_kicks(s, bits);
@@ -50,7 +57,6 @@ sb_status_t sb_server_complete(sb_server_t *s, uint32_t session, uint64_t id, sb
         return SB_ERR_REVOKED;
     }
     ss->served++;
-    s->stats.ring_requests++;
-    signal_completions(s, session, ss->phase == SB_PHASE_SIGNAL_WHEN_ASKED);
+    signal_completions(s, session, ss, ss->phase == SB_PHASE_SIGNAL_WHEN_ASKED);
     return SB_OK;
 }

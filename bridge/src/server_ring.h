@@ -29,15 +29,14 @@ static inline void corrupt(sb_server_t *s, uint32_t session)
  * corrupt ring also goes on, so that the next dequeue or length check finds it.
  */
 static inline __attribute__((always_inline)) bool look_again(sb_server_session_t *ss,
-                                                             uint32_t taken)
+                                                             uint32_t taken, uint32_t depth)
 {
     uint32_t used = 0;
     if (sb_queue_empty(&ss->requests)) {
         return false;
     }
-    if (taken >= ss->depth &&
-        sb_queue_producer_length(&ss->completions, &used) == SB_QUEUE_OK &&
-        used + ss->held >= ss->depth) {
+    if (taken >= depth && sb_queue_producer_length(&ss->completions, &used) == SB_QUEUE_OK &&
+        used + ss->held >= depth) {
         return false;
     }
     sb_queue_cancel_signal(&ss->requests);
@@ -52,14 +51,15 @@ static inline __attribute__((always_inline)) bool look_again(sb_server_session_t
  */
 static inline __attribute__((always_inline)) bool go_on(sb_server_t *s, uint32_t session,
                                                         sb_server_session_t *ss, bool phase2,
-                                                        uint32_t taken, sb_race_point_t why)
+                                                        uint32_t taken, uint32_t depth,
+                                                        sb_race_point_t why)
 {
     if (!phase2) {
         return false;
     }
     sb_race_point(s, session, why);
     sb_queue_request_signal(&ss->requests);
-    if (!look_again(ss, taken)) {
+    if (!look_again(ss, taken, depth)) {
         return false;
     }
     sb_race_point(s, session, SB_RACE_LOOKED_AGAIN);
@@ -70,10 +70,10 @@ static inline __attribute__((always_inline)) bool go_on(sb_server_t *s, uint32_t
  * sleep (the require-signal fence orders our tail store before reading its flag). */
 static inline __attribute__((always_inline)) void signal_completions(sb_server_t *s,
                                                                      uint32_t session,
+                                                                     sb_server_session_t *ss,
                                                                      bool phase2)
 {
     /* Inline: the drain's completion path is what notify and kick measure. */
-    sb_server_session_t *ss = sb_session(s, session);
     if (!phase2 || sb_queue_require_signal(&ss->completions)) {
         seL4_Signal(sb_session_slot(s, session, SB_SLOT_SIGNAL));
     }
@@ -82,16 +82,18 @@ static inline __attribute__((always_inline)) void signal_completions(sb_server_t
 /*
  * Each turn needs room for a completion and dequeues the oldest request, both checked by the
  * queue. The room is kept as an upper bound (@taken: completions in the ring plus those the held
- * requests will post), raised by each posting and holding and read again from the client's head
- * only when it says full: the client can only make room, by reaping, so a bound that says there
- * is room is right, and one that says full is looked at again. Each completion is published
- * into the room the bound counted (sb_queue_publish), without reading the head again: a head the
- * client moved back since is found at the next read of it, impossible, and the bundle goes. (A
- * completion the handler posts for a held request moves one from held to the ring: the sum
- * stays.) After a posting the request ring is looked at once more, so that a drain whose work is
- * done ends without a turn that finds nothing; it leads where that turn's own answer would:
- * Phase 1 stops, Phase 2 asks for a kick and looks again. A look that sees an older head or tail
- * is one proofs/spin/cycle.pml's drain may make.
+ * requests will post), raised by each posting and holding, kept in the session from one drain to
+ * the next (ss->taken: zero at the grant, when both rings are empty), and read again from the
+ * client's head only when it says full: the client can only make room, by reaping, so a bound
+ * that says there is room is right, however old, and one that says full is looked at again. A
+ * kick's drain thus reads the head once per ring's worth of completions, not once per drain.
+ * Each completion is published into the room the bound counted (sb_queue_publish), without
+ * reading the head again: a head the client moved back since is found at the next read of it,
+ * impossible, and the bundle goes. (A completion the handler posts for a held request moves one
+ * from held to the ring: the sum stays.) After a posting the request ring is looked at once
+ * more, so that a drain whose work is done ends without a turn that finds nothing; it leads where
+ * that turn's own answer would: Phase 1 stops, Phase 2 asks for a kick and looks again. A look
+ * that sees an older head or tail is one proofs/spin/cycle.pml's drain may make.
  */
 static inline __attribute__((always_inline)) void drain_phase(sb_server_t *s, uint32_t session,
                                                               sb_server_session_t *ss,
@@ -101,19 +103,21 @@ static inline __attribute__((always_inline)) void drain_phase(sb_server_t *s, ui
      * every look-again succeed and every dequeue find nothing, and must not keep us here; a
      * request left pending counts as a look. */
     uint32_t posted = 0, looks = 0;
-    uint32_t taken = ss->depth; /* not known yet: read on the first turn */
+    uint32_t taken = ss->taken;
+    /* Kept in a register: the compiler must assume a store into a ring may change ss->depth. */
+    const uint32_t depth = ss->depth;
     if (phase2) {
         /* Awake now: while we drain, the client's enqueues need not kick. */
         sb_queue_cancel_signal(&ss->requests);
     }
     for (;;) {
-        if (posted + looks >= ss->depth) {
+        if (posted + looks >= depth) {
             /* Budget spent: one ring's worth per session per turn, so that one busy client
              * cannot keep the others (or a call) waiting. Come back after the endpoint. */
             s->pending |= sb_kick_bit(session);
             break;
         }
-        if (taken >= ss->depth) {
+        if (taken >= depth) {
             uint32_t used;
             sb_queue_status_t length;
             /*@ dynamic_split length; */ /* for Eva (no code): @used is written when it is OK */
@@ -128,7 +132,7 @@ static inline __attribute__((always_inline)) void drain_phase(sb_server_t *s, ui
         /* Room for one more completion, counting those the pending requests will post. */
         sb_queue_status_t q;
         /*@ dynamic_split q; */ /* for Eva (no code): @request is written when q is OK */
-        if (taken < ss->depth) {
+        if (taken < depth) {
             q = sb_queue_dequeue(&ss->requests, &request);
         } else {
             q = SB_QUEUE_FULL;
@@ -137,7 +141,7 @@ static inline __attribute__((always_inline)) void drain_phase(sb_server_t *s, ui
             /* No request, or no room for its completion (the client has not reaped; with at
              * most depth requests in flight, which an honest client keeps, its request ring is
              * then empty). */
-            if (!go_on(s, session, ss, phase2, taken,
+            if (!go_on(s, session, ss, phase2, taken, depth,
                        q == SB_QUEUE_FULL ? SB_RACE_COMPLETIONS_FULL : SB_RACE_RING_EMPTY)) {
                 break;
             }
@@ -150,11 +154,13 @@ static inline __attribute__((always_inline)) void drain_phase(sb_server_t *s, ui
         }
         /* @request is our private copy: the client can no longer change what the handler sees. */
         /* The handler writes its result words straight into the completion (zero unless it
-         * writes them). */
-        sb_queue_entry_t done = {.id = request.id, .op = request.op};
-        sb_status_t st = s->cfg.request
-                             ? s->cfg.request(s->cfg.ctx, session, &request, done.arg)
-                             : SB_ERR_UNKNOWN_REQUEST;
+         * writes them); the status is its answer, stored after it (not zeroed first). */
+        sb_queue_entry_t done;
+        done.id = request.id;
+        done.op = request.op;
+        done.arg[0] = 0;
+        done.arg[1] = 0;
+        sb_status_t st = s->cfg.request(s->cfg.ctx, session, &request, done.arg);
         done.status = (uint32_t)st;
         if (ss->state != SB_SESSION_OPEN) {
             return; /* the handler revoked this very session */
@@ -183,18 +189,18 @@ static inline __attribute__((always_inline)) void drain_phase(sb_server_t *s, ui
         sb_queue_publish(&ss->completions, &done);
         posted++;
         ss->served++;
-        s->stats.ring_requests++;
         /* Done when the request ring looks empty (a corrupt one does not: the next turn's
          * dequeue finds it); with no room left, the next turn reads the head first. */
-        if (taken < ss->depth && sb_queue_empty(&ss->requests)) {
-            if (!go_on(s, session, ss, phase2, taken, SB_RACE_RING_EMPTY)) {
+        if (taken < depth && sb_queue_empty(&ss->requests)) {
+            if (!go_on(s, session, ss, phase2, taken, depth, SB_RACE_RING_EMPTY)) {
                 break;
             }
             looks++;
         }
     }
+    ss->taken = taken;
     if (posted > 0 && !quiet) {
-        signal_completions(s, session, phase2);
+        signal_completions(s, session, ss, phase2);
     }
 }
 

@@ -8,8 +8,9 @@
  *   server, sb_ring_drain (bridge/src/server_ring.c):
  *     "budget spent"       posted + looks == depth: set pending, leave; the serve loop drains
  *                          again without sleeping (serve_pending)
- *     "completion full"    the completion ring is full (by the room bound, which reads the
- *                          client's head only when it says full): ask for a kick, look again
+ *     "completion full"    the completion ring is full (by the room bound, kept from one drain
+ *                          to the next, which reads the client's head only when it says
+ *                          full): ask for a kick, look again
  *     "ring empty"         the request ring is empty (at a turn, or looked at right after a
  *                          posting): ask for a kick, look again
  *     look_again           request waiting and room for its completion: cancel, go on
@@ -154,7 +155,9 @@ end_sleep:
 #if PHASE == 2
         atomic { s_rq_flag_buf = 0; s_rq_flag_p = 1 }; /* awake: cancel the request */
 #endif
-        posted = 0; looks = 0; taken = DEPTH;
+        /* taken: the room bound, kept from one drain to the next (0 at the start: both rings
+         * empty). */
+        posted = 0; looks = 0;
         do
         :: posted + looks >= DEPTH -> pending = 1; break /* budget spent */
         :: else ->

@@ -213,19 +213,22 @@ static void one(ts_client_fn fn, uint32_t ring_start, const char *what)
 
 /*
  * A completion head moved back in the middle of a session. The server reads a client's completion
- * head on the first turn of each drain (and again when the room it counted runs out) and publishes
- * into the room counted from it, so a head the client moves back is found at the next read:
- * impossible (more completions in flight than the ring holds), and the session's bundle is
- * revoked. It must cost the client that bundle and the completions in it, and nothing else: the
- * request published with the bad head is never run, the session can be opened again, and another
- * session is answered exactly after every attack. Each attack in both phases, with the kick that
- * follows the bad head either the one an enqueue sends or a synchronous kick call.
+ * head only when the room it counted from its last read says full (ss->taken, kept from one drain
+ * to the next) and publishes into that room, so a head the client moves back is found at the
+ * first read after: impossible (more completions in flight than the ring holds), and the
+ * session's bundle is revoked. Until then the requests published after the bad head are run into
+ * the room counted: exactly depth - ss->taken of them (the root reads the count when the head
+ * moves), and the drain that fills the room reads the head and revokes. It must cost the client
+ * that bundle and the completions in it, and nothing else: no request is run past the room, the
+ * session can be opened again, and another session is answered exactly after every attack. Each
+ * attack in both phases, with the kicks that follow the bad head either those enqueues send or a
+ * synchronous kick call.
  */
 #define HEAD_DEPTH 8u
 #define HEAD_ROUND_TRIPS 12u                /* completions published and reaped: 1.5 rings */
 #define HEAD_UNREAPED 3u                    /* published; all but the first left in the ring */
 #define HEAD_SERVED (HEAD_ROUND_TRIPS + HEAD_UNREAPED)
-#define HEAD_AFTER_ID 0xbac0000000000001ull /* published after the head moved back: never run */
+#define HEAD_AFTER_ID 0xbac0000000000001ull /* and on: published after the head moved back */
 #define HEAD_ATTACKS 4
 
 /* Counted by the server's handler; pages of their own, shared with the server. */
@@ -236,7 +239,7 @@ static struct {
 static sb_status_t head_handler(void *ctx, uint32_t session, const sb_queue_entry_t *rq,
                                 uint64_t result[2])
 {
-    if (rq->id == HEAD_AFTER_ID) {
+    if (rq->id >= HEAD_AFTER_ID) {
         atomic_fetch_add(&head_seen.after_run, 1);
     }
     return handler(ctx, session, rq, result);
@@ -245,7 +248,8 @@ static sb_status_t head_handler(void *ctx, uint32_t session, const sb_queue_entr
 /* Page-aligned: shared with the attacker alone. */
 typedef struct {
     TS_PAGE_ALIGNED sb_phase_t phase;
-    bool kick_call; /* the kick after the bad head: a kick call, else the enqueue's own */
+    bool kick_call; /* the kick after the bad head: a kick call, else the enqueues' own */
+    uint32_t room;  /* set by the root before the head moves: depth - the server's ss->taken */
 } head_attack_t;
 
 /* Session 1: requests answered, the head moved back, the kick; then what the client sees. */
@@ -273,23 +277,35 @@ static void head_back_client(ts_client_t *tc)
     sb_queue_entry_t done = {0};
     TS_CHECK_STATUS(sb_client_reap(c, &done), SB_OK);
     TS_CHECK(answers(&done, HEAD_ROUND_TRIPS + 1), "completion %u", HEAD_ROUND_TRIPS + 1);
+    ts_sync(); /* the server waits; the root reads the room it counts */
 
     /* The head back where the session began: the server's tail is HEAD_SERVED entries ahead of
-     * it, more than the ring holds, which no honest client can write. */
+     * it, more than the ring holds, which no honest client can write. The requests after it:
+     * as many as the room (at least one, so that a drain looks), each id its own. The room is at
+     * most depth - 2 (two completions are unreaped), so the window has space for them. */
     atomic_store_explicit(&c->completions.ring->head, start, memory_order_release);
+    const uint32_t n = a->room > 0 ? a->room : 1;
     sb_queue_entry_t rq = request(HEAD_AFTER_ID);
     if (a->kick_call) {
-        /* Published without a kick: the kick call's drain is the first to look. */
-        TS_CHECK(sb_queue_enqueue(&c->requests, &rq) == SB_QUEUE_OK, "enqueue");
-        c->in_flight++;
+        /* Published without a kick: the kick call's drain is the first to look; it runs the
+         * room's worth, then reads the head. */
+        for (uint32_t j = 0; j < n; j++) {
+            rq = request(HEAD_AFTER_ID + j);
+            TS_CHECK(sb_queue_enqueue(&c->requests, &rq) == SB_QUEUE_OK, "enqueue %u", j);
+            c->in_flight++;
+        }
         TS_CHECK_STATUS(sb_client_kick_call(c, NULL, NULL), SB_ERR_REVOKED);
     } else {
-        /* Phase 1 kicks every enqueue; Phase 2 kicks too: the drain that answered the kick call
-         * asked for a kick before it went to wait. seL4 delivers the pending kick before the
-         * next call, so the ping is answered after the server has read the head. */
+        /* Phase 1 kicks every enqueue; Phase 2 kicks the first (the drain that answered the kick
+         * call asked for a kick before it went to wait), and the next whenever the server has
+         * gone back to waiting. seL4 delivers a pending kick before the next call, so the ping
+         * is answered after the server has served every kick. */
         uint64_t kicks = c->kicks;
-        TS_CHECK_STATUS(sb_client_submit(c, &rq), SB_OK);
-        TS_CHECK(c->kicks == kicks + 1, "the enqueue kicked: %lu kicks",
+        for (uint32_t j = 0; j < n; j++) {
+            rq = request(HEAD_AFTER_ID + j);
+            TS_CHECK_STATUS(sb_client_submit(c, &rq), SB_OK);
+        }
+        TS_CHECK(c->kicks > kicks, "the enqueues kicked: %lu kicks",
                  (unsigned long)(c->kicks - kicks));
         TS_CHECK_STATUS(sb_client_ping(c), SB_ERR_REVOKED);
     }
@@ -302,7 +318,7 @@ static void head_back_client(ts_client_t *tc)
     TS_CHECK_STATUS(sb_client_kick_call(c, NULL, NULL), SB_ERR_REVOKED);
     TS_CHECK_STATUS(sb_client_ping(c), SB_ERR_REVOKED);
     TS_CHECK_STATUS(sb_client_stats(c, &after), SB_OK);
-    TS_CHECK(after.ring_requests == before.ring_requests + HEAD_SERVED &&
+    TS_CHECK(after.ring_requests == before.ring_requests + HEAD_SERVED + a->room &&
                  after.revoked_bundles == before.revoked_bundles + 1 &&
                  after.open_sessions == before.open_sessions - 1,
              "server counts: %lu ring requests (+%lu), %u revoked (+%d), %u open (%d)",
@@ -312,7 +328,8 @@ static void head_back_client(ts_client_t *tc)
              (int)after.open_sessions - (int)before.open_sessions);
     uint64_t served = 0;
     TS_CHECK_STATUS(sb_client_close(c, &served), SB_OK);
-    TS_CHECK(served == HEAD_SERVED, "the revoked session served %lu", (unsigned long)served);
+    TS_CHECK(served == HEAD_SERVED + a->room, "the revoked session served %lu (room %u)",
+             (unsigned long)served, a->room);
 
     /* The session's slot works in full again. */
     TS_CHECK_STATUS(sb_client_open(c, 4, HEAD_DEPTH, a->phase), SB_OK);
@@ -361,6 +378,7 @@ static void head_back(void)
     ts_client_start(&by);
     ts_await(&by); /* open, and waiting for the first attack to end */
     static head_attack_t attacks[HEAD_ATTACKS];
+    uint32_t after_run = 0; /* the requests published after a bad head that the room admits */
     for (int i = 0; i < HEAD_ATTACKS; i++) {
         unsigned failures = ts_failures();
         attacks[i] = (head_attack_t){.phase = i < 2 ? SB_PHASE_KICK_EVERY_ENQUEUE
@@ -373,10 +391,18 @@ static void head_back(void)
                  "attacker");
         ts_client_start(&c);
         ts_await(&c);
-        /* The client has been told; the server's own record says why. */
+        /* Every request answered, the server waiting: the room it counts. */
         const sb_server_session_t *ss = &srv.server.sessions[0];
-        TS_CHECK(ss->state == SB_SESSION_REVOKED && ss->served == HEAD_SERVED,
-                 "session 1: state %u, served %lu", ss->state, (unsigned long)ss->served);
+        TS_CHECK(ss->state == SB_SESSION_OPEN && ss->taken >= 2 && ss->taken <= HEAD_DEPTH,
+                 "before the attack: state %u, room counted %u", ss->state, ss->taken);
+        attacks[i].room = HEAD_DEPTH - ss->taken;
+        after_run += attacks[i].room;
+        ts_release(&c);
+        ts_await(&c);
+        /* The client has been told; the server's own record says why. */
+        TS_CHECK(ss->state == SB_SESSION_REVOKED && ss->served == HEAD_SERVED + attacks[i].room,
+                 "session 1: state %u, served %lu (room %u)", ss->state,
+                 (unsigned long)ss->served, attacks[i].room);
         ts_release(&c);
         TS_CHECK(ts_client_join(&c) == 0 && c.result == 0, "attacker ran to the end");
         ts_client_destroy(&c);
@@ -393,14 +419,14 @@ static void head_back(void)
     TS_CHECK(ts_client_join(&by) == 0 && by.result == 0, "bystander ran to the end");
     ts_client_destroy(&by);
     TS_CHECK(ts_server_stop(&srv) == 0, "server stopped");
-    TS_CHECK(atomic_load(&head_seen.after_run) == 0,
-             "%u requests published after the head moved back were run",
-             atomic_load(&head_seen.after_run));
+    TS_CHECK(atomic_load(&head_seen.after_run) == after_run,
+             "%u requests published after the head moved back were run, the room admits %u",
+             atomic_load(&head_seen.after_run), after_run);
     sb_server_stats_t st = sb_server_stats(&srv.server);
-    /* Each attack: HEAD_SERVED, then HEAD_ROUND_TRIPS after reopening; the bystander 20 a round.
-     * Revoked: each attacker's bundle by the server and its reopened one at its close (closing
+    /* Each attack: HEAD_SERVED and the room, then HEAD_ROUND_TRIPS after reopening; the
+     * bystander 20 a round. Revoked: each attacker's bundle by the server and its reopened one at its close (closing
      * the revoked session revokes nothing more), and the bystander's at its close. */
-    uint64_t want_ring = HEAD_ATTACKS * (HEAD_SERVED + HEAD_ROUND_TRIPS + 20);
+    uint64_t want_ring = HEAD_ATTACKS * (HEAD_SERVED + HEAD_ROUND_TRIPS + 20) + after_run;
     TS_CHECK(st.ring_requests == want_ring && st.revoked_bundles == 2 * HEAD_ATTACKS + 1 &&
                  st.open_sessions == 0,
              "%lu ring requests (want %lu), %u revoked (want %u), %u open",

@@ -78,6 +78,9 @@ typedef struct sb_server_session {
     uint64_t served; /* ring requests completed in this session */
     uint64_t pending;  /* bit i: ring request pending_req[i] waits for sb_server_complete */
     uint32_t held;     /* bits set in pending: completion-ring room they hold */
+    /* At least the completion ring's entries plus held, kept across drains (server_ring.h): the
+     * client only frees room, so the client's head is read only when this says full. */
+    uint32_t taken;
     struct {
         uint64_t id;
         uint32_t op;
@@ -90,6 +93,9 @@ typedef struct sb_server_session {
 
 typedef struct sb_server_stats {
     uint64_t calls;
+    /* Ring requests completed. In sb_server_t: those of each session's earlier grants (an open
+     * session counts its own in served, so the ring's path adds to one counter, not two);
+     * sb_server_stats adds them up. */
     uint64_t ring_requests;
     uint32_t errors;
     uint32_t open_sessions;
@@ -180,5 +186,9 @@ static inline sb_data_area_t sb_server_data(const sb_server_t *s, uint32_t sessi
 /* The counters StatsReply reports. */
 static inline sb_server_stats_t sb_server_stats(const sb_server_t *s)
 {
-    return s->stats;
+    sb_server_stats_t st = s->stats;
+    for (uint32_t i = 0; i < SB_MAX_SESSIONS; i++) {
+        st.ring_requests += s->sessions[i].served;
+    }
+    return st;
 }
