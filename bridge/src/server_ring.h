@@ -66,6 +66,24 @@ static inline __attribute__((always_inline)) bool go_on(sb_server_t *s, uint32_t
     return true;
 }
 
+/* The room bound read again from the client's completion head (when it says full): false, and
+ * the bundle revoked, when the head is impossible. */
+static inline __attribute__((always_inline)) bool read_room(sb_server_t *s, uint32_t session,
+                                                            sb_server_session_t *ss,
+                                                            uint32_t *taken)
+{
+    uint32_t used;
+    sb_queue_status_t length;
+    /*@ dynamic_split length; */ /* for Eva (no code): @used is written when it is OK */
+    length = sb_queue_producer_length(&ss->completions, &used);
+    if (length != SB_QUEUE_OK) {
+        corrupt(s, session);
+        return false;
+    }
+    *taken = used + ss->held;
+    return true;
+}
+
 /* Phase 1 signals after every batch of completions; Phase 2 only when the client said it will
  * sleep (the require-signal fence orders our tail store before reading its flag). */
 static inline __attribute__((always_inline)) void signal_completions(sb_server_t *s,
@@ -113,20 +131,17 @@ static inline __attribute__((always_inline)) void drain_phase(sb_server_t *s, ui
     for (;;) {
         if (posted + looks >= depth) {
             /* Budget spent: one ring's worth per session per turn, so that one busy client
-             * cannot keep the others (or a call) waiting. Come back after the endpoint. */
+             * cannot keep the others (or a call) waiting. Come back after the endpoint. But a
+             * drain whose postings filled the room reads the client's head before it leaves,
+             * so that a head the client moved is found before any call answered after it. */
+            if (taken >= depth && !read_room(s, session, ss, &taken)) {
+                return;
+            }
             s->pending |= sb_kick_bit(session);
             break;
         }
-        if (taken >= depth) {
-            uint32_t used;
-            sb_queue_status_t length;
-            /*@ dynamic_split length; */ /* for Eva (no code): @used is written when it is OK */
-            length = sb_queue_producer_length(&ss->completions, &used);
-            if (length != SB_QUEUE_OK) {
-                corrupt(s, session);
-                return;
-            }
-            taken = used + ss->held;
+        if (taken >= depth && !read_room(s, session, ss, &taken)) {
+            return;
         }
         sb_queue_entry_t request;
         /* Room for one more completion, counting those the pending requests will post. */

@@ -159,7 +159,12 @@ end_sleep:
          * empty). */
         posted = 0; looks = 0;
         do
-        :: posted + looks >= DEPTH -> pending = 1; break /* budget spent */
+        :: posted + looks >= DEPTH -> /* budget spent; the room read first if it says full */
+            if
+            :: taken >= DEPTH -> taken = cp_tail - cp_head_mem
+            :: else -> skip
+            fi;
+            pending = 1; break
         :: else ->
             /* The room bound (taken): sb_queue_producer_length (acquire load of the client's
              * head) only when the bound says full, then the dequeue (acquire load of its tail). */

@@ -669,7 +669,7 @@ static inline sb_queue_status_t sb_queue_dequeue_batch(sb_queue_consumer_t *c,
     ensures c->ring->signal_wanted == 1; */
 static inline void sb_queue_request_signal(sb_queue_consumer_t *c)
 {
-    atomic_store_explicit(&c->ring->signal_wanted, 1, memory_order_relaxed);
+    sb_flag_store(&c->ring->signal_wanted, 1);
     /* seq_cst fence: the flag store is ordered before the re-check's load of tail. */
     atomic_thread_fence(memory_order_seq_cst);
 }
@@ -680,7 +680,7 @@ static inline void sb_queue_request_signal(sb_queue_consumer_t *c)
     ensures c->ring->signal_wanted == 0; */
 static inline void sb_queue_cancel_signal(sb_queue_consumer_t *c)
 {
-    atomic_store_explicit(&c->ring->signal_wanted, 0, memory_order_relaxed);
+    sb_flag_store(&c->ring->signal_wanted, 0);
 }
 
 /* Producer: after publishing, true when the consumer asked to be signalled. */
@@ -691,5 +691,5 @@ static inline bool sb_queue_require_signal(const sb_queue_producer_t *p)
 {
     /* seq_cst fence: our release store of tail is ordered before the load of the flag. */
     atomic_thread_fence(memory_order_seq_cst);
-    return atomic_load_explicit(&p->ring->signal_wanted, memory_order_relaxed) != 0;
+    return sb_flag_load(&p->ring->signal_wanted) != 0;
 }
