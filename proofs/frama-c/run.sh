@@ -8,6 +8,9 @@
 # alarm; codec-broken fails unless WP finds the bounds check that it removes missing. Works on a
 # fresh Debian machine: Why3 learns the provers in a private HOME each run.
 set -euo pipefail
+# Eva's iteration over the drain's loop (server-ring-eva) recurses deeper than the default 8 MiB
+# stack allows (OCaml reports "Stack overflow"); the hard limit is the bound.
+ulimit -s "$(ulimit -H -s)"
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 include=$root/bridge/include
