@@ -195,11 +195,34 @@ static void wrap_client(ts_client_t *tc)
     tc->result = 0;
 }
 
-static void one(ts_client_fn fn, uint32_t ring_start, const char *what)
+/* A server configured with no request handler: every ring request is answered
+ * SB_ERR_UNKNOWN_REQUEST, its id and op echoed, no result words, and counted. */
+static void no_handler_client(ts_client_t *tc)
+{
+    sb_client_t *c = &tc->client;
+    TS_CHECK_STATUS(ts_client_setup(tc), SB_OK);
+    TS_CHECK_STATUS(sb_client_open(c, 4, 8, SB_PHASE_KICK_EVERY_ENQUEUE), SB_OK);
+    for (uint64_t id = 1; id <= 3; id++) {
+        sb_queue_entry_t rq = request(id), done = {0};
+        TS_CHECK_STATUS(sb_client_submit(c, &rq), SB_OK);
+        TS_CHECK_STATUS(reap_one(c, &done), SB_OK);
+        TS_CHECK(done.id == id && done.op == rq.op && done.status == SB_ERR_UNKNOWN_REQUEST &&
+                     done.arg[0] == 0 && done.arg[1] == 0,
+                 "request %lu: id %lu, op %u, status %u, results %lu %lu", (unsigned long)id,
+                 (unsigned long)done.id, done.op, done.status, (unsigned long)done.arg[0],
+                 (unsigned long)done.arg[1]);
+    }
+    uint64_t served = 0;
+    TS_CHECK_STATUS(sb_client_close(c, &served), SB_OK);
+    TS_CHECK(served == 3, "served %lu", (unsigned long)served);
+    tc->result = 0;
+}
+
+static void one(ts_client_fn fn, uint32_t ring_start, sb_request_fn request, const char *what)
 {
     static ts_server_t srv;
     srv = (ts_server_t){.cfg = {.max_sessions = 2, .max_bundle = 8, .pool_frames = 8,
-                                .default_depth = 32, .request = handler,
+                                .default_depth = 32, .request = request,
                                 .ring_start = ring_start}};
     TS_CHECK(ts_server_start(&srv) == 0 && srv.init_status == SB_OK, "server");
     ts_client_t c;
@@ -440,8 +463,9 @@ int main(void)
 {
     plat_init();
     ts_address_space = PLAT_AS_SEPARATE;
-    one(cycle_client, 0, "kick / completion cycle:");
-    one(wrap_client, UINT32_MAX - 19, "indices across 2^32:");
+    one(cycle_client, 0, handler, "kick / completion cycle:");
+    one(wrap_client, UINT32_MAX - 19, handler, "indices across 2^32:");
+    one(no_handler_client, 0, NULL, "a server with no request handler:");
     head_back();
     ts_exit("bridge_ring");
 }
