@@ -2,7 +2,9 @@
  * Raw baselines on notifications. notify: seL4_Signal in one thread to the return from
  * seL4_Wait in another; the signaller publishes its start time, the waiter (one priority higher,
  * so on a single core the signal switches to it at once) records the time it woke, then
- * acknowledges on a second notification so the next signal finds it waiting again.
+ * acknowledges on a second notification so the next signal finds it waiting again. notify
+ * through a ring: the same, with one completion published on the least ring before the signal
+ * and taken by the waiter before it reads the time (notify's same-work baseline).
  * ping-pong: Signal, the peer wakes and Signals back, Wait returns; one sample is b such round
  * trips. Two peers: one in seL4_Wait on its notification (raw_pingpong, the batched kick's
  * baseline), and one in seL4_Recv on an endpoint with the notification bound to its thread
@@ -24,6 +26,28 @@
  * it, and CAP_IN is the notification bound to its thread. */
 enum { CAP_OUT, CAP_IN, CAP_EP };
 
+/*
+ * The least ring that hands over a completion: the bridge's entry (32 bytes) and index layout
+ * (a tail and a head, each on a cache line of its own, free-running), and nothing checked but
+ * that an entry is there; as between components that trust each other. notify_ring moves one
+ * completion through it around the signal, the work any design does that delivers a completion
+ * in shared memory, so that the bridge's notify can be set beside the same work done with no
+ * bridge code (the ring's and the kernel's).
+ */
+#define RING_DEPTH 16u /* the depth of the bridge rows' completion ring */
+typedef struct {
+    uint64_t id;
+    uint32_t op, status;
+    uint64_t arg[2];
+} ring_entry_t;
+struct ring {
+    _Atomic uint32_t tail;
+    uint8_t pad0[60];
+    _Atomic uint32_t head;
+    uint8_t pad1[60];
+    ring_entry_t entries[RING_DEPTH];
+};
+
 /* Shared with the peers (BENCH_STATE); the run is the threads' copy. */
 static struct {
     BENCH_STATE bench_run_t run;
@@ -34,6 +58,8 @@ static struct {
     bench_pair_t pair;
     _Atomic uint64_t start; /* the signaller's start, published before seL4_Signal */
     bench_correctness_t peer; /* written by the peer thread only; read after the join */
+    uint32_t depth;           /* the ring's, read by each side into its own handle */
+    _Alignas(64) struct ring ring;
 } s;
 
 static int setup_pair(bench_run_t *r, plat_thread_fn client, plat_thread_fn peer,
@@ -81,6 +107,60 @@ static void signaller(void *arg)
     uint32_t wrong = 0;
     for (uint32_t i = 0; i < r->warmup + r->n; i++) {
         atomic_store_explicit(&s.start, plat_cycles(), memory_order_release);
+        seL4_Signal(BENCH_PEER_CAP(CAP_OUT));
+        seL4_Word badge = 0;
+        seL4_Wait(BENCH_PEER_CAP(CAP_IN), &badge);
+        wrong += badge != BADGE_REPLY;
+    }
+    r->correct->checks += r->warmup + r->n;
+    r->correct->lost += wrong;
+}
+
+/* ---- notify through a ring: publish and Signal -> return from Wait and take the entry ---- */
+
+static void ring_waiter(void *arg)
+{
+    (void)arg;
+    bench_pin(BENCH_ROLE_SERVER);
+    bench_run_t *r = &s.run;
+    const uint32_t depth = s.depth;
+    uint32_t head = 0;
+    for (uint32_t i = 0; i < r->warmup + r->n; i++) {
+        seL4_Word badge = 0;
+        seL4_Wait(BENCH_PEER_CAP(CAP_IN), &badge);
+        /* Acquire: pairs with the signaller's release of the tail; the entry is written. */
+        uint32_t tail = atomic_load_explicit(&s.ring.tail, memory_order_acquire);
+        ring_entry_t done = {0};
+        bool got = tail != head;
+        if (got) {
+            done = s.ring.entries[head % depth];
+            head++;
+            /* Release: our read of the entry happens before the signaller may reuse its slot. */
+            atomic_store_explicit(&s.ring.head, head, memory_order_release);
+        }
+        uint64_t end = plat_cycles();
+        bench_record(r, i, atomic_load_explicit(&s.start, memory_order_acquire), end);
+        s.peer.checks++;
+        s.peer.lost += badge != BADGE_SIGNAL || !got || done.id != i || done.status != 0;
+        seL4_Signal(BENCH_PEER_CAP(CAP_OUT));
+    }
+}
+
+static void ring_signaller(void *arg)
+{
+    (void)arg;
+    bench_pin(BENCH_ROLE_CLIENT);
+    bench_run_t *r = &s.run;
+    const uint32_t depth = s.depth;
+    uint32_t tail = 0, wrong = 0;
+    for (uint32_t i = 0; i < r->warmup + r->n; i++) {
+        ring_entry_t done = {.id = i, .op = 1, .arg = {i, 0}};
+        atomic_store_explicit(&s.start, plat_cycles(), memory_order_release);
+        /* The waiter took the previous entry before it acknowledged: the slot is free. */
+        s.ring.entries[tail % depth] = done;
+        tail++;
+        /* Release: the entry written above is visible before the tail that publishes it. */
+        atomic_store_explicit(&s.ring.tail, tail, memory_order_release);
         seL4_Signal(BENCH_PEER_CAP(CAP_OUT));
         seL4_Word badge = 0;
         seL4_Wait(BENCH_PEER_CAP(CAP_IN), &badge);
@@ -168,6 +248,13 @@ static int setup_notify(bench_run_t *r)
     return setup_pair(r, signaller, waiter, BENCH_PEER_PRIO + 1u, false);
 }
 
+static int setup_notify_ring(bench_run_t *r)
+{
+    reset(r, 1);
+    s.depth = RING_DEPTH;
+    return setup_pair(r, ring_signaller, ring_waiter, BENCH_PEER_PRIO + 1u, false);
+}
+
 static int setup_pingpong(bench_run_t *r)
 {
     reset(r, r->params->b);
@@ -202,6 +289,12 @@ const bench_impl_t bench_raw_signal_wait = {
     "raw_signal_wait",
     "seL4_Signal to the return from seL4_Wait in a waiting thread of one priority higher",
     setup_notify, measure, teardown, NULL,
+};
+const bench_impl_t bench_raw_ring_signal_wait = {
+    "raw_ring_signal_wait",
+    "one completion through the least ring (no check) and seL4_Signal, to the waiter, one priority "
+    "higher, back from seL4_Wait holding the entry",
+    setup_notify_ring, measure, teardown, NULL,
 };
 const bench_impl_t bench_raw_pingpong = {
     "raw_pingpong",

@@ -7,6 +7,7 @@
 extern const bench_impl_t bench_raw_call;
 extern const bench_impl_t bench_raw_cap_call;
 extern const bench_impl_t bench_raw_signal_wait;
+extern const bench_impl_t bench_raw_ring_signal_wait; /* notify's: the same ring work */
 extern const bench_impl_t bench_raw_pingpong;
 extern const bench_impl_t bench_raw_pingpong_bound; /* kick's: the same kernel work */
 /* The same kernel work as the bridge's grant and revoke, made with raw calls (raw_bundle.c). */
