@@ -82,45 +82,10 @@ static int setup_pair(bench_run_t *r, plat_thread_fn client, plat_thread_fn peer
 
 /* ---- notify: Signal -> return from Wait in the other thread ---- */
 
-static void waiter(void *arg)
+/* The waiter's loop; @ring (a constant in each caller, so each loop has no test of it) takes the
+ * completion off the least ring before it reads the time. */
+static inline __attribute__((always_inline)) void wait_loop(bool ring)
 {
-    (void)arg;
-    bench_pin(BENCH_ROLE_SERVER);
-    bench_run_t *r = &s.run;
-    for (uint32_t i = 0; i < r->warmup + r->n; i++) {
-        seL4_Word badge = 0;
-        seL4_Wait(BENCH_PEER_CAP(CAP_IN), &badge);
-        uint64_t end = plat_cycles();
-        /* Acquire pairs with the signaller's release; the kernel call orders it anyway. */
-        bench_record(r, i, atomic_load_explicit(&s.start, memory_order_acquire), end);
-        s.peer.checks++;
-        s.peer.lost += badge != BADGE_SIGNAL;
-        seL4_Signal(BENCH_PEER_CAP(CAP_OUT));
-    }
-}
-
-static void signaller(void *arg)
-{
-    (void)arg;
-    bench_pin(BENCH_ROLE_CLIENT);
-    bench_run_t *r = &s.run;
-    uint32_t wrong = 0;
-    for (uint32_t i = 0; i < r->warmup + r->n; i++) {
-        atomic_store_explicit(&s.start, plat_cycles(), memory_order_release);
-        seL4_Signal(BENCH_PEER_CAP(CAP_OUT));
-        seL4_Word badge = 0;
-        seL4_Wait(BENCH_PEER_CAP(CAP_IN), &badge);
-        wrong += badge != BADGE_REPLY;
-    }
-    r->correct->checks += r->warmup + r->n;
-    r->correct->lost += wrong;
-}
-
-/* ---- notify through a ring: publish and Signal -> return from Wait and take the entry ---- */
-
-static void ring_waiter(void *arg)
-{
-    (void)arg;
     bench_pin(BENCH_ROLE_SERVER);
     bench_run_t *r = &s.run;
     const uint32_t depth = s.depth;
@@ -128,17 +93,21 @@ static void ring_waiter(void *arg)
     for (uint32_t i = 0; i < r->warmup + r->n; i++) {
         seL4_Word badge = 0;
         seL4_Wait(BENCH_PEER_CAP(CAP_IN), &badge);
-        /* Acquire: pairs with the signaller's release of the tail; the entry is written. */
-        uint32_t tail = atomic_load_explicit(&s.ring.tail, memory_order_acquire);
-        ring_entry_t done = {0};
-        bool got = tail != head;
-        if (got) {
-            done = s.ring.entries[head % depth];
-            head++;
-            /* Release: our read of the entry happens before the signaller may reuse its slot. */
-            atomic_store_explicit(&s.ring.head, head, memory_order_release);
+        ring_entry_t done = {.id = i};
+        bool got = true;
+        if (ring) {
+            /* Acquire: pairs with the signaller's release of the tail; the entry is written. */
+            uint32_t tail = atomic_load_explicit(&s.ring.tail, memory_order_acquire);
+            got = tail != head;
+            if (got) {
+                done = s.ring.entries[head % depth];
+                head++;
+                /* Release: our read of the entry happens before the signaller reuses its slot. */
+                atomic_store_explicit(&s.ring.head, head, memory_order_release);
+            }
         }
         uint64_t end = plat_cycles();
+        /* Acquire pairs with the signaller's release; the kernel call orders it anyway. */
         bench_record(r, i, atomic_load_explicit(&s.start, memory_order_acquire), end);
         s.peer.checks++;
         s.peer.lost += badge != BADGE_SIGNAL || !got || done.id != i || done.status != 0;
@@ -146,21 +115,23 @@ static void ring_waiter(void *arg)
     }
 }
 
-static void ring_signaller(void *arg)
+/* The signaller's loop; @ring (a constant in each caller) publishes one completion on the least
+ * ring after it reads the time, before it signals. */
+static inline __attribute__((always_inline)) void signal_loop(bool ring)
 {
-    (void)arg;
     bench_pin(BENCH_ROLE_CLIENT);
     bench_run_t *r = &s.run;
     const uint32_t depth = s.depth;
     uint32_t tail = 0, wrong = 0;
     for (uint32_t i = 0; i < r->warmup + r->n; i++) {
-        ring_entry_t done = {.id = i, .op = 1, .arg = {i, 0}};
         atomic_store_explicit(&s.start, plat_cycles(), memory_order_release);
-        /* The waiter took the previous entry before it acknowledged: the slot is free. */
-        s.ring.entries[tail % depth] = done;
-        tail++;
-        /* Release: the entry written above is visible before the tail that publishes it. */
-        atomic_store_explicit(&s.ring.tail, tail, memory_order_release);
+        if (ring) {
+            /* The waiter took the previous entry before it acknowledged: the slot is free. */
+            s.ring.entries[tail % depth] = (ring_entry_t){.id = i, .op = 1, .arg = {i, 0}};
+            tail++;
+            /* Release: the entry written above is visible before the tail that publishes it. */
+            atomic_store_explicit(&s.ring.tail, tail, memory_order_release);
+        }
         seL4_Signal(BENCH_PEER_CAP(CAP_OUT));
         seL4_Word badge = 0;
         seL4_Wait(BENCH_PEER_CAP(CAP_IN), &badge);
@@ -168,6 +139,30 @@ static void ring_signaller(void *arg)
     }
     r->correct->checks += r->warmup + r->n;
     r->correct->lost += wrong;
+}
+
+static void waiter(void *arg)
+{
+    (void)arg;
+    wait_loop(false);
+}
+
+static void signaller(void *arg)
+{
+    (void)arg;
+    signal_loop(false);
+}
+
+static void ring_waiter(void *arg)
+{
+    (void)arg;
+    wait_loop(true);
+}
+
+static void ring_signaller(void *arg)
+{
+    (void)arg;
+    signal_loop(true);
 }
 
 /* ---- ping-pong: b round trips per sample ---- */
