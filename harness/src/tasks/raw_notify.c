@@ -109,9 +109,11 @@ static inline __attribute__((always_inline)) void wait_loop(bool ring)
             }
         }
         uint64_t end = plat_cycles();
-        /* The entry is checked after the time is read, as the bridge's client checks its
-         * completion: the compiler may not move the comparisons above the clock's read. */
-        __asm__ volatile("" : "+r"(id), "+r"(status));
+        if (ring) {
+            /* The entry is checked after the time is read, as the bridge's client checks its
+             * completion: the compiler may not move the comparisons above the clock's read. */
+            __asm__ volatile("" : "+r"(id), "+r"(status));
+        }
         /* Acquire pairs with the signaller's release; the kernel call orders it anyway. */
         bench_record(r, i, atomic_load_explicit(&s.start, memory_order_acquire), end);
         s.peer.checks++;
