@@ -29,10 +29,10 @@ enum { CAP_OUT, CAP_IN, CAP_EP };
 /*
  * The least ring that hands over a completion: the bridge's entry (32 bytes) and index layout
  * (a tail and a head, each on a cache line of its own, free-running), and nothing checked but
- * that an entry is there; as between components that trust each other. notify_ring moves one
- * completion through it around the signal, the work any design does that delivers a completion
- * in shared memory, so that the bridge's notify can be set beside the same work done with no
- * bridge code (the ring's and the kernel's).
+ * that an entry is there; as between components that trust each other. raw_ring_signal_wait
+ * moves one completion through it around the signal, the work any design does that delivers a
+ * completion in shared memory, so that the bridge's notify can be set beside the same work done
+ * with no bridge code (the ring's and the kernel's).
  */
 #define RING_DEPTH 16u /* the depth of the bridge rows' completion ring */
 typedef struct {
@@ -58,7 +58,7 @@ static struct {
     bench_pair_t pair;
     _Atomic uint64_t start; /* the signaller's start, published before seL4_Signal */
     bench_correctness_t peer; /* written by the peer thread only; read after the join */
-    uint32_t depth;           /* the ring's, read by each side into its own handle */
+    uint32_t depth;           /* the ring's, read by each side into a local of its own */
     _Alignas(64) struct ring ring;
 } s;
 
