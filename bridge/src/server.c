@@ -478,11 +478,12 @@ static seL4_MessageInfo_t encode(sb_server_t *s, uint32_t op, const sb_answer_t 
             break;
         case bridge_Op_stats: {
             bridge_StatsReply_builder_t r = bridge_StatsReply_init_root(&b);
-            bridge_StatsReply_set_calls(r, s->stats.calls);
-            bridge_StatsReply_set_ringRequests(r, sb_server_stats(s).ring_requests);
-            bridge_StatsReply_set_errors(r, s->stats.errors);
-            bridge_StatsReply_set_openSessions(r, (uint16_t)s->stats.open_sessions);
-            bridge_StatsReply_set_revokedBundles(r, (uint16_t)s->stats.revoked_bundles);
+            sb_server_stats_t st = sb_server_stats(s);
+            bridge_StatsReply_set_calls(r, st.calls);
+            bridge_StatsReply_set_ringRequests(r, st.ring_requests);
+            bridge_StatsReply_set_errors(r, st.errors);
+            bridge_StatsReply_set_openSessions(r, (uint16_t)st.open_sessions);
+            bridge_StatsReply_set_revokedBundles(r, (uint16_t)st.revoked_bundles);
             break;
         }
         }
