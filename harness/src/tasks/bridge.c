@@ -358,7 +358,7 @@ static int setup_in(bench_run_t *r, variant_t v, plat_address_space_t as)
         .max_sessions = 1,
         .max_bundle = B.k > SB_BUNDLE_MIN ? B.k : SB_BUNDLE_MIN,
         .pool_frames = (B.k > SB_BUNDLE_MIN ? B.k : SB_BUNDLE_MIN) - SB_BUNDLE_MIN,
-        .default_depth = 16,
+        .default_depth = BENCH_RING_DEPTH,
         .request = v == V_NOTIFY ? null_request_timed : null_request,
         .signal = app_signal,
     };

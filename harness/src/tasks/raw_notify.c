@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include <sel4bridge/queue.h>
+
 #include "peer.h"
 #include "tasks.h"
 
@@ -27,27 +29,13 @@
 enum { CAP_OUT, CAP_IN, CAP_EP };
 
 /*
- * The least ring that hands over a completion: the bridge's entry (32 bytes) and index layout
- * (a tail and a head, each on a cache line of its own, free-running), and nothing checked but
- * that an entry is there; as between components that trust each other. raw_ring_signal_wait
- * moves one completion through it around the signal, the work any design does that delivers a
- * completion in shared memory, so that the bridge's notify can be set beside the same work done
- * with no bridge code (the ring's and the kernel's).
+ * The least ring that hands over a completion: the bridge's ring and entry types (queue.h: the
+ * layout, none of its functions), and nothing checked but that an entry is there; as between
+ * components that trust each other. raw_ring_signal_wait moves one completion through it around
+ * the signal, the work any design does that delivers a completion in shared memory, so that the
+ * bridge's notify can be set beside the same work done with no bridge code (the ring's and the
+ * kernel's).
  */
-#define RING_DEPTH 16u /* the depth of the bridge rows' completion ring */
-typedef struct {
-    uint64_t id;
-    uint32_t op, status;
-    uint64_t arg[2];
-} ring_entry_t;
-struct ring {
-    _Atomic uint32_t tail;
-    uint8_t pad0[60];
-    _Atomic uint32_t head;
-    uint8_t pad1[60];
-    ring_entry_t entries[RING_DEPTH];
-};
-
 /* Shared with the peers (BENCH_STATE); the run is the threads' copy. */
 static struct {
     BENCH_STATE bench_run_t run;
@@ -58,8 +46,10 @@ static struct {
     bench_pair_t pair;
     _Atomic uint64_t start; /* the signaller's start, published before seL4_Signal */
     bench_correctness_t peer; /* written by the peer thread only; read after the join */
-    uint32_t depth;           /* the ring's, read by each side into a local of its own */
-    _Alignas(64) struct ring ring;
+    /* The ring's depth, read at run time as the bridge's is (a constant would let the compiler
+     * mask where the bridge divides); each side keeps it in a local. */
+    uint32_t depth;
+    sb_queue_t ring;
 } s;
 
 static int setup_pair(bench_run_t *r, plat_thread_fn client, plat_thread_fn peer,
@@ -100,7 +90,7 @@ static inline __attribute__((always_inline)) void wait_loop(bool ring)
             uint32_t tail = atomic_load_explicit(&s.ring.tail, memory_order_acquire);
             id = ~(uint64_t)0;
             if (tail != head) {
-                ring_entry_t done = s.ring.entries[head % depth];
+                sb_queue_entry_t done = s.ring.entries[head % depth];
                 id = done.id;
                 status = done.status;
                 head++;
@@ -134,7 +124,7 @@ static inline __attribute__((always_inline)) void signal_loop(bool ring)
         atomic_store_explicit(&s.start, plat_cycles(), memory_order_release);
         if (ring) {
             /* The waiter took the previous entry before it acknowledged: the slot is free. */
-            ring_entry_t *done = &s.ring.entries[tail % depth];
+            sb_queue_entry_t *done = &s.ring.entries[tail % depth];
             done->id = i;
             done->op = 1;
             done->status = 0;
@@ -258,7 +248,7 @@ static int setup_notify(bench_run_t *r)
 static int setup_notify_ring(bench_run_t *r)
 {
     reset(r, 1);
-    s.depth = RING_DEPTH;
+    s.depth = BENCH_RING_DEPTH;
     return setup_pair(r, ring_signaller, ring_waiter, BENCH_PEER_PRIO + 1u, false);
 }
 

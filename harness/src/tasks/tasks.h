@@ -3,6 +3,10 @@
 
 #include "task.h"
 
+/* The depth of the completion ring in the bridge rows (bridge.c) and in notify's least ring
+ * (raw_notify.c). */
+#define BENCH_RING_DEPTH 16u
+
 /* Raw baselines (raw_ipc.c, raw_notify.c). */
 extern const bench_impl_t bench_raw_call;
 extern const bench_impl_t bench_raw_cap_call;
