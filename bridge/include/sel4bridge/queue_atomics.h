@@ -32,13 +32,14 @@ _Static_assert(sizeof(sb_atomic_u32) == 4, "the shared layout assumes 4-byte ato
 
 /*
  * The signal flag's relaxed load and store, on the kick cycle (the ring's indices are acquire /
- * release; sb_queue_init's relaxed stores run before the frame is shared). A relaxed atomic promises only that the access is single-copy atomic, and
- * an aligned 32-bit load or store is that on every architecture the bridge runs on (x86_64,
- * AArch64, RISC-V), so it is made as a volatile access of the word, as Linux's READ_ONCE and
- * WRITE_ONCE do: the fences around it order it. Why not the atomic itself: GCC 12 on AArch64
- * forms the address of an atomic at a nonzero offset in a register first, an extra instruction
- * at each of the kick cycle's six flag accesses. ThreadSanitizer sees the atomics, which it
- * models (a volatile access it would report as a race).
+ * release; sb_queue_init's relaxed stores run before the frame is shared). A relaxed atomic
+ * promises only that the access is single-copy atomic, and an aligned 32-bit load or store is
+ * that on every architecture the bridge runs on (x86_64, AArch64, RISC-V), so it is made as a
+ * volatile access of the word, as Linux's READ_ONCE and WRITE_ONCE do: the fences around it
+ * order it. Why not the atomic itself: GCC 12 on AArch64 forms the address of an atomic at a
+ * nonzero offset in a register first, an extra instruction at each of the kick cycle's six flag
+ * accesses. ThreadSanitizer sees the atomics, which it models (a volatile access it would report
+ * as a race).
  */
 #if defined(__has_feature) /* clang's spelling of __SANITIZE_THREAD__ */
 #if __has_feature(thread_sanitizer)
